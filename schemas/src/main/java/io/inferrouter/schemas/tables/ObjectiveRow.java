@@ -1,0 +1,22 @@
+package io.inferrouter.schemas.tables;
+
+import io.inferrouter.schemas.Checks;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An InferenceObjective's row, keyed by its {@code namespace/name}; requests name it in the
+ * {@code x-gateway-inference-objective} header.
+ *
+ * @param priority the effective priority (0 when unset); negative is sheddable
+ */
+public record ObjectiveRow(String resource, String pool, int priority, RowStatus status, List<String> reasons,
+                           long updatedAtMs) {
+
+    public ObjectiveRow {
+        Checks.required(resource, "resource");
+        Checks.required(pool, "pool");
+        Objects.requireNonNull(status, "status is required");
+        reasons = Checks.list(reasons);
+    }
+}

@@ -1,0 +1,19 @@
+package io.inferrouter.schemas.tables;
+
+import io.inferrouter.schemas.Checks;
+import io.inferrouter.schemas.resources.InferenceModelRewrite;
+import java.util.List;
+import java.util.Objects;
+
+/** An InferenceModelRewrite's row, keyed by its {@code namespace/name}, with the pool it applies to. */
+public record RewriteRow(String resource, String pool, List<InferenceModelRewrite.Rule> rules, RowStatus status,
+                         List<String> reasons, long createdAtMs, long updatedAtMs) {
+
+    public RewriteRow {
+        Checks.required(resource, "resource");
+        Checks.required(pool, "pool");
+        rules = Checks.list(rules);
+        Objects.requireNonNull(status, "status is required");
+        reasons = Checks.list(reasons);
+    }
+}

@@ -1,0 +1,39 @@
+package io.inferrouter.schemas.tables;
+
+import io.inferrouter.schemas.Checks;
+import io.inferrouter.schemas.resources.HttpRoute;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An HTTPRoute's row, keyed by its {@code namespace/name}: its rules with every InferencePool
+ * backend resolved to a pool key.
+ */
+public record RouteRow(String resource, List<String> hostnames, List<Rule> rules, RowStatus status,
+                       List<String> reasons, long updatedAtMs) {
+
+    public RouteRow {
+        Checks.required(resource, "resource");
+        hostnames = Checks.list(hostnames);
+        rules = Checks.list(rules);
+        Objects.requireNonNull(status, "status is required");
+        reasons = Checks.list(reasons);
+    }
+
+    public record Rule(List<HttpRoute.Match> matches, List<WeightedPool> pools) {
+        public Rule {
+            matches = Checks.list(matches);
+            pools = Checks.list(pools);
+        }
+    }
+
+    /** A backend pool key with its weight among the rule's backends. */
+    public record WeightedPool(String pool, int weight) {
+        public WeightedPool {
+            Checks.required(pool, "pool");
+            if (weight < 0) {
+                throw new IllegalArgumentException("weight must be >= 0, was " + weight);
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.inferrouter.schemas.topics;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.Serde;
+
+/**
+ * A topic of the catalogue: its name, key and value serdes and how the broker keeps it.
+ *
+ * @param name        the topic name
+ * @param keySerde    serde of the key
+ * @param valueSerde  serde of the value
+ * @param keyFormat   what the key looks like, for the docs (for example {@code namespace/name})
+ * @param partitions  partitions to create it with
+ * @param cleanup     cleanup policy
+ * @param retention   retention time; null means forever (compacted tables)
+ * @param description what it carries and who writes it
+ */
+public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, String keyFormat, int partitions,
+                          CleanupPolicy cleanup, Duration retention, String description) {
+
+    public Topic {
+        Objects.requireNonNull(name, "name");
+        if (!name.matches("[a-zA-Z0-9._-]{1,249}")) {
+            throw new IllegalArgumentException("invalid topic name '" + name + "'");
+        }
+        Objects.requireNonNull(keySerde, "keySerde");
+        Objects.requireNonNull(valueSerde, "valueSerde");
+        Objects.requireNonNull(cleanup, "cleanup");
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be >= 1 for topic " + name);
+        }
+        if (cleanup != CleanupPolicy.COMPACT && retention == null) {
+            throw new IllegalArgumentException("topic " + name + " with cleanup " + cleanup + " needs a retention");
+        }
+    }
+
+    /** {@code retention.ms}: -1 (forever) when no retention is set. */
+    public long retentionMs() {
+        return retention == null ? -1 : retention.toMillis();
+    }
+}

@@ -1,0 +1,148 @@
+package io.inferrouter.schemas.topics;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the catalogue's topics if they are missing; every service calls it at start, so the
+ * order in which services start does not matter. Existing topics are left as they are; a topic
+ * whose partitions or cleanup policy differ from the catalogue is reported, since routing may
+ * depend on compaction.
+ */
+public final class TopicAdmin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
+
+    private final Admin admin;
+    private final short replicationFactor;
+    private final Duration timeout;
+
+    public TopicAdmin(Admin admin, short replicationFactor, Duration timeout) {
+        if (replicationFactor < 1) {
+            throw new IllegalArgumentException("replication factor must be >= 1, was " + replicationFactor);
+        }
+        this.admin = admin;
+        this.replicationFactor = replicationFactor;
+        this.timeout = timeout;
+    }
+
+    /** What {@link #ensure} found and did. */
+    public record Result(List<String> created, List<String> existing, List<String> mismatches) {
+    }
+
+    /**
+     * Makes sure every topic exists; safe to call any number of times and from several services at once.
+     *
+     * @throws TopicSetupException when the broker cannot be reached in time or refuses a topic
+     */
+    public Result ensure(Collection<Topic<?, ?>> topics) {
+        try {
+            Set<String> present = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<String> created = new ArrayList<>();
+            List<String> existing = new ArrayList<>();
+            List<NewTopic> missing = new ArrayList<>();
+            for (Topic<?, ?> topic : topics) {
+                if (present.contains(topic.name())) {
+                    existing.add(topic.name());
+                } else {
+                    missing.add(newTopic(topic));
+                }
+            }
+            if (!missing.isEmpty()) {
+                CreateTopicsResult result = admin.createTopics(missing);
+                for (Map.Entry<String, ? extends java.util.concurrent.Future<Void>> e : result.values().entrySet()) {
+                    try {
+                        e.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                        created.add(e.getKey());
+                    } catch (ExecutionException ex) {
+                        if (!(ex.getCause() instanceof TopicExistsException)) {
+                            throw ex;
+                        }
+                        existing.add(e.getKey());
+                    }
+                }
+            }
+            List<String> mismatches = check(topics, existing);
+            LOG.info("topics ensured created={} existing={} mismatches={}", created, existing.size(), mismatches);
+            return new Result(List.copyOf(created), List.copyOf(existing), mismatches);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicSetupException("interrupted while creating topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new TopicSetupException("cannot create topics within " + timeout + ": " + cause, cause);
+        }
+    }
+
+    private List<String> check(Collection<Topic<?, ?>> topics, List<String> existing)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (existing.isEmpty()) {
+            return List.of();
+        }
+        Map<String, TopicDescription> descriptions = admin.describeTopics(existing).allTopicNames()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        List<ConfigResource> resources = existing.stream()
+                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        List<String> mismatches = new ArrayList<>();
+        for (Topic<?, ?> topic : topics) {
+            TopicDescription d = descriptions.get(topic.name());
+            if (d == null) {
+                continue;
+            }
+            if (d.partitions().size() != topic.partitions()) {
+                mismatches.add(topic.name() + ": " + d.partitions().size() + " partitions, catalogue says "
+                        + topic.partitions());
+            }
+            Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()));
+            var policy = config == null ? null : config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            if (policy != null && !policy.value().replace(" ", "").equals(topic.cleanup().config())) {
+                mismatches.add(topic.name() + ": cleanup.policy=" + policy.value() + ", catalogue says "
+                        + topic.cleanup().config());
+            }
+        }
+        for (String m : mismatches) {
+            LOG.warn("topic differs from the catalogue: {}", m);
+        }
+        return List.copyOf(mismatches);
+    }
+
+    private NewTopic newTopic(Topic<?, ?> topic) {
+        Map<String, String> configs = new HashMap<>();
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanup().config());
+        configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(topic.retentionMs()));
+        // Smaller segments than the 1 GiB default let compaction and retention act on small topics.
+        long segmentMs = topic.retention() == null ? Duration.ofHours(1).toMillis()
+                : Math.max(Duration.ofMinutes(1).toMillis(), Math.min(topic.retentionMs() / 4, Duration.ofDays(1).toMillis()));
+        configs.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(segmentMs));
+        return new NewTopic(topic.name(), topic.partitions(), replicationFactor).configs(configs);
+    }
+
+    /** The topics could not be set up; the message says which broker answer or time limit failed. */
+    public static final class TopicSetupException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public TopicSetupException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

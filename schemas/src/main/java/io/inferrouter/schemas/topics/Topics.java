@@ -1,0 +1,106 @@
+package io.inferrouter.schemas.topics;
+
+import io.inferrouter.schemas.decisions.RoutingDecision;
+import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.resources.HttpRoute;
+import io.inferrouter.schemas.resources.InferenceModel;
+import io.inferrouter.schemas.resources.InferenceModelRewrite;
+import io.inferrouter.schemas.resources.InferenceObjective;
+import io.inferrouter.schemas.resources.InferencePool;
+import io.inferrouter.schemas.resources.Pod;
+import io.inferrouter.schemas.serde.JsonSerde;
+import io.inferrouter.schemas.tables.EndpointRow;
+import io.inferrouter.schemas.tables.ModelRow;
+import io.inferrouter.schemas.tables.ObjectiveRow;
+import io.inferrouter.schemas.tables.PoolRow;
+import io.inferrouter.schemas.tables.RewriteRow;
+import io.inferrouter.schemas.tables.RouteRow;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The topic catalogue: every topic the modules exchange, declared once. Topics are the API between
+ * modules; README.md's topic catalogue is generated from the same facts and a test keeps them equal.
+ */
+public final class Topics {
+
+    private static final Serde<String> KEY = Serdes.String();
+    private static final String NS_NAME = "namespace/name";
+
+    public static final Topic<String, InferencePool> INFERENCE_POOLS = resource("k8s.inference-pools",
+            InferencePool.class, "InferencePool objects of both API versions (v1 preferred on a name clash)");
+    public static final Topic<String, InferenceModel> INFERENCE_MODELS = resource("k8s.inference-models",
+            InferenceModel.class, "InferenceModel objects");
+    public static final Topic<String, InferenceObjective> INFERENCE_OBJECTIVES = resource("k8s.inference-objectives",
+            InferenceObjective.class, "InferenceObjective objects");
+    public static final Topic<String, InferenceModelRewrite> INFERENCE_MODEL_REWRITES = resource(
+            "k8s.inference-model-rewrites", InferenceModelRewrite.class, "InferenceModelRewrite objects");
+    public static final Topic<String, HttpRoute> HTTP_ROUTES = resource("k8s.http-routes", HttpRoute.class,
+            "HTTPRoute objects");
+    public static final Topic<String, Pod> PODS = resource("k8s.pods", Pod.class,
+            "Pods that a pool may select: IP, labels, readiness, ports");
+
+    public static final Topic<String, EndpointMetrics> ENDPOINT_METRICS = new Topic<>("metrics.endpoints", KEY,
+            new JsonSerde<>(EndpointMetrics.class), "namespace/pod:port", 6, CleanupPolicy.COMPACT_DELETE,
+            Duration.ofHours(1), "One scrape of an endpoint's /metrics (failures too), by state-ingestor");
+
+    public static final Topic<String, PoolRow> TABLE_POOLS = table("tables.pools", PoolRow.class, NS_NAME, 1,
+            "Pools with their status, by routing-stream");
+    public static final Topic<String, EndpointRow> TABLE_ENDPOINTS = table("tables.endpoints", EndpointRow.class,
+            "pool|namespace/pod:port", 6, "Ready endpoints of each pool with their latest metrics, by routing-stream");
+    public static final Topic<String, ModelRow> TABLE_MODELS = table("tables.models", ModelRow.class, NS_NAME, 1,
+            "InferenceModels with status (Accepted, ModelNameInUse, ...), by routing-stream");
+    public static final Topic<String, ObjectiveRow> TABLE_OBJECTIVES = table("tables.objectives",
+            ObjectiveRow.class, NS_NAME, 1, "InferenceObjectives with status, by routing-stream");
+    public static final Topic<String, RewriteRow> TABLE_REWRITES = table("tables.rewrites", RewriteRow.class,
+            NS_NAME, 1, "InferenceModelRewrites with status, by routing-stream");
+    public static final Topic<String, RouteRow> TABLE_ROUTES = table("tables.routes", RouteRow.class, NS_NAME, 1,
+            "HTTPRoutes resolved to pool keys, with status, by routing-stream");
+
+    public static final Topic<String, RoutingDecision> DECISIONS = new Topic<>("decisions", KEY,
+            new JsonSerde<>(RoutingDecision.class), "request id", 6, CleanupPolicy.DELETE, Duration.ofDays(7),
+            "Every routing decision with its outcome, by gateway-node");
+    public static final Topic<String, byte[]> DEAD_LETTERS = new Topic<>("dead-letters", KEY, Serdes.ByteArray(),
+            "source topic/partition/offset", 1, CleanupPolicy.DELETE, Duration.ofDays(7),
+            "Records that could not be read, as they were, with the reason in headers");
+
+    private static final List<Topic<?, ?>> ALL = List.of(INFERENCE_POOLS, INFERENCE_MODELS, INFERENCE_OBJECTIVES,
+            INFERENCE_MODEL_REWRITES, HTTP_ROUTES, PODS, ENDPOINT_METRICS, TABLE_POOLS, TABLE_ENDPOINTS,
+            TABLE_MODELS, TABLE_OBJECTIVES, TABLE_REWRITES, TABLE_ROUTES, DECISIONS, DEAD_LETTERS);
+
+    private Topics() {
+    }
+
+    /** Every topic of the catalogue, in data-flow order. */
+    public static List<Topic<?, ?>> all() {
+        return ALL;
+    }
+
+    /** The input topics state-ingestor writes: Kubernetes resources and endpoint metrics. */
+    public static List<Topic<?, ?>> sources() {
+        return ALL.subList(0, 7);
+    }
+
+    /** The routing-table topics routing-stream writes and gateway-node replicates. */
+    public static List<Topic<?, ?>> tables() {
+        return ALL.subList(7, 13);
+    }
+
+    public static Optional<Topic<?, ?>> byName(String name) {
+        return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    private static <V> Topic<String, V> resource(String name, Class<V> type, String description) {
+        return new Topic<>(name, KEY, new JsonSerde<>(type), NS_NAME, 1, CleanupPolicy.COMPACT, null,
+                description + ", by state-ingestor; a delete is a tombstone");
+    }
+
+    private static <V> Topic<String, V> table(String name, Class<V> type, String keyFormat, int partitions,
+                                              String description) {
+        return new Topic<>(name, KEY, new JsonSerde<>(type), keyFormat, partitions, CleanupPolicy.COMPACT, null,
+                description + "; a removed row is a tombstone");
+    }
+}
