@@ -1,0 +1,22 @@
+package io.inferrouter.devstack;
+
+import io.inferrouter.schemas.topics.Topics;
+
+/** What the operator sees once the system is up: where everything listens. */
+final class Banner {
+
+    private Banner() {
+    }
+
+    static String of(Devstack stack) {
+        StringBuilder b = new StringBuilder();
+        b.append("\n=== inference-router embedded default is up ===\n");
+        b.append(String.format("  Kafka (%s)   %s%n", stack.config().embeddedKafka() ? "embedded KRaft" : "external",
+                stack.bootstrapServers()));
+        b.append(String.format("  topics               %d created or present (see README: Topic catalogue)%n",
+                Topics.all().size()));
+        b.append(String.format("  data directory       %s%n", stack.config().dataDir().toAbsolutePath()));
+        b.append("Press Ctrl-C to stop.\n");
+        return b.toString();
+    }
+}

@@ -1,0 +1,104 @@
+package io.inferrouter.devstack;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the embedded default starts. Every option has a command-line flag and an environment
+ * variable; the flag wins.
+ *
+ * @param dataDir          where the broker's data and the generated kubeconfig live ({@code --data-dir},
+ *                         {@code ROUTER_DATA_DIR}; default {@code .devstack} in the working directory)
+ * @param clean            delete the data directory before starting ({@code --clean})
+ * @param kafkaHost        host of the embedded broker ({@code --kafka-host}; default 127.0.0.1)
+ * @param kafkaPort        port of the embedded broker ({@code --kafka-port}, {@code ROUTER_KAFKA_PORT}; default 9092)
+ * @param bootstrapServers an external Kafka to use instead of the embedded broker ({@code --bootstrap-servers},
+ *                         {@code ROUTER_BOOTSTRAP_SERVERS}); null means embedded
+ * @param replicationFactor replication factor for topics it creates ({@code --replication-factor}; default 1)
+ */
+public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int kafkaPort, String bootstrapServers,
+                             short replicationFactor) {
+
+    public static final int DEFAULT_KAFKA_PORT = 9092;
+
+    public DevstackConfig {
+        if (dataDir == null) {
+            throw new IllegalArgumentException("a data directory is required (--data-dir)");
+        }
+        if (kafkaPort < 0 || kafkaPort > 65535) {
+            throw new IllegalArgumentException("--kafka-port must be 0-65535, was " + kafkaPort);
+        }
+        if (replicationFactor < 1) {
+            throw new IllegalArgumentException("--replication-factor must be >= 1, was " + replicationFactor);
+        }
+        if (bootstrapServers != null && bootstrapServers.isBlank()) {
+            bootstrapServers = null;
+        }
+    }
+
+    public boolean embeddedKafka() {
+        return bootstrapServers == null;
+    }
+
+    /** Reads flags, falling back to environment variables and then defaults. */
+    public static DevstackConfig parse(List<String> args, Map<String, String> env) {
+        Path dataDir = Path.of(env.getOrDefault("ROUTER_DATA_DIR", ".devstack"));
+        boolean clean = false;
+        String kafkaHost = "127.0.0.1";
+        int kafkaPort = intOf(env.getOrDefault("ROUTER_KAFKA_PORT", Integer.toString(DEFAULT_KAFKA_PORT)), "ROUTER_KAFKA_PORT");
+        String bootstrap = env.get("ROUTER_BOOTSTRAP_SERVERS");
+        short rf = 1;
+        List<String> rest = new ArrayList<>(args);
+        while (!rest.isEmpty()) {
+            String flag = rest.remove(0);
+            switch (flag) {
+                case "--data-dir" -> dataDir = Path.of(value(flag, rest));
+                case "--clean" -> clean = true;
+                case "--kafka-host" -> kafkaHost = value(flag, rest);
+                case "--kafka-port" -> kafkaPort = intOf(value(flag, rest), flag);
+                case "--bootstrap-servers" -> bootstrap = value(flag, rest);
+                case "--replication-factor" -> rf = (short) intOf(value(flag, rest), flag);
+                case "--help", "-h" -> throw new UsageException(usage());
+                default -> throw new UsageException("unknown option '" + flag + "'\n" + usage());
+            }
+        }
+        return new DevstackConfig(dataDir, clean, kafkaHost, kafkaPort, bootstrap, rf);
+    }
+
+    public static String usage() {
+        return """
+                usage: ./dev up [options]
+                  --data-dir DIR            data directory (env ROUTER_DATA_DIR, default .devstack)
+                  --clean                   delete the data directory first
+                  --kafka-host HOST         embedded broker host (default 127.0.0.1)
+                  --kafka-port PORT         embedded broker port (env ROUTER_KAFKA_PORT, default 9092; 0 = any free)
+                  --bootstrap-servers LIST  use this Kafka instead of the embedded broker (env ROUTER_BOOTSTRAP_SERVERS)
+                  --replication-factor N    replication factor of topics it creates (default 1)""";
+    }
+
+    private static String value(String flag, List<String> rest) {
+        if (rest.isEmpty() || rest.get(0).startsWith("--")) {
+            throw new UsageException(flag + " needs a value\n" + usage());
+        }
+        return rest.remove(0);
+    }
+
+    private static int intOf(String text, String what) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException(what + " must be a number, was '" + text + "'");
+        }
+    }
+
+    /** Bad command line: the message is for the operator, printed without a stack trace. */
+    public static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public UsageException(String message) {
+            super(message);
+        }
+    }
+}

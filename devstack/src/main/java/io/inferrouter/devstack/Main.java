@@ -1,0 +1,43 @@
+package io.inferrouter.devstack;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/**
+ * {@code ./dev up}: starts the whole system on its embedded default and waits for Ctrl-C.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        DevstackConfig config;
+        try {
+            config = DevstackConfig.parse(List.of(args), System.getenv());
+        } catch (IllegalArgumentException | DevstackConfig.UsageException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Devstack stack;
+        try {
+            stack = Devstack.start(config);
+        } catch (RuntimeException e) {
+            System.err.println("devstack: could not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nStopping...");
+            stack.close();
+            stopped.countDown();
+        }, "devstack-shutdown"));
+        System.out.println(Banner.of(stack));
+        stopped.await();
+    }
+}

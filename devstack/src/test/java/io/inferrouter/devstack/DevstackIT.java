@@ -1,0 +1,38 @@
+package io.inferrouter.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inferrouter.schemas.topics.Topic;
+import io.inferrouter.schemas.topics.Topics;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DevstackIT {
+
+    @Test
+    void startsTheBrokerCreatesEveryTopicAndRestartsOnItsOwnData(@TempDir Path dir) throws Exception {
+        DevstackConfig config = new DevstackConfig(dir.resolve("data"), false, "127.0.0.1", 0, null, (short) 1);
+        try (Devstack stack = Devstack.start(config)) {
+            assertThat(topicNames(stack)).containsAll(Topics.all().stream().map(Topic::name).toList());
+            assertThat(Banner.of(stack)).contains(stack.bootstrapServers());
+        }
+        try (Devstack again = Devstack.start(config)) {
+            assertThat(topicNames(again)).containsAll(Topics.all().stream().map(Topic::name).toList());
+        }
+        DevstackConfig clean = new DevstackConfig(dir.resolve("data"), true, "127.0.0.1", 0, null, (short) 1);
+        try (Devstack fresh = Devstack.start(clean)) {
+            assertThat(topicNames(fresh)).hasSizeGreaterThanOrEqualTo(Topics.all().size());
+        }
+    }
+
+    private static Set<String> topicNames(Devstack stack) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+            return admin.listTopics().names().get();
+        }
+    }
+}
