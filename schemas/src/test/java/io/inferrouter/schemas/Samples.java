@@ -81,7 +81,7 @@ public final class Samples {
 
     public static EndpointRow endpointRow() {
         return new EndpointRow("llm/llama", "llm/llama-0:8000", "10.0.0.7", 8000, Map.of("app", "vllm-llama"), metrics(),
-                T + 5, T);
+                T);
     }
 
     public static PoolRow poolRow() {

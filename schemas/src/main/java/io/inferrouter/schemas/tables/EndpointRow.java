@@ -15,11 +15,11 @@ import java.util.Map;
  * @param port        the target port
  * @param labels      the pod's labels (engine type, adapters)
  * @param metrics     the latest scrape of this endpoint, or null before the first one
- * @param updatedAtMs when the topology produced this row
- * @param observedAtMs when the newest input that changed this row was observed at its source
+ * @param updatedAtMs the newest observation time among the inputs that make this row (pod, pools, metrics);
+ *                    derived from the inputs only, so a replay rebuilds the same row
  */
 public record EndpointRow(String pool, String endpoint, String address, int port, Map<String, String> labels,
-                          EndpointMetrics metrics, long updatedAtMs, long observedAtMs) {
+                          EndpointMetrics metrics, long updatedAtMs) {
 
     public EndpointRow {
         Checks.required(pool, "pool");

@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param status       Accepted, Invalid, UnresolvedRefs or ModelNameInUse
  * @param reasons      why it is not Accepted
  * @param createdAtMs  the object's creation time, which decides name conflicts
+ *
+ * <p>{@code updatedAtMs} is the newest observation time among the inputs that decide the row, derived from
+ * the inputs only, so a replay rebuilds the same row.
  */
 public record ModelRow(String resource, String pool, String modelName, Criticality criticality,
                        List<TargetModel> targets, RowStatus status, List<String> reasons,

@@ -9,6 +9,9 @@ import java.util.Objects;
  * {@code x-gateway-inference-objective} header.
  *
  * @param priority the effective priority (0 when unset); negative is sheddable
+ *
+ * <p>{@code updatedAtMs} is the newest observation time among the inputs that decide the row, derived from
+ * the inputs only, so a replay rebuilds the same row.
  */
 public record ObjectiveRow(String resource, String pool, int priority, RowStatus status, List<String> reasons,
                            long updatedAtMs) {

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param pool       the pool as last published
  * @param status     Accepted or Invalid
  * @param reasons    why it is not Accepted; empty when it is
- * @param updatedAtMs when the topology produced this row
+ * @param updatedAtMs the newest observation time among the inputs that decide this row; derived from the
+ *                    inputs only, so a replay rebuilds the same row
  */
 public record PoolRow(InferencePool pool, RowStatus status, List<String> reasons, long updatedAtMs) {
 

@@ -5,7 +5,10 @@ import io.inferrouter.schemas.resources.InferenceModelRewrite;
 import java.util.List;
 import java.util.Objects;
 
-/** An InferenceModelRewrite's row, keyed by its {@code namespace/name}, with the pool it applies to. */
+/** An InferenceModelRewrite's row, keyed by its {@code namespace/name}, with the pool it applies to. *
+ * <p>{@code updatedAtMs} is the newest observation time among the inputs that decide the row, derived from
+ * the inputs only, so a replay rebuilds the same row.
+ */
 public record RewriteRow(String resource, String pool, List<InferenceModelRewrite.Rule> rules, RowStatus status,
                          List<String> reasons, long createdAtMs, long updatedAtMs) {
 

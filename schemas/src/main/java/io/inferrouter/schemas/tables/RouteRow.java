@@ -8,6 +8,9 @@ import java.util.Objects;
 /**
  * An HTTPRoute's row, keyed by its {@code namespace/name}: its rules with every InferencePool
  * backend resolved to a pool key.
+ *
+ * <p>{@code updatedAtMs} is the newest observation time among the inputs that decide the row, derived from
+ * the inputs only, so a replay rebuilds the same row.
  */
 public record RouteRow(String resource, List<String> hostnames, List<Rule> rules, RowStatus status,
                        List<String> reasons, long updatedAtMs) {

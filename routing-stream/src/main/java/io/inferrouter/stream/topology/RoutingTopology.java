@@ -1,0 +1,152 @@
+package io.inferrouter.stream.topology;
+
+import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.serde.JsonSerde;
+import io.inferrouter.schemas.tables.EndpointRow;
+import io.inferrouter.schemas.tables.ModelRow;
+import io.inferrouter.schemas.tables.ObjectiveRow;
+import io.inferrouter.schemas.tables.PoolRow;
+import io.inferrouter.schemas.tables.RewriteRow;
+import io.inferrouter.schemas.tables.RouteRow;
+import io.inferrouter.schemas.topics.Topic;
+import io.inferrouter.schemas.topics.Topics;
+import io.inferrouter.stream.tables.ControlPlane;
+import io.inferrouter.stream.tables.EndpointMembership;
+import io.inferrouter.stream.tables.EndpointTable;
+import io.inferrouter.stream.tables.PodEndpoints;
+import io.inferrouter.stream.tables.TableChange;
+import io.inferrouter.stream.tables.TableChange.Table;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The routing-table topology, top to bottom as data flows:
+ *
+ * <pre>
+ *  k8s.* (6 resource topics, 1 partition each)
+ *     └─ control-plane rules (one task, shared stores) ─┬─ tables.pools / models / objectives / rewrites / routes
+ *                                                        └─ endpoint memberships ─ repartition by endpoint id
+ *  metrics.endpoints (N partitions, by endpoint id) ──────────────┐                         │
+ *                                                                  └─ endpoint rows ◄────────┘ ─ tables.endpoints
+ * </pre>
+ *
+ * Pure: {@link #build} returns a {@link Topology}; {@code RoutingStreamApp} owns the Streams client.
+ */
+public final class RoutingTopology {
+
+    private static final Serde<String> KEY = Serdes.String();
+
+    private RoutingTopology() {
+    }
+
+    public static Topology build(TopologySettings settings, StreamMetrics metrics) {
+        StreamsBuilder b = new StreamsBuilder();
+        addStores(b, settings);
+
+        KStream<String, TableChange> fromPools = resources(b, Topics.INFERENCE_POOLS, ControlPlane::onPool, metrics);
+        KStream<String, TableChange> fromPods = resources(b, Topics.PODS, ControlPlane::onPod, metrics);
+        KStream<String, TableChange> fromModels = resources(b, Topics.INFERENCE_MODELS, ControlPlane::onModel, metrics);
+        KStream<String, TableChange> fromObjectives = resources(b, Topics.INFERENCE_OBJECTIVES,
+                ControlPlane::onObjective, metrics);
+        KStream<String, TableChange> fromRewrites = resources(b, Topics.INFERENCE_MODEL_REWRITES,
+                ControlPlane::onRewrite, metrics);
+        KStream<String, TableChange> fromRoutes = resources(b, Topics.HTTP_ROUTES, ControlPlane::onRoute, metrics);
+
+        KStream<String, TableChange> changes = fromPools
+                .merge(fromPods, Named.as("merge-pod-changes"))
+                .merge(fromModels, Named.as("merge-model-changes"))
+                .merge(fromObjectives, Named.as("merge-objective-changes"))
+                .merge(fromRewrites, Named.as("merge-rewrite-changes"))
+                .merge(fromRoutes, Named.as("merge-route-changes"));
+
+        JsonSerde<EndpointMembership> membershipSerde = new JsonSerde<>(EndpointMembership.class);
+        KStream<String, EndpointRow> fromMemberships = changes
+                .filter((k, c) -> c.table() == Table.MEMBERSHIP, Named.as("memberships-only"))
+                .mapValues(c -> (EndpointMembership) c.row(), Named.as("as-membership"))
+                .repartition(Repartitioned.<String, EndpointMembership>as("endpoint-membership")
+                        .withKeySerde(KEY).withValueSerde(membershipSerde)
+                        .withNumberOfPartitions(settings.endpointPartitions()))
+                .process(() -> new EndpointRowsProcessor<EndpointMembership>("endpoint-membership",
+                                EndpointTable::onMembership, metrics, null),
+                        Named.as("membership-to-endpoint-rows"), StoreNames.ENDPOINTS);
+
+        changes.split(Named.as("table-"))
+                .branch((k, c) -> c.table() == Table.POOLS,
+                        Branched.withConsumer(s -> sink(s, Topics.TABLE_POOLS, PoolRow.class, metrics), "pools"))
+                .branch((k, c) -> c.table() == Table.MODELS,
+                        Branched.withConsumer(s -> sink(s, Topics.TABLE_MODELS, ModelRow.class, metrics), "models"))
+                .branch((k, c) -> c.table() == Table.OBJECTIVES,
+                        Branched.withConsumer(s -> sink(s, Topics.TABLE_OBJECTIVES, ObjectiveRow.class, metrics),
+                                "objectives"))
+                .branch((k, c) -> c.table() == Table.REWRITES,
+                        Branched.withConsumer(s -> sink(s, Topics.TABLE_REWRITES, RewriteRow.class, metrics),
+                                "rewrites"))
+                .branch((k, c) -> c.table() == Table.ROUTES,
+                        Branched.withConsumer(s -> sink(s, Topics.TABLE_ROUTES, RouteRow.class, metrics), "routes"))
+                .noDefaultBranch();
+
+        KStream<String, EndpointRow> fromMetrics = b
+                .stream(Topics.ENDPOINT_METRICS.name(), Consumed.with(KEY, Topics.ENDPOINT_METRICS.valueSerde())
+                        .withName("metrics-source"))
+                .process(() -> new EndpointRowsProcessor<EndpointMetrics>(Topics.ENDPOINT_METRICS.name(),
+                                EndpointTable::onMetrics, metrics, settings.orphanHorizon()),
+                        Named.as("metrics-to-endpoint-rows"), StoreNames.ENDPOINTS);
+
+        fromMemberships.merge(fromMetrics, Named.as("merge-endpoint-rows"))
+                .peek((k, v) -> metrics.rowEmitted(Topics.TABLE_ENDPOINTS.name()), Named.as("count-endpoint-rows"))
+                .to(Topics.TABLE_ENDPOINTS.name(), Produced.with(KEY, Topics.TABLE_ENDPOINTS.valueSerde())
+                        .withName("endpoint-rows-sink"));
+        return b.build();
+    }
+
+    private static <V> KStream<String, TableChange> resources(StreamsBuilder b, Topic<String, V> topic,
+                                                              ControlPlaneProcessor.Rule<V> rule,
+                                                              StreamMetrics metrics) {
+        String name = topic.name().substring(topic.name().indexOf('.') + 1);
+        return b.stream(topic.name(), Consumed.with(KEY, topic.valueSerde()).withName(name + "-source"))
+                .process(() -> new ControlPlaneProcessor<>(topic.name(), rule, metrics),
+                        Named.as(name + "-rules"), StoreNames.CONTROL_PLANE);
+    }
+
+    private static <R> void sink(KStream<String, TableChange> changes, Topic<String, R> topic, Class<R> type,
+                                 StreamMetrics metrics) {
+        String name = topic.name().substring(topic.name().indexOf('.') + 1);
+        changes.mapValues(c -> type.cast(c.row()), Named.as("as-" + name + "-row"))
+                .peek((k, v) -> metrics.rowEmitted(topic.name()), Named.as("count-" + name + "-rows"))
+                .to(topic.name(), Produced.with(KEY, topic.valueSerde()).withName(name + "-rows-sink"));
+    }
+
+    private static void addStores(StreamsBuilder b, TopologySettings settings) {
+        store(b, settings, StoreNames.POOLS, Topics.INFERENCE_POOLS.valueSerde());
+        store(b, settings, StoreNames.PODS, Topics.PODS.valueSerde());
+        store(b, settings, StoreNames.MODELS, Topics.INFERENCE_MODELS.valueSerde());
+        store(b, settings, StoreNames.OBJECTIVES, Topics.INFERENCE_OBJECTIVES.valueSerde());
+        store(b, settings, StoreNames.REWRITES, Topics.INFERENCE_MODEL_REWRITES.valueSerde());
+        store(b, settings, StoreNames.ROUTES, Topics.HTTP_ROUTES.valueSerde());
+        store(b, settings, StoreNames.POD_ENDPOINTS, new JsonSerde<>(PodEndpoints.class));
+        store(b, settings, StoreNames.POOL_ROWS, Topics.TABLE_POOLS.valueSerde());
+        store(b, settings, StoreNames.MODEL_ROWS, Topics.TABLE_MODELS.valueSerde());
+        store(b, settings, StoreNames.OBJECTIVE_ROWS, Topics.TABLE_OBJECTIVES.valueSerde());
+        store(b, settings, StoreNames.REWRITE_ROWS, Topics.TABLE_REWRITES.valueSerde());
+        store(b, settings, StoreNames.ROUTE_ROWS, Topics.TABLE_ROUTES.valueSerde());
+        store(b, settings, StoreNames.ENDPOINT_MEMBERSHIPS, new JsonSerde<>(EndpointMembership.class));
+        store(b, settings, StoreNames.ENDPOINT_METRICS, Topics.ENDPOINT_METRICS.valueSerde());
+    }
+
+    private static <V> void store(StreamsBuilder b, TopologySettings settings, String name, Serde<V> values) {
+        KeyValueBytesStoreSupplier supplier = settings.inMemoryStores()
+                ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
+        // No record cache: a metrics change must reach the output within milliseconds, not at the next commit.
+        b.addStateStore(Stores.keyValueStoreBuilder(supplier, KEY, values).withCachingDisabled());
+    }
+}
