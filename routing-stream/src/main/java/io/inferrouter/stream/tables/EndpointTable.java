@@ -101,7 +101,8 @@ public final class EndpointTable {
         return orphans.size();
     }
 
-    static EndpointRow row(String pool, EndpointMembership m, EndpointMetrics metrics) {
+    /** The row of one endpoint in one pool; also what the queries build from the stores. */
+    public static EndpointRow row(String pool, EndpointMembership m, EndpointMetrics metrics) {
         long updated = metrics == null ? m.observedAtMs() : Math.max(m.observedAtMs(), metrics.observedAtMs());
         return new EndpointRow(pool, m.endpoint(), m.address(), m.port(), m.labels(), metrics, updated);
     }

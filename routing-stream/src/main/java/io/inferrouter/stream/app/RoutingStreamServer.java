@@ -1,0 +1,88 @@
+package io.inferrouter.stream.app;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
+import io.inferrouter.stream.query.Peers;
+import io.inferrouter.stream.query.QueryService;
+import io.inferrouter.stream.query.TableQueries;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * routing-stream as a running service: the Streams app, then its HTTP API (queries, /health,
+ * /ready, /metrics) on the port it published to the other instances.
+ */
+public final class RoutingStreamServer implements AutoCloseable {
+
+    private final WebServer server;
+    private final RoutingStreamApp app;
+
+    private RoutingStreamServer(WebServer server, RoutingStreamApp app) {
+        this.server = server;
+        this.app = app;
+    }
+
+    public static RoutingStreamServer start(RoutingStreamConfig config, PrometheusMeterRegistry registry) {
+        // The port is part of the Streams config (application.server), so it must be known first.
+        int port = config.httpPort() == 0 ? freePort(config.httpHost()) : config.httpPort();
+        RoutingStreamApp app = RoutingStreamApp.start(config, port, registry);
+        try {
+            TableQueries queries = new TableQueries(app.streams(), new HostInfo(config.advertisedHost(), port),
+                    new Peers(Duration.ofSeconds(5)));
+            WebServer server = WebServer.builder().host(config.httpHost()).port(port)
+                    .routing(r -> routing(r, app, queries, registry))
+                    .build().start();
+            return new RoutingStreamServer(server, app);
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+    }
+
+    static void routing(HttpRouting.Builder r, RoutingStreamApp app, TableQueries queries,
+                        PrometheusMeterRegistry registry) {
+        r.register(new QueryService(queries))
+                .get("/health", (req, res) -> health(res, app.alive()))
+                .get("/ready", (req, res) -> health(res, app.ready()))
+                .get("/metrics", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                    res.send(registry.scrape());
+                });
+    }
+
+    private static void health(ServerResponse res, boolean ok) {
+        res.status(ok ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(ok ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public RoutingStreamApp app() {
+        return app;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        app.close();
+    }
+
+    private static int freePort(String host) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port on " + host, e);
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package io.inferrouter.stream.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.inferrouter.kafka.embedded.EmbeddedKafkaExtension;
+import io.inferrouter.kafka.embedded.KafkaEndpoint;
+import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.resources.Criticality;
+import io.inferrouter.schemas.resources.InferenceModel;
+import io.inferrouter.schemas.resources.InferencePool;
+import io.inferrouter.schemas.resources.Pod;
+import io.inferrouter.schemas.resources.PoolRef;
+import io.inferrouter.schemas.resources.ResourceMeta;
+import io.inferrouter.schemas.serde.Json;
+import io.inferrouter.schemas.tables.EndpointRow;
+import io.inferrouter.schemas.topics.Topic;
+import io.inferrouter.schemas.topics.Topics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Resources in through a real broker, tables out, and the same tables over the query API. */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class RoutingStreamIT {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @org.junit.jupiter.api.BeforeEach
+    void topics(KafkaEndpoint kafka) {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            new io.inferrouter.schemas.topics.TopicAdmin(admin, (short) 1, Duration.ofSeconds(30)).ensure(Topics.all());
+        }
+    }
+
+    @Test
+    void resourcesInTablesOutQueriedOverHttp(KafkaEndpoint kafka, @TempDir Path state) throws Exception {
+        String ns = "it-" + UUID.randomUUID().toString().substring(0, 8);
+        RoutingStreamConfig config = new RoutingStreamConfig(kafka.bootstrapServers(), "routing-stream-" + ns,
+                state, "127.0.0.1", 0, null, 1, 0, (short) 1, "at_least_once", Duration.ofMillis(100), false,
+                Duration.ofMinutes(10));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (RoutingStreamServer server = RoutingStreamServer.start(config, registry);
+             KafkaProducer<String, byte[]> producer = producer(kafka);
+             TableReader endpoints = new TableReader(kafka, Topics.TABLE_ENDPOINTS.name())) {
+            String base = "http://127.0.0.1:" + server.port();
+            await().atMost(Duration.ofSeconds(60)).until(() -> get(base + "/ready").statusCode() == 200);
+
+            long now = System.currentTimeMillis();
+            send(producer, Topics.INFERENCE_POOLS, ns + "/llama", new InferencePool(new ResourceMeta(ns, "llama", null,
+                    null, 1, now), InferencePool.API_V1, Map.of("app", "llama"), List.of(8000), null, null, List.of(),
+                    now, "it"));
+            send(producer, Topics.PODS, ns + "/p0", new Pod(new ResourceMeta(ns, "p0", null, null, 1, now), "127.0.1.1",
+                    Map.of("app", "llama"), true, false, List.of(8000), "n", List.of(), now, "it"));
+            send(producer, Topics.INFERENCE_MODELS, ns + "/chat", new InferenceModel(new ResourceMeta(ns, "chat", null,
+                    null, 1, now), "chat", Criticality.Standard, List.of(), PoolRef.named("llama"), List.of(), now, "it"));
+            String endpoint = ns + "/p0:8000";
+            String rowKey = ns + "/llama|" + endpoint;
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> endpoints.latest(rowKey) != null);
+
+            send(producer, Topics.ENDPOINT_METRICS, endpoint, metrics(endpoint, 3, System.currentTimeMillis()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                EndpointRow row = endpoints.latest(rowKey);
+                return row != null && row.metrics() != null && row.metrics().waitingRequests() == 3;
+            });
+
+            JsonNode pool = json(get(base + "/v1/pools/" + ns + "/llama"));
+            assertThat(pool.at("/pool/status").asText()).isEqualTo("Accepted");
+            assertThat(pool.at("/endpoints/0/endpoint").asText()).isEqualTo(endpoint);
+            assertThat(pool.at("/endpoints/0/metrics/waitingRequests").asInt()).isEqualTo(3);
+            assertThat(pool.at("/models/0/modelName").asText()).isEqualTo("chat");
+            assertThat(json(get(base + "/v1/status")).at("/resources").size()).isGreaterThanOrEqualTo(2);
+            assertThat(get(base + "/v1/pools/" + ns + "/nope").statusCode()).isEqualTo(404);
+            assertThat(get(base + "/metrics").body()).contains("routing_stream_rows_emitted");
+
+            List<Long> latencies = freshness(producer, endpoints, endpoint, rowKey, 100);
+            Collections.sort(latencies);
+            System.out.printf("metric-change-to-table-row latency over %d updates: p50=%d ms p99=%d ms max=%d ms%n",
+                    latencies.size(), latencies.get(latencies.size() / 2), latencies.get(latencies.size() * 99 / 100),
+                    latencies.get(latencies.size() - 1));
+        }
+    }
+
+    @Test
+    void twoInstancesGiveTheSameCompleteAnswers(KafkaEndpoint kafka, @TempDir Path stateA, @TempDir Path stateB)
+            throws Exception {
+        String ns = "two-" + UUID.randomUUID().toString().substring(0, 8);
+        String appId = "routing-stream-" + ns;
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+            long now = System.currentTimeMillis();
+            send(producer, Topics.INFERENCE_POOLS, ns + "/llama", new InferencePool(new ResourceMeta(ns, "llama", null,
+                    null, 1, now), InferencePool.API_V1, Map.of("app", "llama"), List.of(8000), null, null, List.of(),
+                    now, "it"));
+            for (int i = 0; i < 8; i++) {
+                send(producer, Topics.PODS, ns + "/p" + i, new Pod(new ResourceMeta(ns, "p" + i, null, null, 1, now),
+                        "127.0.1." + (i + 1), Map.of("app", "llama"), true, false, List.of(8000), "n", List.of(), now, "it"));
+            }
+            try (RoutingStreamServer a = RoutingStreamServer.start(config(kafka, appId, stateA), registry);
+                 RoutingStreamServer b = RoutingStreamServer.start(config(kafka, appId, stateB),
+                         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+                String urlA = "http://127.0.0.1:" + a.port() + "/v1/pools/" + ns + "/llama";
+                String urlB = "http://127.0.0.1:" + b.port() + "/v1/pools/" + ns + "/llama";
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    if (a.app().streams().streamsMetadataForStore("endpoint-memberships").size() != 2) {
+                        return false;
+                    }
+                    HttpResponse<String> ra = get(urlA);
+                    HttpResponse<String> rb = get(urlB);
+                    return ra.statusCode() == 200 && rb.statusCode() == 200
+                            && json(ra).at("/endpoints").size() == 8 && json(rb).at("/endpoints").size() == 8;
+                });
+                // Both instances hold part of the endpoint partitions, and each answers with all eight.
+                assertThat(json(get(urlA)).at("/endpoints")).isEqualTo(json(get(urlB)).at("/endpoints"));
+                assertThat(json(get("http://127.0.0.1:" + b.port() + "/v1/pools")))
+                        .isEqualTo(json(get("http://127.0.0.1:" + a.port() + "/v1/pools")));
+            }
+        }
+    }
+
+    private static RoutingStreamConfig config(KafkaEndpoint kafka, String appId, Path state) {
+        return new RoutingStreamConfig(kafka.bootstrapServers(), appId, state, "127.0.0.1", 0, null, 1, 0, (short) 1,
+                "at_least_once", Duration.ofMillis(100), true, Duration.ofMinutes(10));
+    }
+
+    /** Time from producing a metrics change to seeing it in the endpoint row, per update. */
+    private List<Long> freshness(KafkaProducer<String, byte[]> producer, TableReader endpoints, String endpoint,
+                                 String rowKey, int samples) throws Exception {
+        List<Long> latencies = new ArrayList<>();
+        for (int i = 0; i < samples; i++) {
+            int waiting = 100 + i;
+            long sent = System.nanoTime();
+            send(producer, Topics.ENDPOINT_METRICS, endpoint, metrics(endpoint, waiting, System.currentTimeMillis()));
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> {
+                EndpointRow row = endpoints.latest(rowKey);
+                return row != null && row.metrics() != null && row.metrics().waitingRequests() == waiting;
+            });
+            latencies.add((System.nanoTime() - sent) / 1_000_000);
+        }
+        return latencies;
+    }
+
+    private static EndpointMetrics metrics(String endpoint, int waiting, long at) {
+        return new EndpointMetrics(endpoint, "127.0.1.1", 8000, "vllm", waiting, 1, 0.25, List.of(), List.of(), null,
+                16, 1000, 0L, 0L, 100, null, at, at, "it");
+    }
+
+    private static <V> void send(KafkaProducer<String, byte[]> producer, Topic<String, V> topic, String key, V value)
+            throws Exception {
+        producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(),
+                value))).get();
+    }
+
+    private static KafkaProducer<String, byte[]> producer(KafkaEndpoint kafka) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+    }
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return Json.mapper().readTree(response.body());
+    }
+
+    /** Follows a table topic on a background thread, keeping the latest row per key. */
+    private static final class TableReader implements AutoCloseable {
+        private final Map<String, EndpointRow> latest = new ConcurrentHashMap<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        TableReader(KafkaEndpoint kafka, String topic) {
+            thread = Thread.ofVirtual().start(() -> {
+                try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5), new StringDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                    consumer.subscribe(List.of(topic));
+                    while (running) {
+                        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+                            if (r.value() == null) {
+                                latest.remove(r.key());
+                            } else {
+                                latest.put(r.key(), Topics.TABLE_ENDPOINTS.valueSerde().deserializer()
+                                        .deserialize(topic, r.value()));
+                            }
+                        }
+                    }
+                }
+            });
+        }
+
+        EndpointRow latest(String key) {
+            return latest.get(key);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join(5_000);
+        }
+    }
+}
