@@ -1,0 +1,117 @@
+package io.inferrouter.gateway;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
+import io.inferrouter.gateway.api.InferenceService;
+import io.inferrouter.gateway.config.GatewayConfig;
+import io.inferrouter.gateway.decisions.DecisionLog;
+import io.inferrouter.gateway.metrics.MicrometerGatewayMetrics;
+import io.inferrouter.gateway.proxy.UpstreamProxy;
+import io.inferrouter.gateway.scheduler.PrefixIndex;
+import io.inferrouter.gateway.scheduler.Profiles;
+import io.inferrouter.gateway.tables.TableReplica;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * gateway-node, wired by hand in the order data flows: table replica, scheduler profiles, proxy,
+ * decision log, then the HTTP server that uses them.
+ */
+public final class GatewayServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final WebServer server;
+    private final TableReplica tables;
+    private final Deque<AutoCloseable> parts;
+
+    private GatewayServer(WebServer server, TableReplica tables, Deque<AutoCloseable> parts) {
+        this.server = server;
+        this.tables = tables;
+        this.parts = parts;
+    }
+
+    public static GatewayServer start(GatewayConfig config, PrometheusMeterRegistry registry) {
+        Deque<AutoCloseable> parts = new ArrayDeque<>();
+        try {
+            MicrometerGatewayMetrics metrics = new MicrometerGatewayMetrics(registry);
+            TableReplica tables = new TableReplica(config.bootstrapServers(), metrics).start();
+            parts.push(tables);
+            PrefixIndex prefixIndex = new PrefixIndex(config.prefixCapacityPerPool(), 100_000);
+            parts.push(prefixIndex);
+            Profiles profiles = Profiles.build(config, prefixIndex);
+            UpstreamProxy proxy = new UpstreamProxy(config.connectTimeout(), config.readTimeout(), config.maxAttempts());
+            DecisionLog decisions = config.decisionsEnabled()
+                    ? new DecisionLog(config.bootstrapServers(), config.decisionBuffer(), metrics) : null;
+            if (decisions != null) {
+                parts.push(decisions);
+            }
+            Gauge.builder("gateway_table_age_seconds", tables,
+                            t -> t.lastUpdateMs() == 0 ? Double.NaN : (System.currentTimeMillis() - t.lastUpdateMs()) / 1000.0)
+                    .description("Seconds since the last routing-table update was applied").register(registry);
+            Gauge.builder("gateway_table_lag_records", tables, TableReplica::lag)
+                    .description("Table records not yet read by this gateway").register(registry);
+            Gauge.builder("gateway_prefix_index_dropped_updates", prefixIndex, PrefixIndex::droppedUpdates)
+                    .register(registry);
+            InferenceService inference = new InferenceService(config, tables, profiles, proxy, decisions, metrics);
+            WebServer server = WebServer.builder().host(config.httpHost()).port(config.httpPort())
+                    .routing(r -> routing(r, inference, tables, registry))
+                    .build().start();
+            LOG.info("gateway-node listening url=http://{}:{} profile={} nodeId={}", config.httpHost(), server.port(),
+                    config.defaultProfile(), config.nodeId());
+            return new GatewayServer(server, tables, parts);
+        } catch (RuntimeException e) {
+            closeAll(parts);
+            throw e;
+        }
+    }
+
+    static void routing(HttpRouting.Builder r, InferenceService inference, TableReplica tables,
+                        PrometheusMeterRegistry registry) {
+        r.register(inference)
+                .get("/health", (req, res) -> health(res, tables.alive()))
+                .get("/ready", (req, res) -> health(res, tables.ready()))
+                .get("/metrics", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                    res.send(registry.scrape());
+                });
+    }
+
+    private static void health(ServerResponse res, boolean ok) {
+        res.status(ok ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(ok ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public TableReplica tables() {
+        return tables;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        closeAll(parts);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> parts) {
+        while (!parts.isEmpty()) {
+            AutoCloseable p = parts.pop();
+            try {
+                p.close();
+            } catch (Exception e) {
+                LOG.warn("stopping part failed part={} error={}", p.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.inferrouter.gateway.scheduler;
+
+import io.inferrouter.gateway.config.GatewayConfig;
+import io.inferrouter.gateway.config.ProfileConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds a {@link Scheduler} for every configured profile from the plugin names. */
+public final class Profiles {
+
+    private final Map<String, Scheduler> schedulers;
+
+    private Profiles(Map<String, Scheduler> schedulers) {
+        this.schedulers = schedulers;
+    }
+
+    /** @throws IllegalArgumentException naming the profile and plugin when a name is unknown */
+    public static Profiles build(GatewayConfig config, PrefixIndex prefixIndex) {
+        Map<String, Scheduler> out = new LinkedHashMap<>();
+        for (ProfileConfig p : config.profiles().values()) {
+            List<Filter> filters = new ArrayList<>();
+            for (String spec : p.filters()) {
+                filters.add(filter(p.name(), spec));
+            }
+            List<Scheduler.WeightedScorer> scorers = new ArrayList<>();
+            p.scorers().forEach((name, weight) -> scorers.add(new Scheduler.WeightedScorer(
+                    scorer(p.name(), name, prefixIndex), weight)));
+            out.put(p.name(), new Scheduler(p.name(), filters, scorers, picker(p.name(), p.picker()),
+                    config.metricsStaleness().toMillis(), config.prefixMaxBlocks()));
+        }
+        return new Profiles(Map.copyOf(out));
+    }
+
+    public Scheduler get(String profile) {
+        return schedulers.get(profile);
+    }
+
+    public java.util.Set<String> names() {
+        return schedulers.keySet();
+    }
+
+    static Filter filter(String profile, String spec) {
+        String[] parts = spec.split(":", 2);
+        String name = parts[0].trim();
+        String param = parts.length > 1 ? parts[1].trim() : null;
+        try {
+            return switch (name) {
+                case LowQueueFilter.NAME -> new LowQueueFilter(param == null ? 5 : Integer.parseInt(param));
+                case LowKvCacheFilter.NAME -> new LowKvCacheFilter(param == null ? 0.8 : Double.parseDouble(param));
+                case LoraAffinityFilter.NAME -> new LoraAffinityFilter();
+                default -> throw new IllegalArgumentException("profile '" + profile + "': unknown filter '" + name
+                        + "' (known: low-queue[:N], low-kv-cache[:F], lora-affinity)");
+            };
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("profile '" + profile + "': filter '" + spec + "' has a bad parameter", e);
+        }
+    }
+
+    static Scorer scorer(String profile, String name, PrefixIndex prefixIndex) {
+        return switch (name) {
+            case QueueScorer.NAME -> new QueueScorer();
+            case KvCacheScorer.NAME -> new KvCacheScorer();
+            case PrefixCacheScorer.NAME -> new PrefixCacheScorer(prefixIndex);
+            case RunningRequestsScorer.NAME -> new RunningRequestsScorer();
+            case OutstandingRequestsScorer.NAME -> new OutstandingRequestsScorer();
+            case LoraAffinityScorer.NAME -> new LoraAffinityScorer();
+            default -> throw new IllegalArgumentException("profile '" + profile + "': unknown scorer '" + name
+                    + "' (known: queue, kv-cache, prefix-cache, running-requests, outstanding-requests, lora-affinity)");
+        };
+    }
+
+    static Picker picker(String profile, String name) {
+        return switch (name) {
+            case MaxScorePicker.NAME -> new MaxScorePicker();
+            case RandomPicker.NAME -> new RandomPicker();
+            case RoundRobinPicker.NAME -> new RoundRobinPicker();
+            default -> throw new IllegalArgumentException("profile '" + profile + "': unknown picker '" + name
+                    + "' (known: max-score, random, round-robin)");
+        };
+    }
+}

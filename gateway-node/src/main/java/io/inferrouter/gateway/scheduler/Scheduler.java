@@ -1,0 +1,120 @@
+package io.inferrouter.gateway.scheduler;
+
+import io.inferrouter.gateway.tables.Endpoint;
+import io.inferrouter.gateway.tables.PoolSnapshot;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One scheduling profile: filters, then weighted scorers, then a picker. Endpoints whose metrics are
+ * stale are not scored; they are ranked after every endpoint with fresh metrics, so they are used
+ * only when nothing else is left. Runs on the request thread with no I/O and no locks.
+ */
+public final class Scheduler {
+
+    /** A scorer with its weight in the profile. */
+    public record WeightedScorer(Scorer scorer, double weight) {
+        public WeightedScorer {
+            Objects.requireNonNull(scorer, "scorer");
+            if (weight < 0 || Double.isNaN(weight)) {
+                throw new IllegalArgumentException("scorer weight must be >= 0, was " + weight);
+            }
+        }
+    }
+
+    private final String profile;
+    private final List<Filter> filters;
+    private final List<WeightedScorer> scorers;
+    private final List<String> scorerNames;
+    private final Picker picker;
+    private final long stalenessMs;
+    private final int maxPromptBlocks;
+    private final boolean needsPromptBlocks;
+
+    public Scheduler(String profile, List<Filter> filters, List<WeightedScorer> scorers, Picker picker,
+                     long stalenessMs, int maxPromptBlocks) {
+        this.profile = Objects.requireNonNull(profile, "profile");
+        this.filters = List.copyOf(filters);
+        this.scorers = List.copyOf(scorers);
+        this.scorerNames = this.scorers.stream().map(s -> s.scorer().name()).toList();
+        this.picker = Objects.requireNonNull(picker, "picker");
+        this.stalenessMs = stalenessMs;
+        this.maxPromptBlocks = maxPromptBlocks;
+        this.needsPromptBlocks = this.scorers.stream().anyMatch(s -> s.scorer() instanceof PrefixCacheScorer);
+    }
+
+    public String profile() {
+        return profile;
+    }
+
+    public Decision schedule(SchedulingRequest request, PoolSnapshot pool, long nowMs) {
+        long started = System.nanoTime();
+        long[] blocks = needsPromptBlocks
+                ? PromptBlocks.hash(request.prompt(), request.targetModel(),
+                        pool.blockSizeTokens() * PromptBlocks.CHARS_PER_TOKEN, maxPromptBlocks)
+                : new long[0];
+        SchedulingContext context = new SchedulingContext(request, pool, nowMs, blocks);
+
+        List<Endpoint> fresh = new ArrayList<>(pool.endpoints().size());
+        List<Endpoint> stale = new ArrayList<>();
+        for (Endpoint e : pool.endpoints()) {
+            (e.metricsAgeMs(nowMs) <= stalenessMs ? fresh : stale).add(e);
+        }
+        List<Decision.Scored> setAside = new ArrayList<>();
+        List<Endpoint> candidates = fresh;
+        for (Filter filter : filters) {
+            List<Endpoint> kept = filter.filter(context, candidates);
+            if (kept.size() != candidates.size()) {
+                Set<Endpoint> keep = new HashSet<>(kept);
+                for (Endpoint e : candidates) {
+                    if (!keep.contains(e)) {
+                        setAside.add(new Decision.Scored(e, new double[0], 0, filter.name()));
+                    }
+                }
+            }
+            candidates = kept;
+        }
+
+        double[][] perScorer = new double[scorers.size()][];
+        for (int s = 0; s < scorers.size(); s++) {
+            perScorer[s] = candidates.isEmpty() ? new double[0] : scorers.get(s).scorer().score(context, candidates);
+        }
+        double[] totals = new double[candidates.size()];
+        for (int i = 0; i < totals.length; i++) {
+            double total = 0;
+            for (int s = 0; s < scorers.size(); s++) {
+                total += scorers.get(s).weight() * perScorer[s][i];
+            }
+            totals[i] = total;
+        }
+        int[] order = picker.rank(totals);
+
+        List<Endpoint> ranked = new ArrayList<>(pool.endpoints().size());
+        List<Decision.Scored> scored = new ArrayList<>(pool.endpoints().size());
+        for (int i : order) {
+            double[] scores = new double[scorers.size()];
+            for (int s = 0; s < scorers.size(); s++) {
+                scores[s] = perScorer[s][i];
+            }
+            ranked.add(candidates.get(i));
+            scored.add(new Decision.Scored(candidates.get(i), scores, totals[i], null));
+        }
+        for (Decision.Scored s : setAside) {
+            ranked.add(s.endpoint());
+            scored.add(s);
+        }
+        for (Endpoint e : stale) {
+            ranked.add(e);
+            scored.add(new Decision.Scored(e, new double[0], 0, "stale-metrics"));
+        }
+        if (!ranked.isEmpty()) {
+            for (WeightedScorer s : scorers) {
+                s.scorer().onPicked(context, ranked.get(0));
+            }
+        }
+        return new Decision(profile, ranked, scorerNames, scored, System.nanoTime() - started);
+    }
+}

@@ -1,0 +1,73 @@
+package io.inferrouter.gateway.scheduler;
+
+import static io.inferrouter.gateway.tables.Endpoints.endpoint;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inferrouter.gateway.tables.Endpoint;
+import io.inferrouter.gateway.tables.Endpoints;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PrefixCacheScorerTest {
+
+    private final PrefixIndex index = new PrefixIndex(10_000, 1_000);
+    private final PrefixCacheScorer scorer = new PrefixCacheScorer(index);
+    private final Endpoint a = endpoint("a", 0, 0, 1);
+    private final Endpoint b = endpoint("b", 0, 0, 1);
+
+    @AfterEach
+    void close() {
+        index.close();
+    }
+
+    private SchedulingContext context(String prompt) {
+        return new SchedulingContext(new SchedulingRequest("m", prompt, false, false), Endpoints.pool(a, b), 1,
+                PromptBlocks.hash(prompt, "m", 64, 256));
+    }
+
+    @Test
+    void anEndpointSentThePrefixBeforeScoresTheSharedShare() {
+        String system = "s".repeat(64 * 6);
+        scorer.onPicked(context(system + "q".repeat(64 * 2)), a);
+        assertThat(index.awaitApplied(5_000)).isTrue();
+
+        double[] s = scorer.score(context(system + "z".repeat(64 * 2)), List.of(a, b));
+        assertThat(s[0]).isEqualTo(6.0 / 8.0);
+        assertThat(s[1]).isZero();
+    }
+
+    @Test
+    void aDifferentFirstBlockMatchesNothingEvenIfLaterBlocksAreEqual() {
+        scorer.onPicked(context("x".repeat(64) + "s".repeat(64 * 4)), a);
+        index.awaitApplied(5_000);
+        double[] s = scorer.score(context("y".repeat(64) + "s".repeat(64 * 4)), List.of(a, b));
+        assertThat(s).containsExactly(0.0, 0.0);
+    }
+
+    @Test
+    void theSamePromptForAnotherModelSharesNoBlocks() {
+        long[] m1 = PromptBlocks.hash("p".repeat(640), "m1", 64, 256);
+        long[] m2 = PromptBlocks.hash("p".repeat(640), "m2", 64, 256);
+        assertThat(m1).hasSize(10).doesNotContain(m2);
+    }
+
+    @Test
+    void promptsShorterThanABlockScoreZero() {
+        assertThat(scorer.score(context("short"), List.of(a, b))).containsExactly(0.0, 0.0);
+    }
+
+    @Test
+    void theIndexForgetsTheLeastRecentlyUsedBlocksBeyondItsCapacity() {
+        PrefixIndex small = new PrefixIndex(100, 1_000);
+        try {
+            for (int i = 0; i < 50; i++) {
+                small.record("llm/pool", PromptBlocks.hash(i + "-" + "t".repeat(64 * 10), "m", 64, 256), "llm/a:8000");
+            }
+            small.awaitApplied(5_000);
+            assertThat(small.size("llm/pool")).isLessThanOrEqualTo(100);
+        } finally {
+            small.close();
+        }
+    }
+}

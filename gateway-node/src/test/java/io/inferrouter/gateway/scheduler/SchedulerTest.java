@@ -1,0 +1,64 @@
+package io.inferrouter.gateway.scheduler;
+
+import static io.inferrouter.gateway.tables.Endpoints.endpoint;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inferrouter.gateway.tables.Endpoint;
+import io.inferrouter.gateway.tables.Endpoints;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SchedulerTest {
+
+    private static final long NOW = 10_000;
+    private static final SchedulingRequest REQUEST = new SchedulingRequest("m", "", false, false);
+
+    private static Scheduler queueAndKv(List<Filter> filters) {
+        return new Scheduler("test", filters, List.of(new Scheduler.WeightedScorer(new QueueScorer(), 2),
+                new Scheduler.WeightedScorer(new KvCacheScorer(), 2)), new MaxScorePicker(), 200, 256);
+    }
+
+    @Test
+    void theWeightedSumPicksTheLeastLoadedEndpoint() {
+        Endpoint idle = endpoint("a", 0, 0.1, NOW);
+        Endpoint busy = endpoint("b", 8, 0.7, NOW);
+        Decision d = queueAndKv(List.of()).schedule(REQUEST, Endpoints.pool(busy, idle), NOW);
+        assertThat(d.pick()).isEqualTo(idle);
+        assertThat(d.ranked()).containsExactly(idle, busy);
+        assertThat(d.scored().get(0).total()).isEqualTo(2 * 1.0 + 2 * 0.9, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(d.scorerNames()).containsExactly("queue", "kv-cache");
+    }
+
+    @Test
+    void staleEndpointsAreRankedLast() {
+        Endpoint stale = endpoint("s", 0, 0.0, NOW - 5_000);
+        Endpoint fresh = endpoint("f", 9, 0.9, NOW);
+        Endpoint never = Endpoints.withoutMetrics("n");
+        Decision d = queueAndKv(List.of()).schedule(REQUEST, Endpoints.pool(stale, never, fresh), NOW);
+        assertThat(d.pick()).isEqualTo(fresh);
+        assertThat(d.ranked()).hasSize(3);
+        assertThat(d.scored().subList(1, 3)).allMatch(s -> "stale-metrics".equals(s.filteredBy()));
+    }
+
+    @Test
+    void onlyStaleEndpointsAreStillUsable() {
+        Endpoint stale = endpoint("s", 0, 0.0, NOW - 5_000);
+        Decision d = queueAndKv(List.of()).schedule(REQUEST, Endpoints.pool(stale), NOW);
+        assertThat(d.pick()).isEqualTo(stale);
+    }
+
+    @Test
+    void filteredOutEndpointsBecomeFallbacksAfterTheKeptOnes() {
+        Endpoint idle = endpoint("a", 0, 0.1, NOW);
+        Endpoint busy = endpoint("b", 30, 0.2, NOW);
+        Decision d = queueAndKv(List.of(new LowQueueFilter(5))).schedule(REQUEST, Endpoints.pool(busy, idle), NOW);
+        assertThat(d.ranked()).containsExactly(idle, busy);
+        assertThat(d.scored().get(1).filteredBy()).isEqualTo("low-queue");
+    }
+
+    @Test
+    void anEmptyPoolDecidesNothing() {
+        Decision d = queueAndKv(List.of()).schedule(REQUEST, Endpoints.pool(), NOW);
+        assertThat(d.hasEndpoint()).isFalse();
+    }
+}
