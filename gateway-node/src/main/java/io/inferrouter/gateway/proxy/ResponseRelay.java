@@ -55,7 +55,8 @@ public final class ResponseRelay {
             int n;
             try {
                 n = upstream.read(buf);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
+                // Helidon reports a connection cut mid-body as an unchecked exception, plain sockets as IOException.
                 if (line.size() > 0) {
                     client.write(line.toByteArray());
                 }
@@ -92,7 +93,7 @@ public final class ResponseRelay {
         byte[] body;
         try {
             body = upstream.readNBytes(maxBytes + 1);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             throw new UpstreamBrokenException("model server response broke: " + e.getMessage(), e);
         }
         if (body.length > maxBytes) {

@@ -1,0 +1,314 @@
+package io.inferrouter.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.inferrouter.gateway.GatewayServer;
+import io.inferrouter.gateway.config.ConfigLoader;
+import io.inferrouter.gateway.config.GatewayConfig;
+import io.inferrouter.kafka.embedded.EmbeddedKafkaExtension;
+import io.inferrouter.kafka.embedded.KafkaEndpoint;
+import io.inferrouter.schemas.decisions.RoutingDecision;
+import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.resources.Criticality;
+import io.inferrouter.schemas.resources.InferencePool;
+import io.inferrouter.schemas.resources.ResourceMeta;
+import io.inferrouter.schemas.serde.Json;
+import io.inferrouter.schemas.tables.EndpointRow;
+import io.inferrouter.schemas.tables.ModelRow;
+import io.inferrouter.schemas.tables.PoolRow;
+import io.inferrouter.schemas.tables.RowStatus;
+import io.inferrouter.schemas.tables.TableKeys;
+import io.inferrouter.schemas.topics.Topic;
+import io.inferrouter.schemas.topics.TopicAdmin;
+import io.inferrouter.schemas.topics.Topics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * gateway-node against a real broker (tables produced straight onto the table topics) and fake model
+ * servers on loopback: the API, streaming, retries, clean stream ends, prefix affinity, shedding,
+ * header stripping and the decision log.
+ */
+@ExtendWith(EmbeddedKafkaExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatewayIT {
+
+    private static final String POOL = "llm/pool";
+    private static final String BUSY_POOL = "llm/busy";
+    private static final String EMPTY_POOL = "llm/empty";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<FakeModelServer> servers = new ArrayList<>();
+    private KafkaProducer<String, byte[]> producer;
+    private GatewayServer gateway;
+    private PrometheusMeterRegistry registry;
+    private String base;
+
+    @BeforeAll
+    void start(KafkaEndpoint kafka) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            new TopicAdmin(admin, (short) 1, Duration.ofSeconds(30)).ensure(Topics.all());
+        }
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer());
+        for (String n : List.of("a", "b", "c", "d")) {
+            servers.add(new FakeModelServer(n));
+        }
+        long now = System.currentTimeMillis();
+        send(Topics.TABLE_POOLS, POOL, poolRow("pool"));
+        send(Topics.TABLE_POOLS, BUSY_POOL, poolRow("busy"));
+        send(Topics.TABLE_POOLS, EMPTY_POOL, poolRow("empty"));
+        for (FakeModelServer s : servers.subList(0, 3)) {
+            endpoint(POOL, s, 0, now);
+        }
+        endpoint(BUSY_POOL, servers.get(3), 50, now);
+        send(Topics.TABLE_MODELS, "llm/chat", model("chat", POOL, Criticality.Standard));
+        send(Topics.TABLE_MODELS, "llm/batch", model("batch", BUSY_POOL, Criticality.Sheddable));
+        send(Topics.TABLE_MODELS, "llm/vip", model("vip", BUSY_POOL, Criticality.Critical));
+        send(Topics.TABLE_MODELS, "llm/nowhere", model("nowhere", EMPTY_POOL, Criticality.Standard));
+        producer.flush();
+
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        GatewayConfig config = GatewayConfig.from(ConfigLoader.load(List.of(), Map.of(
+                "ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "GATEWAY_HTTP_PORT", "0",
+                "GATEWAY_METRICS_STALENESS", "PT1H",
+                "GATEWAY_MAX_BODY_BYTES", "20000"), GatewayConfig.ENVIRONMENT));
+        gateway = GatewayServer.start(config, registry);
+        base = "http://127.0.0.1:" + gateway.port();
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/ready").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.tables().current().modelsByName().size() == 4);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        for (FakeModelServer s : servers) {
+            s.close();
+        }
+        producer.close();
+    }
+
+    @Test
+    void aNonStreamingCompletionIsRoutedAndAnswersWithTheClientsModel() throws Exception {
+        HttpResponse<String> r = post("/v1/completions", "{\"model\":\"chat\",\"prompt\":\"hi\"}", Map.of());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = Json.mapper().readTree(r.body());
+        assertThat(body.get("model").asText()).isEqualTo("chat");
+        assertThat(r.headers().firstValue("x-gateway-endpoint")).get().asString().startsWith("llm/");
+        assertThat(r.headers().firstValue("x-request-id")).isPresent();
+    }
+
+    @Test
+    void aStreamingChatIsRelayedEventByEventToDone() throws Exception {
+        HttpResponse<String> r = post("/v1/chat/completions",
+                "{\"model\":\"chat\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", Map.of());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).get().asString().startsWith("text/event-stream");
+        List<String> events = r.body().lines().filter(l -> l.startsWith("data: ")).toList();
+        assertThat(events).hasSize(6);
+        assertThat(events.get(events.size() - 1)).isEqualTo("data: [DONE]");
+    }
+
+    @Test
+    void clientsCannotPickTheBackendAndGatewayHeadersAreStripped() throws Exception {
+        servers.forEach(s -> s.received().clear());
+        HttpResponse<String> r = post("/v1/completions", "{\"model\":\"chat\",\"prompt\":\"x\"}",
+                Map.of("x-gateway-destination-endpoint", "127.0.0.1:1", "x-gateway-inference-fairness-id", "t1",
+                        "authorization", "Bearer k"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        FakeModelServer.Received got = servers.stream().flatMap(s -> s.received().stream()).findFirst().orElseThrow();
+        assertThat(got.headers()).doesNotContainKeys("x-gateway-destination-endpoint", "x-gateway-inference-fairness-id")
+                .containsEntry("authorization", "Bearer k").containsKey("x-request-id");
+    }
+
+    @Test
+    void aFailureBeforeTheFirstByteIsRetriedOnAnotherEndpoint() throws Exception {
+        FakeModelServer broken = servers.get(1);
+        broken.mode(FakeModelServer.Mode.RESET_BEFORE_RESPONSE);
+        try {
+            Set<String> answeredBy = new HashSet<>();
+            for (int i = 0; i < 12; i++) {
+                HttpResponse<String> r = post("/v1/completions", "{\"model\":\"chat\",\"prompt\":\"retry " + i + "\"}",
+                        Map.of());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                answeredBy.add(r.headers().firstValue("x-gateway-endpoint").orElseThrow());
+            }
+            assertThat(answeredBy).doesNotContain(endpointId(broken));
+            assertThat(broken.received()).isNotEmpty();
+            assertThat(registry.scrape()).contains("gateway_retries_total");
+        } finally {
+            broken.mode(FakeModelServer.Mode.NORMAL);
+        }
+    }
+
+    @Test
+    void aStreamCutAfterTheFirstByteEndsCleanlyWithAnErrorEvent() throws Exception {
+        servers.forEach(s -> s.mode(FakeModelServer.Mode.DROP_AFTER_TWO_EVENTS));
+        try {
+            HttpResponse<String> r = post("/v1/completions", "{\"model\":\"chat\",\"stream\":true,\"prompt\":\"x\"}",
+                    Map.of());
+            assertThat(r.statusCode()).isEqualTo(200);
+            List<String> events = r.body().lines().filter(l -> l.startsWith("data: ")).toList();
+            assertThat(events).hasSize(3);
+            assertThat(events.get(2)).contains("stream_broken");
+        } finally {
+            servers.forEach(s -> s.mode(FakeModelServer.Mode.NORMAL));
+        }
+    }
+
+    @Test
+    void aRepeatedPromptPrefixLandsOnTheSameEndpoint() throws Exception {
+        String system = "You are a careful assistant. ".repeat(40);
+        Set<String> endpoints = new HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> r = post("/v1/chat/completions", "{\"model\":\"chat\",\"messages\":["
+                    + "{\"role\":\"system\",\"content\":\"" + system + "\"},{\"role\":\"user\",\"content\":\"q" + i
+                    + "\"}]}", Map.of());
+            assertThat(r.statusCode()).isEqualTo(200);
+            endpoints.add(r.headers().firstValue("x-gateway-endpoint").orElseThrow());
+        }
+        assertThat(endpoints).hasSize(1);
+    }
+
+    @Test
+    void sheddableRequestGets429WhenPoolSaturatedButCriticalIsServed() throws Exception {
+        HttpResponse<String> shed = post("/v1/completions", "{\"model\":\"batch\",\"prompt\":\"x\"}", Map.of());
+        assertThat(shed.statusCode()).isEqualTo(429);
+        assertThat(error(shed).get("type").asText()).isEqualTo("rate_limit_exceeded");
+        assertThat(post("/v1/completions", "{\"model\":\"vip\",\"prompt\":\"x\"}", Map.of()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void everyErrorPathIsOpenAiShapedWithItsStatus() throws Exception {
+        assertThat(error(post("/v1/completions", "{\"model\":\"ghost\",\"prompt\":\"x\"}", Map.of()), 404)
+                .get("code").asText()).isEqualTo("model_not_found");
+        assertThat(error(post("/v1/completions", "{broken", Map.of()), 400).get("type").asText())
+                .isEqualTo("invalid_request_error");
+        assertThat(error(post("/v1/completions", "{\"prompt\":\"x\"}", Map.of()), 400).get("message").asText())
+                .contains("'model'");
+        assertThat(error(post("/v1/completions", "{\"model\":\"chat\",\"prompt\":\"" + "x".repeat(30_000) + "\"}",
+                Map.of()), 413).get("code").asText()).isEqualTo("request_too_large");
+        assertThat(error(post("/v1/completions", "{\"model\":\"nowhere\",\"prompt\":\"x\"}", Map.of()), 503)
+                .get("code").asText()).isEqualTo("no_ready_endpoint");
+    }
+
+    @Test
+    void modelsListsWhatTheTablesServe() throws Exception {
+        JsonNode models = Json.mapper().readTree(get("/v1/models").body());
+        List<String> ids = new ArrayList<>();
+        models.get("data").forEach(m -> ids.add(m.get("id").asText()));
+        assertThat(ids).contains("chat", "batch", "vip");
+    }
+
+    @Test
+    void everyRequestProducesADecisionEvent(KafkaEndpoint kafka) throws Exception {
+        HttpResponse<String> r = post("/v1/completions", "{\"model\":\"chat\",\"prompt\":\"decide\"}", Map.of());
+        String requestId = r.headers().firstValue("x-request-id").orElseThrow();
+        HttpResponse<String> missing = post("/v1/completions", "{\"model\":\"ghost\",\"prompt\":\"x\"}", Map.of());
+        String missingId = missing.headers().firstValue("x-request-id").orElseThrow();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(Topics.DECISIONS.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<String, RoutingDecision> seen = new java.util.HashMap<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                for (ConsumerRecord<String, byte[]> rec : c.poll(Duration.ofMillis(200))) {
+                    seen.put(rec.key(), Topics.DECISIONS.valueSerde().deserializer().deserialize(rec.topic(), rec.value()));
+                }
+                return seen.containsKey(requestId) && seen.containsKey(missingId);
+            });
+            RoutingDecision ok = seen.get(requestId);
+            assertThat(ok.outcome().status()).isEqualTo(200);
+            assertThat(ok.pool()).isEqualTo(POOL);
+            assertThat(ok.chosenEndpoint()).isEqualTo(r.headers().firstValue("x-gateway-endpoint").orElseThrow());
+            assertThat(ok.candidates()).hasSize(3);
+            assertThat(ok.candidates().get(0).scores()).containsKeys("queue", "kv-cache", "prefix-cache");
+            assertThat(ok.outcome().outputTokens()).isEqualTo(1);
+            assertThat(seen.get(missingId).outcome().status()).isEqualTo(404);
+        }
+    }
+
+    private static String endpointId(FakeModelServer s) {
+        return "llm/pod-" + s.name() + ":" + s.port();
+    }
+
+    private void endpoint(String pool, FakeModelServer s, int waiting, long now) throws Exception {
+        String id = endpointId(s);
+        EndpointMetrics m = new EndpointMetrics(id, "127.0.0.1", s.port(), "vllm", waiting, 0, waiting > 0 ? 0.9 : 0.1,
+                List.of(), List.of(), null, 16, 1000, 0L, 0L, 100, null, now, now, "it");
+        send(Topics.TABLE_ENDPOINTS, TableKeys.of(pool, id), new EndpointRow(pool, id, "127.0.0.1", s.port(), Map.of(), m, now));
+    }
+
+    private static PoolRow poolRow(String name) {
+        long now = System.currentTimeMillis();
+        return new PoolRow(new InferencePool(new ResourceMeta("llm", name, null, null, 1, now), InferencePool.API_V1,
+                Map.of("app", name), List.of(8000), null, null, List.of(), now, "it"), RowStatus.Accepted, List.of(), now);
+    }
+
+    private static ModelRow model(String name, String pool, Criticality c) {
+        return new ModelRow("llm/" + name, pool, name, c, List.of(), RowStatus.Accepted, List.of(), 1, 1);
+    }
+
+    private <V> void send(Topic<String, V> topic, String key, V value) throws Exception {
+        producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(),
+                value))).get();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String body, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode error(HttpResponse<String> r) throws Exception {
+        return Json.mapper().readTree(r.body()).get("error");
+    }
+
+    private static JsonNode error(HttpResponse<String> r, int status) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        JsonNode e = error(r);
+        assertThat(e.has("message") && e.has("type") && e.has("code")).isTrue();
+        return e;
+    }
+}

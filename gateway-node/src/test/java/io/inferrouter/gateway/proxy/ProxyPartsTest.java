@@ -1,0 +1,103 @@
+package io.inferrouter.gateway.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ProxyPartsTest {
+
+    @Test
+    void clientsCannotChooseTheBackendOrSendHopByHopHeaders() {
+        assertThat(HeaderPolicy.forwardUpstream("x-gateway-destination-endpoint")).isFalse();
+        assertThat(HeaderPolicy.forwardUpstream("X-Gateway-Inference-Objective")).isFalse();
+        assertThat(HeaderPolicy.forwardUpstream("x-gateway-inference-fairness-id")).isFalse();
+        assertThat(HeaderPolicy.forwardUpstream("Connection")).isFalse();
+        assertThat(HeaderPolicy.forwardUpstream("Host")).isFalse();
+        assertThat(HeaderPolicy.forwardUpstream("Content-Length")).isFalse();
+        assertThat(HeaderPolicy.forwardUpstream("Authorization")).isTrue();
+        assertThat(HeaderPolicy.forwardUpstream("Content-Type")).isTrue();
+        assertThat(HeaderPolicy.forwardDownstream("Transfer-Encoding")).isFalse();
+        assertThat(HeaderPolicy.forwardDownstream("Content-Type")).isTrue();
+    }
+
+    @Test
+    void theModelFieldIsReplacedWithAndWithoutSpaces() {
+        assertThat(JsonFields.replaceString("{\"id\":\"x\",\"model\":\"v2\",\"o\":1}", "model", "chat"))
+                .isEqualTo("{\"id\":\"x\",\"model\":\"chat\",\"o\":1}");
+        assertThat(JsonFields.replaceString("{\"model\": \"a\\\"b\", \"x\": 1}", "model", "c\"d"))
+                .isEqualTo("{\"model\": \"c\\\"d\", \"x\": 1}");
+        assertThat(JsonFields.replaceString("{\"x\":1}", "model", "c")).isEqualTo("{\"x\":1}");
+        assertThat(JsonFields.replaceString("{\"model\":7}", "model", "c")).isEqualTo("{\"model\":7}");
+    }
+
+    @Test
+    void eventsAreRelayedOneByOneWithTheClientsModelAndCounted() throws IOException {
+        String upstream = "data: {\"model\":\"v2\",\"choices\":[{\"text\":\"a\"}]}\n\n"
+                + "data: {\"model\":\"v2\",\"choices\":[{\"text\":\"b\"}]}\n\n"
+                + "data: {\"model\":\"v2\",\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":2}}\n\n"
+                + "data: [DONE]\n\n";
+        CountingOut out = new CountingOut();
+        ResponseRelay relay = new ResponseRelay("chat", "v2");
+        relay.relayEvents(new ByteArrayInputStream(upstream.getBytes(StandardCharsets.UTF_8)), out);
+        String sent = out.toString(StandardCharsets.UTF_8);
+        assertThat(sent).doesNotContain("\"v2\"").contains("\"model\":\"chat\"").endsWith("data: [DONE]\n\n");
+        assertThat(out.flushes).isGreaterThanOrEqualTo(4);
+        assertThat(relay.usage()).isEqualTo(new Usage(7, 2));
+        assertThat(relay.firstByteNanos()).isPositive();
+    }
+
+    @Test
+    void withoutUsageStreamedChunksCountAsTokens() throws IOException {
+        String upstream = "data: {\"choices\":[{\"text\":\"a\"}]}\n\ndata: {\"choices\":[{\"text\":\"b\"}]}\n\ndata: [DONE]\n\n";
+        ResponseRelay relay = new ResponseRelay("m", "m");
+        relay.relayEvents(new ByteArrayInputStream(upstream.getBytes(StandardCharsets.UTF_8)), new CountingOut());
+        assertThat(relay.usage()).isEqualTo(new Usage(null, 2));
+    }
+
+    @Test
+    void aStreamThatBreaksIsReportedAfterWhatArrived() {
+        InputStream broken = new InputStream() {
+            private final byte[] first = "data: {\"choices\":[{}]}\n\n".getBytes(StandardCharsets.UTF_8);
+            private int at;
+
+            @Override
+            public int read() throws IOException {
+                if (at < first.length) {
+                    return first[at++];
+                }
+                throw new IOException("connection reset");
+            }
+        };
+        CountingOut out = new CountingOut();
+        assertThatThrownBy(() -> new ResponseRelay("m", "m").relayEvents(broken, out))
+                .isInstanceOf(UpstreamBrokenException.class).hasMessageContaining("connection reset");
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("data: {\"choices\"");
+    }
+
+    @Test
+    void wholeBodiesGetTheClientsModelBack() throws IOException {
+        ResponseRelay relay = new ResponseRelay("chat", "v2");
+        byte[] body = relay.relayBody(new ByteArrayInputStream(
+                "{\"model\":\"v2\",\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":5}}".getBytes(StandardCharsets.UTF_8)),
+                1024);
+        assertThat(new String(body, StandardCharsets.UTF_8)).contains("\"model\":\"chat\"");
+        assertThat(relay.usage()).isEqualTo(new Usage(3, 5));
+        assertThatThrownBy(() -> new ResponseRelay("a", "a").relayBody(new ByteArrayInputStream(new byte[100]), 10))
+                .isInstanceOf(UpstreamBrokenException.class);
+    }
+
+    private static final class CountingOut extends ByteArrayOutputStream {
+        int flushes;
+
+        @Override
+        public void flush() {
+            flushes++;
+        }
+    }
+}
