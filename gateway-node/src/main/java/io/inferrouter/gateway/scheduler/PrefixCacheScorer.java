@@ -1,8 +1,8 @@
 package io.inferrouter.gateway.scheduler;
 
 import io.inferrouter.gateway.tables.Endpoint;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Prefers the endpoint most likely to hold the prompt's prefix in its KV cache: the share of the
@@ -30,13 +30,13 @@ public final class PrefixCacheScorer implements Scorer {
         if (blocks.length == 0) {
             return scores;
         }
-        List<String> ids = new ArrayList<>(candidates.size());
-        for (Endpoint e : candidates) {
-            ids.add(e.id());
+        Map<String, Integer> matched = index.matchedBlocks(context.pool().key(), blocks);
+        if (matched.isEmpty()) {
+            return scores;
         }
-        int[] matched = index.matchedBlocks(context.pool().key(), blocks, ids);
         for (int i = 0; i < scores.length; i++) {
-            scores[i] = (double) matched[i] / blocks.length;
+            Integer m = matched.get(candidates.get(i).id());
+            scores[i] = m == null ? 0 : (double) m / blocks.length;
         }
         return scores;
     }

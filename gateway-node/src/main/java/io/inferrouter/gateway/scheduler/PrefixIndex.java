@@ -1,9 +1,11 @@
 package io.inferrouter.gateway.scheduler;
 
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,15 +25,13 @@ public final class PrefixIndex implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrefixIndex.class);
 
-    /** The endpoints holding one block, and when it was last routed. Replaced, never mutated. */
-    private record Holders(String[] endpoints, long lastUsed) {
+    /**
+     * The endpoints holding one block, and when it was last routed. Replaced, never mutated. A set,
+     * because a popular system prompt's blocks are held by every endpoint of the pool.
+     */
+    private record Holders(Set<String> endpoints, long lastUsed) {
         boolean contains(String endpoint) {
-            for (String e : endpoints) {
-                if (e.equals(endpoint)) {
-                    return true;
-                }
-            }
-            return false;
+            return endpoints.contains(endpoint);
         }
     }
 
@@ -61,28 +61,41 @@ public final class PrefixIndex implements AutoCloseable {
         this.writer = Thread.ofPlatform().daemon().name("prefix-index-writer").start(this::applyUpdates);
     }
 
-    /** For each candidate, how many leading blocks of the prompt it holds. */
-    public int[] matchedBlocks(String pool, long[] blocks, List<String> candidates) {
-        int[] matched = new int[candidates.size()];
+    /**
+     * How many leading blocks of the prompt each endpoint holds, for the endpoints that hold at
+     * least the first one. Costs blocks x holders, not blocks x pool size: after the first block only
+     * the endpoints still matching are followed.
+     */
+    public Map<String, Integer> matchedBlocks(String pool, long[] blocks) {
         ConcurrentHashMap<Long, Holders> index = byPool.get(pool);
         if (index == null || blocks.length == 0) {
-            return matched;
+            return Map.of();
         }
-        for (int i = 0; i < blocks.length; i++) {
-            Holders holders = index.get(blocks[i]);
+        Holders first = index.get(blocks[0]);
+        if (first == null) {
+            return Map.of();
+        }
+        Map<String, Integer> matched = new java.util.HashMap<>();
+        List<String> alive = new ArrayList<>(first.endpoints());
+        int depth = 1;
+        while (depth < blocks.length && !alive.isEmpty()) {
+            Holders holders = index.get(blocks[depth]);
             if (holders == null) {
                 break;
             }
-            boolean anyStillMatching = false;
-            for (int c = 0; c < matched.length; c++) {
-                if (matched[c] == i && holders.contains(candidates.get(c))) {
-                    matched[c] = i + 1;
-                    anyStillMatching = true;
+            int matchedSoFar = depth;
+            // An endpoint that lacks this block matched exactly the blocks before it.
+            alive.removeIf(e -> {
+                if (holders.contains(e)) {
+                    return false;
                 }
-            }
-            if (!anyStillMatching) {
-                break;
-            }
+                matched.put(e, matchedSoFar);
+                return true;
+            });
+            depth++;
+        }
+        for (String e : alive) {
+            matched.put(e, depth);
         }
         return matched;
     }
@@ -155,14 +168,15 @@ public final class PrefixIndex implements AutoCloseable {
         long now = clock.incrementAndGet();
         for (long block : u.blocks()) {
             Holders old = index.get(block);
-            String[] endpoints;
+            Set<String> endpoints;
             if (old == null) {
-                endpoints = new String[] {u.endpoint()};
+                endpoints = Set.of(u.endpoint());
             } else if (old.contains(u.endpoint())) {
                 endpoints = old.endpoints();
             } else {
-                endpoints = Arrays.copyOf(old.endpoints(), old.endpoints().length + 1);
-                endpoints[endpoints.length - 1] = u.endpoint();
+                Set<String> grown = new HashSet<>(old.endpoints());
+                grown.add(u.endpoint());
+                endpoints = Collections.unmodifiableSet(grown);
             }
             index.put(block, new Holders(endpoints, now));
         }

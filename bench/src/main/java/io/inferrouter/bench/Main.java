@@ -1,0 +1,37 @@
+package io.inferrouter.bench;
+
+import io.inferrouter.bench.decision.DecisionTime;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code ./dev bench <name> [options]}: runs one benchmark on demand and writes its results under
+ * {@code bench/results/}.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help")) {
+            usage();
+            return;
+        }
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        switch (args[0]) {
+            case "decision-time" -> DecisionTime.run(rest);
+            default -> {
+                System.err.println("unknown benchmark '" + args[0] + "'");
+                usage();
+                System.exit(2);
+            }
+        }
+    }
+
+    private static void usage() {
+        System.out.println("""
+                usage: ./dev bench <name> [options]
+                  decision-time [--quick]   scheduler decision time for pools of 10, 100, 1000 endpoints (JMH)""");
+    }
+}

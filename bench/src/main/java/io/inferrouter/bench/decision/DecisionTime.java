@@ -1,0 +1,66 @@
+package io.inferrouter.bench.decision;
+
+import io.inferrouter.schemas.serde.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.util.Statistics;
+
+/** Runs {@link DecisionTimeBenchmark} with JMH, prints a table and writes JSON to bench/results. */
+public final class DecisionTime {
+
+    private DecisionTime() {
+    }
+
+    public static void run(List<String> args) throws Exception {
+        boolean quick = args.contains("--quick");
+        Options options = new OptionsBuilder()
+                .include(DecisionTimeBenchmark.class.getSimpleName())
+                .forks(1)
+                .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.seconds(quick ? 1 : 2))
+                .measurementIterations(quick ? 2 : 5).measurementTime(TimeValue.seconds(quick ? 1 : 3))
+                .threads(1)
+                .jvmArgsAppend("-Xms512m", "-Xmx512m")
+                .build();
+        Collection<RunResult> results = new Runner(options).run();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        System.out.printf("%n%-10s %10s %10s %10s %10s %8s%n", "endpoints", "mean us", "p50 us", "p99 us", "p99.9 us", "n");
+        for (RunResult r : results) {
+            Statistics s = r.getPrimaryResult().getStatistics();
+            String endpoints = r.getParams().getParam("endpoints");
+            System.out.printf("%-10s %10.2f %10.2f %10.2f %10.2f %8d%n", endpoints, s.getMean(), s.getPercentile(50),
+                    s.getPercentile(99), s.getPercentile(99.9), s.getN());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("endpoints", Integer.parseInt(endpoints));
+            row.put("promptChars", Integer.parseInt(r.getParams().getParam("promptChars")));
+            row.put("meanMicros", s.getMean());
+            row.put("p50Micros", s.getPercentile(50));
+            row.put("p99Micros", s.getPercentile(99));
+            row.put("p999Micros", s.getPercentile(99.9));
+            row.put("samples", s.getN());
+            rows.add(row);
+        }
+        Path dir = Path.of("bench", "results");
+        Files.createDirectories(dir);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("benchmark", "decision-time");
+        doc.put("profile", "default (queue 2, kv-cache 2, prefix-cache 3, max-score)");
+        doc.put("at", Instant.now().toString());
+        doc.put("quick", quick);
+        doc.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.version"));
+        doc.put("rows", rows);
+        Path out = dir.resolve("decision-time.json");
+        Files.writeString(out, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n");
+        System.out.println("wrote " + out);
+    }
+}

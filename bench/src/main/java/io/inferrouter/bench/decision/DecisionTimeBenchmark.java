@@ -1,0 +1,106 @@
+package io.inferrouter.bench.decision;
+
+import io.inferrouter.gateway.config.ProfileConfig;
+import io.inferrouter.gateway.scheduler.KvCacheScorer;
+import io.inferrouter.gateway.scheduler.MaxScorePicker;
+import io.inferrouter.gateway.scheduler.PrefixCacheScorer;
+import io.inferrouter.gateway.scheduler.PrefixIndex;
+import io.inferrouter.gateway.scheduler.PromptBlocks;
+import io.inferrouter.gateway.scheduler.QueueScorer;
+import io.inferrouter.gateway.scheduler.Scheduler;
+import io.inferrouter.gateway.scheduler.SchedulingRequest;
+import io.inferrouter.gateway.tables.Endpoint;
+import io.inferrouter.gateway.tables.EndpointLoad;
+import io.inferrouter.gateway.tables.PoolSnapshot;
+import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.tables.EndpointRow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Time of one scheduling decision with GIE's default profile (queue 2, KV-cache 2, prefix-cache 3,
+ * max-score picker) on an 8,000-character prompt, for pools of 10, 100 and 1,000 endpoints. The
+ * prefix index holds earlier prompts that share the request's system prompt, as in production.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class DecisionTimeBenchmark {
+
+    @Param({"10", "100", "1000"})
+    public int endpoints;
+
+    @Param({"8000"})
+    public int promptChars;
+
+    private PrefixIndex index;
+    private Scheduler scheduler;
+    private PoolSnapshot pool;
+    private SchedulingRequest request;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Random random = new Random(42);
+        long now = System.currentTimeMillis();
+        List<Endpoint> list = new ArrayList<>();
+        for (int i = 0; i < endpoints; i++) {
+            String id = "bench/pod-" + i + ":8000";
+            EndpointMetrics m = new EndpointMetrics(id, "10.0." + (i / 250) + "." + (i % 250), 8000, "vllm",
+                    random.nextInt(20), random.nextInt(64), random.nextDouble(), List.of(), List.of(), null, 16, 28000,
+                    0L, 0L, 100, null, now, Long.MAX_VALUE / 4, "bench");
+            list.add(new Endpoint(new EndpointRow("bench/pool", id, m.address(), 8000, Map.of(), m, now),
+                    new EndpointLoad()));
+        }
+        pool = new PoolSnapshot("bench/pool", null, list, 16);
+        ProfileConfig gie = ProfileConfig.builtIn().get("default");
+        index = new PrefixIndex(500_000, 100_000);
+        scheduler = new Scheduler(gie.name(), List.of(), List.of(
+                new Scheduler.WeightedScorer(new QueueScorer(), gie.scorers().get("queue")),
+                new Scheduler.WeightedScorer(new KvCacheScorer(), gie.scorers().get("kv-cache")),
+                new Scheduler.WeightedScorer(new PrefixCacheScorer(index), gie.scorers().get("prefix-cache"))),
+                new MaxScorePicker(), Long.MAX_VALUE, 256);
+        String system = randomText(random, promptChars / 2);
+        for (int i = 0; i < 200; i++) {
+            String earlier = system + randomText(random, promptChars / 2);
+            index.record("bench/pool", PromptBlocks.hash(earlier, "llama", 64, 256),
+                    list.get(random.nextInt(list.size())).id());
+        }
+        index.awaitApplied(10_000);
+        request = new SchedulingRequest("llama", system + randomText(random, promptChars - system.length()), false, false);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        index.close();
+    }
+
+    @Benchmark
+    public Object decide() {
+        return scheduler.schedule(request, pool, System.currentTimeMillis());
+    }
+
+    private static String randomText(Random random, int chars) {
+        StringBuilder b = new StringBuilder(chars);
+        while (b.length() < chars) {
+            b.append((char) ('a' + random.nextInt(26)));
+            if (random.nextInt(6) == 0) {
+                b.append(' ');
+            }
+        }
+        b.setLength(chars);
+        return b.toString();
+    }
+}
