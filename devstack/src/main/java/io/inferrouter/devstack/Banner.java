@@ -15,6 +15,9 @@ final class Banner {
                 stack.bootstrapServers()));
         b.append(String.format("  topics               %d created or present (see README: Topic catalogue)%n",
                 Topics.all().size()));
+        b.append(String.format("  gateway-node         %s  (OpenAI API, /metrics, /health, /ready)%n", stack.addresses().gateway()));
+        b.append(String.format("  routing-stream       %s  (GET /v1/pools, /v1/status, ...)%n",
+                stack.addresses().routingStream()));
         b.append(String.format("  data directory       %s%n", stack.config().dataDir().toAbsolutePath()));
         b.append("Press Ctrl-C to stop.\n");
         return b.toString();

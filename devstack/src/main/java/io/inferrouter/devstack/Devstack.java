@@ -1,6 +1,12 @@
 package io.inferrouter.devstack;
 
+import io.inferrouter.gateway.GatewayServer;
+import io.inferrouter.gateway.config.GatewayConfig;
 import io.inferrouter.kafka.embedded.BrokerSettings;
+import io.inferrouter.stream.app.RoutingStreamConfig;
+import io.inferrouter.stream.app.RoutingStreamServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.inferrouter.kafka.embedded.EmbeddedKafka;
 import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
@@ -12,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -30,11 +37,21 @@ public final class Devstack implements AutoCloseable {
     private final DevstackConfig config;
     private final String bootstrapServers;
     private final Deque<AutoCloseable> parts;
+    private final Addresses addresses;
 
-    private Devstack(DevstackConfig config, String bootstrapServers, Deque<AutoCloseable> parts) {
+    /** Where the running parts listen. */
+    public record Addresses(String kafka, String gateway, String routingStream) {
+    }
+
+    private Devstack(DevstackConfig config, String bootstrapServers, Deque<AutoCloseable> parts, Addresses addresses) {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.parts = parts;
+        this.addresses = addresses;
+    }
+
+    public Addresses addresses() {
+        return addresses;
     }
 
     /** Starts everything in data-flow order; on failure stops what had started and rethrows. */
@@ -54,7 +71,23 @@ public final class Devstack implements AutoCloseable {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 new TopicAdmin(admin, config.replicationFactor(), Duration.ofSeconds(30)).ensure(Topics.all());
             }
-            return new Devstack(config, bootstrap, parts);
+            RoutingStreamServer routingStream = RoutingStreamServer.start(RoutingStreamConfig.from(
+                    io.inferrouter.stream.app.ConfigLoader.load(List.of(), Map.of(
+                            "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
+                            "ROUTING_STREAM_HTTP_PORT", Integer.toString(config.routingStreamPort()),
+                            "ROUTING_STREAM_STATE_DIR", config.dataDir().resolve("routing-stream").toString(),
+                            "ROUTING_STREAM_REPLICATION_FACTOR", Short.toString(config.replicationFactor())),
+                            RoutingStreamConfig.ENVIRONMENT)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            parts.push(routingStream);
+            GatewayServer gateway = GatewayServer.start(GatewayConfig.from(
+                    io.inferrouter.gateway.config.ConfigLoader.load(List.of(), Map.of(
+                            "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
+                            "GATEWAY_HTTP_PORT", Integer.toString(config.gatewayPort()),
+                            "GATEWAY_NODE_ID", "devstack"), GatewayConfig.ENVIRONMENT)),
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            parts.push(gateway);
+            return new Devstack(config, bootstrap, parts, new Addresses(bootstrap, "http://127.0.0.1:" + gateway.port(),
+                    "http://127.0.0.1:" + routingStream.port()));
         } catch (RuntimeException e) {
             closeAll(parts);
             throw e;

@@ -17,9 +17,11 @@ import java.util.Map;
  * @param bootstrapServers an external Kafka to use instead of the embedded broker ({@code --bootstrap-servers},
  *                         {@code ROUTER_BOOTSTRAP_SERVERS}); null means embedded
  * @param replicationFactor replication factor for topics it creates ({@code --replication-factor}; default 1)
+ * @param gatewayPort       gateway-node's OpenAI API ({@code --gateway-port}; default 8080)
+ * @param routingStreamPort routing-stream's query API ({@code --routing-stream-port}; default 8082)
  */
 public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int kafkaPort, String bootstrapServers,
-                             short replicationFactor) {
+                             short replicationFactor, int gatewayPort, int routingStreamPort) {
 
     public static final int DEFAULT_KAFKA_PORT = 9092;
 
@@ -33,6 +35,8 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
         if (replicationFactor < 1) {
             throw new IllegalArgumentException("--replication-factor must be >= 1, was " + replicationFactor);
         }
+        checkPort(gatewayPort, "--gateway-port");
+        checkPort(routingStreamPort, "--routing-stream-port");
         if (bootstrapServers != null && bootstrapServers.isBlank()) {
             bootstrapServers = null;
         }
@@ -50,6 +54,8 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
         int kafkaPort = intOf(env.getOrDefault("ROUTER_KAFKA_PORT", Integer.toString(DEFAULT_KAFKA_PORT)), "ROUTER_KAFKA_PORT");
         String bootstrap = env.get("ROUTER_BOOTSTRAP_SERVERS");
         short rf = 1;
+        int gatewayPort = 8080;
+        int routingStreamPort = 8082;
         List<String> rest = new ArrayList<>(args);
         while (!rest.isEmpty()) {
             String flag = rest.remove(0);
@@ -60,11 +66,13 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
                 case "--kafka-port" -> kafkaPort = intOf(value(flag, rest), flag);
                 case "--bootstrap-servers" -> bootstrap = value(flag, rest);
                 case "--replication-factor" -> rf = (short) intOf(value(flag, rest), flag);
+                case "--gateway-port" -> gatewayPort = intOf(value(flag, rest), flag);
+                case "--routing-stream-port" -> routingStreamPort = intOf(value(flag, rest), flag);
                 case "--help", "-h" -> throw new UsageException(usage());
                 default -> throw new UsageException("unknown option '" + flag + "'\n" + usage());
             }
         }
-        return new DevstackConfig(dataDir, clean, kafkaHost, kafkaPort, bootstrap, rf);
+        return new DevstackConfig(dataDir, clean, kafkaHost, kafkaPort, bootstrap, rf, gatewayPort, routingStreamPort);
     }
 
     public static String usage() {
@@ -75,7 +83,15 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
                   --kafka-host HOST         embedded broker host (default 127.0.0.1)
                   --kafka-port PORT         embedded broker port (env ROUTER_KAFKA_PORT, default 9092; 0 = any free)
                   --bootstrap-servers LIST  use this Kafka instead of the embedded broker (env ROUTER_BOOTSTRAP_SERVERS)
-                  --replication-factor N    replication factor of topics it creates (default 1)""";
+                  --replication-factor N    replication factor of topics it creates (default 1)
+                  --gateway-port PORT       gateway-node OpenAI API (default 8080; 0 = any free)
+                  --routing-stream-port P   routing-stream query API (default 8082; 0 = any free)""";
+    }
+
+    private static void checkPort(int port, String flag) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(flag + " must be 0-65535, was " + port);
+        }
     }
 
     private static String value(String flag, List<String> rest) {

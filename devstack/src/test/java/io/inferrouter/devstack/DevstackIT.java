@@ -16,7 +16,7 @@ class DevstackIT {
 
     @Test
     void startsTheBrokerCreatesEveryTopicAndRestartsOnItsOwnData(@TempDir Path dir) throws Exception {
-        DevstackConfig config = new DevstackConfig(dir.resolve("data"), false, "127.0.0.1", 0, null, (short) 1);
+        DevstackConfig config = new DevstackConfig(dir.resolve("data"), false, "127.0.0.1", 0, null, (short) 1, 0, 0);
         try (Devstack stack = Devstack.start(config)) {
             assertThat(topicNames(stack)).containsAll(Topics.all().stream().map(Topic::name).toList());
             assertThat(Banner.of(stack)).contains(stack.bootstrapServers());
@@ -24,7 +24,7 @@ class DevstackIT {
         try (Devstack again = Devstack.start(config)) {
             assertThat(topicNames(again)).containsAll(Topics.all().stream().map(Topic::name).toList());
         }
-        DevstackConfig clean = new DevstackConfig(dir.resolve("data"), true, "127.0.0.1", 0, null, (short) 1);
+        DevstackConfig clean = new DevstackConfig(dir.resolve("data"), true, "127.0.0.1", 0, null, (short) 1, 0, 0);
         try (Devstack fresh = Devstack.start(clean)) {
             assertThat(topicNames(fresh)).hasSizeGreaterThanOrEqualTo(Topics.all().size());
         }

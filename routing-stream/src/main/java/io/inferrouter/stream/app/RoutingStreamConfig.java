@@ -32,7 +32,7 @@ public record RoutingStreamConfig(String bootstrapServers, String applicationId,
     private static final Set<String> GUARANTEES = Set.of("at_least_once", "exactly_once_v2");
 
     /** Environment variables and the config keys they set. */
-    static final Map<String, String> ENVIRONMENT = Map.ofEntries(
+    public static final Map<String, String> ENVIRONMENT = Map.ofEntries(
             Map.entry("ROUTER_BOOTSTRAP_SERVERS", "kafka.bootstrap-servers"),
             Map.entry("ROUTING_STREAM_APPLICATION_ID", "application-id"),
             Map.entry("ROUTING_STREAM_STATE_DIR", "state-dir"),
