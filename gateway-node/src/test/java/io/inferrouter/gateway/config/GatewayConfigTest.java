@@ -1,0 +1,72 @@
+package io.inferrouter.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.inferrouter.gateway.scheduler.PrefixIndex;
+import io.inferrouter.gateway.scheduler.Profiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GatewayConfigTest {
+
+    private static GatewayConfig load(List<String> args, Map<String, String> env) {
+        return GatewayConfig.from(ConfigLoader.load(args, env, GatewayConfig.ENVIRONMENT));
+    }
+
+    @Test
+    void defaultsAreGiesStartingProfileAndTheDocumentedPort() {
+        GatewayConfig c = load(List.of(), Map.of());
+        assertThat(c.httpPort()).isEqualTo(8080);
+        assertThat(c.defaultProfile()).isEqualTo("default");
+        assertThat(c.profiles().get("default").scorers()).containsExactly(Map.entry("queue", 2.0),
+                Map.entry("kv-cache", 2.0), Map.entry("prefix-cache", 3.0));
+        assertThat(c.saturationQueue()).isEqualTo(5);
+        assertThat(c.saturationKvCache()).isEqualTo(0.8);
+        assertThat(c.metricsStaleness()).isEqualTo(Duration.ofMillis(200));
+        assertThat(c.profiles()).containsKeys("random", "round-robin", "least-outstanding", "queue-kv", "lora");
+    }
+
+    @Test
+    void profilesFromTheFileAreBuiltIntoSchedulers(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gw.yaml");
+        Files.writeString(file, """
+                scheduler:
+                  profile: mine
+                  profiles:
+                    mine:
+                      filters: ["low-queue:8", "lora-affinity"]
+                      scorers:
+                        queue: 1
+                        prefix-cache: 4
+                      picker: max-score
+                """);
+        GatewayConfig c = load(List.of("--config", file.toString()), Map.of());
+        assertThat(c.defaultProfile()).isEqualTo("mine");
+        try (PrefixIndex index = new PrefixIndex(10, 10)) {
+            Profiles profiles = Profiles.build(c, index);
+            assertThat(profiles.get("mine").profile()).isEqualTo("mine");
+        }
+    }
+
+    @Test
+    void unknownPluginsAndBadValuesAreClearErrors(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gw.yaml");
+        Files.writeString(file, "scheduler:\n  profiles:\n    bad:\n      scorers:\n        magic: 1\n");
+        GatewayConfig c = load(List.of("--config", file.toString()), Map.of());
+        try (PrefixIndex index = new PrefixIndex(10, 10)) {
+            assertThatThrownBy(() -> Profiles.build(c, index)).hasMessageContaining("unknown scorer 'magic'");
+        }
+        assertThatThrownBy(() -> load(List.of(), Map.of("GATEWAY_SCHEDULER_PROFILE", "nope")))
+                .hasMessageContaining("scheduler.profile 'nope'");
+        assertThatThrownBy(() -> load(List.of(), Map.of("GATEWAY_SATURATION_KV_CACHE", "2")))
+                .hasMessageContaining("kv-cache-threshold");
+        assertThatThrownBy(() -> load(List.of(), Map.of("GATEWAY_METRICS_STALENESS", "-PT1S")))
+                .hasMessageContaining("metrics-staleness");
+    }
+}
