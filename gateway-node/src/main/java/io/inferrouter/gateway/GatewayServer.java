@@ -44,7 +44,7 @@ public final class GatewayServer implements AutoCloseable {
             MicrometerGatewayMetrics metrics = new MicrometerGatewayMetrics(registry);
             TableReplica tables = new TableReplica(config.bootstrapServers(), metrics).start();
             parts.push(tables);
-            PrefixIndex prefixIndex = new PrefixIndex(config.prefixCapacityPerPool(), 100_000);
+            PrefixIndex prefixIndex = new PrefixIndex(config.prefixCapacityPerEndpoint(), 100_000);
             parts.push(prefixIndex);
             Profiles profiles = Profiles.build(config, prefixIndex);
             UpstreamProxy proxy = new UpstreamProxy(config.connectTimeout(), config.readTimeout(), config.maxAttempts());

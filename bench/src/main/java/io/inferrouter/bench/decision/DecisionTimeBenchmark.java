@@ -66,7 +66,7 @@ public class DecisionTimeBenchmark {
         }
         pool = new PoolSnapshot("bench/pool", null, list, 16);
         ProfileConfig gie = ProfileConfig.builtIn().get("default");
-        index = new PrefixIndex(500_000, 100_000);
+        index = new PrefixIndex(31_250, 100_000);
         scheduler = new Scheduler(gie.name(), List.of(), List.of(
                 new Scheduler.WeightedScorer(new QueueScorer(), gie.scorers().get("queue")),
                 new Scheduler.WeightedScorer(new KvCacheScorer(), gie.scorers().get("kv-cache")),

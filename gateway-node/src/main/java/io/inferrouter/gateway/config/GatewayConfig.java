@@ -14,7 +14,7 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
                             int maxResponseBytes, Duration connectTimeout, Duration readTimeout, int maxAttempts,
                             String defaultProfile, boolean allowProfileHeader, Map<String, ProfileConfig> profiles,
                             int saturationQueue, double saturationKvCache, Duration metricsStaleness,
-                            int prefixMaxBlocks, int prefixCapacityPerPool, Duration tableStaleness,
+                            int prefixMaxBlocks, int prefixCapacityPerEndpoint, Duration tableStaleness,
                             boolean decisionsEnabled, int decisionBuffer, int decisionMaxCandidates) {
 
     /** Environment variables and the config keys they set. */
@@ -56,7 +56,7 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
         }
         positive(metricsStaleness, "saturation.metrics-staleness");
         range(prefixMaxBlocks, 1, 100_000, "prefix.max-blocks");
-        range(prefixCapacityPerPool, 1, Integer.MAX_VALUE, "prefix.capacity-per-pool");
+        range(prefixCapacityPerEndpoint, 1, Integer.MAX_VALUE, "prefix.capacity-per-endpoint");
         positive(tableStaleness, "tables.staleness");
         range(decisionBuffer, 1, Integer.MAX_VALUE, "decisions.buffer-size");
         range(decisionMaxCandidates, 0, 100_000, "decisions.max-candidates");
@@ -93,7 +93,7 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
                 c.get("saturation.kv-cache-threshold").asDouble().orElse(0.8),
                 c.get("saturation.metrics-staleness").as(Duration.class).orElse(Duration.ofMillis(200)),
                 c.get("prefix.max-blocks").asInt().orElse(256),
-                c.get("prefix.capacity-per-pool").asInt().orElse(500_000),
+                c.get("prefix.capacity-per-endpoint").asInt().orElse(31_250),
                 c.get("tables.staleness").as(Duration.class).orElse(Duration.ofSeconds(10)),
                 c.get("decisions.enabled").asBoolean().orElse(true),
                 c.get("decisions.buffer-size").asInt().orElse(10_000),

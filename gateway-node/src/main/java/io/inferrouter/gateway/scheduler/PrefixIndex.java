@@ -2,7 +2,9 @@ package io.inferrouter.gateway.scheduler;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,20 +18,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which endpoints were sent which prompt blocks: the gateway's model of each server's prefix cache.
- * Reads are lock-free map lookups on the request path. Writes (a routed request's blocks) are
- * queued and applied by one background thread, so the request path never waits; the index lags
- * routing by microseconds. When it holds more than its capacity, the least recently used blocks
- * are dropped, as a server's cache drops them.
+ * Each endpoint remembers at most its capacity of blocks, least recently used first out, as the
+ * server's KV cache drops them. Reads are lock-free map lookups on the request path; writes (a
+ * routed request's blocks) are queued and applied by one background thread, so the request path
+ * never waits. The index lags routing by microseconds.
  */
 public final class PrefixIndex implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrefixIndex.class);
 
     /**
-     * The endpoints holding one block, and when it was last routed. Replaced, never mutated. A set,
-     * because a popular system prompt's blocks are held by every endpoint of the pool.
+     * The endpoints holding one block. Replaced, never mutated. A set, because a popular system
+     * prompt's blocks are held by every endpoint of the pool.
      */
-    private record Holders(Set<String> endpoints, long lastUsed) {
+    private record Holders(Set<String> endpoints) {
         boolean contains(String endpoint) {
             return endpoints.contains(endpoint);
         }
@@ -38,25 +40,27 @@ public final class PrefixIndex implements AutoCloseable {
     private record Update(String pool, long[] blocks, String endpoint) {
     }
 
+    /** Read by requests: block hash to holders, per pool. */
     private final Map<String, ConcurrentHashMap<Long, Holders>> byPool = new ConcurrentHashMap<>();
+    /** Written and read by the writer thread only: each endpoint's blocks in access order (its LRU). */
+    private final Map<String, LinkedHashMap<Long, Boolean>> lruByEndpoint = new HashMap<>();
     private final BlockingQueue<Update> updates;
-    private final int capacityPerPool;
+    private final int capacityPerEndpoint;
     private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong clock = new AtomicLong();
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong applied = new AtomicLong();
     private final Thread writer;
     private volatile boolean running = true;
 
     /**
-     * @param capacityPerPool blocks remembered per pool before the least recently used are dropped
-     * @param queueSize       routed requests waiting to be applied before new ones are dropped
+     * @param capacityPerEndpoint blocks remembered per endpoint before its least recently used are dropped
+     * @param queueSize           routed requests waiting to be applied before new ones are dropped
      */
-    public PrefixIndex(int capacityPerPool, int queueSize) {
-        if (capacityPerPool < 1 || queueSize < 1) {
+    public PrefixIndex(int capacityPerEndpoint, int queueSize) {
+        if (capacityPerEndpoint < 1 || queueSize < 1) {
             throw new IllegalArgumentException("prefix index capacity and queue size must be >= 1");
         }
-        this.capacityPerPool = capacityPerPool;
+        this.capacityPerEndpoint = capacityPerEndpoint;
         this.updates = new ArrayBlockingQueue<>(queueSize);
         this.writer = Thread.ofPlatform().daemon().name("prefix-index-writer").start(this::applyUpdates);
     }
@@ -75,7 +79,7 @@ public final class PrefixIndex implements AutoCloseable {
         if (first == null) {
             return Map.of();
         }
-        Map<String, Integer> matched = new java.util.HashMap<>();
+        Map<String, Integer> matched = new HashMap<>();
         List<String> alive = new ArrayList<>(first.endpoints());
         int depth = 1;
         while (depth < blocks.length && !alive.isEmpty()) {
@@ -100,7 +104,7 @@ public final class PrefixIndex implements AutoCloseable {
         return matched;
     }
 
-    /** Remembers that {@code endpoint} was sent these blocks; never blocks the caller. */
+    /** Remembers that {@code endpoint} of {@code pool} was sent these blocks; never blocks the caller. */
     public void record(String pool, long[] blocks, String endpoint) {
         if (blocks.length == 0) {
             return;
@@ -117,13 +121,13 @@ public final class PrefixIndex implements AutoCloseable {
         return dropped.get();
     }
 
-    /** Blocks currently remembered for a pool. */
+    /** Distinct blocks currently remembered for a pool. */
     public int size(String pool) {
         ConcurrentHashMap<Long, Holders> index = byPool.get(pool);
         return index == null ? 0 : index.size();
     }
 
-    /** Waits until every update queued so far is applied; for tests and orderly shutdown. */
+    /** Waits until every update queued so far is applied; for tests and benchmarks. */
     public boolean awaitApplied(long timeoutMs) {
         long target = queued.get();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
@@ -165,34 +169,38 @@ public final class PrefixIndex implements AutoCloseable {
 
     private void apply(Update u) {
         ConcurrentHashMap<Long, Holders> index = byPool.computeIfAbsent(u.pool(), p -> new ConcurrentHashMap<>());
-        long now = clock.incrementAndGet();
+        LinkedHashMap<Long, Boolean> lru = lruByEndpoint.computeIfAbsent(u.pool() + "|" + u.endpoint(),
+                e -> new LinkedHashMap<>(1024, 0.75f, true));
         for (long block : u.blocks()) {
+            lru.put(block, Boolean.TRUE);
             Holders old = index.get(block);
-            Set<String> endpoints;
             if (old == null) {
-                endpoints = Set.of(u.endpoint());
-            } else if (old.contains(u.endpoint())) {
-                endpoints = old.endpoints();
-            } else {
+                index.put(block, new Holders(Set.of(u.endpoint())));
+            } else if (!old.contains(u.endpoint())) {
                 Set<String> grown = new HashSet<>(old.endpoints());
                 grown.add(u.endpoint());
-                endpoints = Collections.unmodifiableSet(grown);
+                index.put(block, new Holders(Collections.unmodifiableSet(grown)));
             }
-            index.put(block, new Holders(endpoints, now));
         }
-        if (index.size() > capacityPerPool) {
-            evictOldest(index);
+        var eldest = lru.entrySet().iterator();
+        while (lru.size() > capacityPerEndpoint && eldest.hasNext()) {
+            long block = eldest.next().getKey();
+            eldest.remove();
+            forget(index, block, u.endpoint());
         }
     }
 
-    /** Drops the least recently used tenth, so eviction runs rarely rather than on every update. */
-    private void evictOldest(ConcurrentHashMap<Long, Holders> index) {
-        List<long[]> ages = new ArrayList<>(index.size());
-        index.forEach((block, h) -> ages.add(new long[] {h.lastUsed(), block}));
-        ages.sort((a, b) -> Long.compare(a[0], b[0]));
-        int toDrop = index.size() - capacityPerPool + capacityPerPool / 10;
-        for (int i = 0; i < toDrop && i < ages.size(); i++) {
-            index.remove(ages.get(i)[1]);
+    private static void forget(ConcurrentHashMap<Long, Holders> index, long block, String endpoint) {
+        Holders old = index.get(block);
+        if (old == null || !old.contains(endpoint)) {
+            return;
+        }
+        if (old.endpoints().size() == 1) {
+            index.remove(block);
+        } else {
+            Set<String> shrunk = new HashSet<>(old.endpoints());
+            shrunk.remove(endpoint);
+            index.put(block, new Holders(Collections.unmodifiableSet(shrunk)));
         }
     }
 }

@@ -225,6 +225,17 @@ class GatewayIT {
     }
 
     @Test
+    void whenEveryAttemptFailsTheClientGets502() throws Exception {
+        servers.forEach(s -> s.mode(FakeModelServer.Mode.RESET_BEFORE_RESPONSE));
+        try {
+            HttpResponse<String> r = post("/v1/completions", "{\"model\":\"chat\",\"prompt\":\"x\"}", Map.of());
+            assertThat(error(r, 502).get("code").asText()).isEqualTo("upstream_failed");
+        } finally {
+            servers.forEach(s -> s.mode(FakeModelServer.Mode.NORMAL));
+        }
+    }
+
+    @Test
     void modelsListsWhatTheTablesServe() throws Exception {
         JsonNode models = Json.mapper().readTree(get("/v1/models").body());
         List<String> ids = new ArrayList<>();

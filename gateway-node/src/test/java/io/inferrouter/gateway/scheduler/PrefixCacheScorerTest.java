@@ -58,16 +58,20 @@ class PrefixCacheScorerTest {
     }
 
     @Test
-    void theIndexForgetsTheLeastRecentlyUsedBlocksBeyondItsCapacity() {
-        PrefixIndex small = new PrefixIndex(100, 1_000);
-        try {
-            for (int i = 0; i < 50; i++) {
-                small.record("llm/pool", PromptBlocks.hash(i + "-" + "t".repeat(64 * 10), "m", 64, 256), "llm/a:8000");
-            }
-            small.awaitApplied(5_000);
-            assertThat(small.size("llm/pool")).isLessThanOrEqualTo(100);
-        } finally {
-            small.close();
+    void eachEndpointForgetsItsLeastRecentlyUsedBlocksBeyondItsCapacity() {
+        try (PrefixIndex small = new PrefixIndex(20, 1_000)) {
+            long[] old = PromptBlocks.hash("o".repeat(64 * 10), "m", 64, 256);
+            long[] recent = PromptBlocks.hash("r".repeat(64 * 10), "m", 64, 256);
+            long[] newest = PromptBlocks.hash("n".repeat(64 * 10), "m", 64, 256);
+            small.record("llm/pool", old, "llm/a:8000");
+            small.record("llm/pool", old, "llm/b:8000");
+            small.record("llm/pool", recent, "llm/a:8000");
+            small.record("llm/pool", newest, "llm/a:8000");
+            assertThat(small.awaitApplied(5_000)).isTrue();
+            // a holds 20 blocks: the 10 oldest went; b, under its capacity, still holds them.
+            assertThat(small.matchedBlocks("llm/pool", old)).containsExactly(java.util.Map.entry("llm/b:8000", 10));
+            assertThat(small.matchedBlocks("llm/pool", recent)).containsEntry("llm/a:8000", 10);
+            assertThat(small.matchedBlocks("llm/pool", newest)).containsEntry("llm/a:8000", 10);
         }
     }
 }
