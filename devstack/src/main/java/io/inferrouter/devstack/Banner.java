@@ -18,6 +18,8 @@ final class Banner {
         b.append(String.format("  gateway-node         %s  (OpenAI API, /metrics, /health, /ready)%n", stack.addresses().gateway()));
         b.append(String.format("  routing-stream       %s  (GET /v1/pools, /v1/status, ...)%n",
                 stack.addresses().routingStream()));
+        b.append(String.format("  Kubernetes API       %s  (kubeconfig: %s)%n", stack.addresses().kubeApi(),
+                stack.addresses().kubeconfig()));
         b.append(String.format("  data directory       %s%n", stack.config().dataDir().toAbsolutePath()));
         b.append("Press Ctrl-C to stop.\n");
         return b.toString();

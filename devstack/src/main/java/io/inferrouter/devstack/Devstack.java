@@ -1,5 +1,6 @@
 package io.inferrouter.devstack;
 
+import io.inferrouter.devstack.kube.KubeApi;
 import io.inferrouter.gateway.GatewayServer;
 import io.inferrouter.gateway.config.GatewayConfig;
 import io.inferrouter.kafka.embedded.BrokerSettings;
@@ -40,7 +41,7 @@ public final class Devstack implements AutoCloseable {
     private final Addresses addresses;
 
     /** Where the running parts listen. */
-    public record Addresses(String kafka, String gateway, String routingStream) {
+    public record Addresses(String kafka, String gateway, String routingStream, String kubeApi, Path kubeconfig) {
     }
 
     private Devstack(DevstackConfig config, String bootstrapServers, Deque<AutoCloseable> parts, Addresses addresses) {
@@ -71,6 +72,11 @@ public final class Devstack implements AutoCloseable {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 new TopicAdmin(admin, config.replicationFactor(), Duration.ofSeconds(30)).ensure(Topics.all());
             }
+            KubeApi kube = null;
+            if (config.kubeconfig() == null) {
+                kube = KubeApi.start("127.0.0.1", config.kubePort(), config.dataDir(), config.manifests());
+                parts.push(kube);
+            }
             RoutingStreamServer routingStream = RoutingStreamServer.start(RoutingStreamConfig.from(
                     io.inferrouter.stream.app.ConfigLoader.load(List.of(), Map.of(
                             "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
@@ -87,7 +93,8 @@ public final class Devstack implements AutoCloseable {
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
             parts.push(gateway);
             return new Devstack(config, bootstrap, parts, new Addresses(bootstrap, "http://127.0.0.1:" + gateway.port(),
-                    "http://127.0.0.1:" + routingStream.port()));
+                    "http://127.0.0.1:" + routingStream.port(), kube == null ? "(your cluster)" : kube.url(),
+                    kube == null ? config.kubeconfig() : kube.kubeconfig()));
         } catch (RuntimeException e) {
             closeAll(parts);
             throw e;

@@ -19,9 +19,19 @@ import java.util.Map;
  * @param replicationFactor replication factor for topics it creates ({@code --replication-factor}; default 1)
  * @param gatewayPort       gateway-node's OpenAI API ({@code --gateway-port}; default 8080)
  * @param routingStreamPort routing-stream's query API ({@code --routing-stream-port}; default 8082)
+ * @param kubePort          the mock Kubernetes API ({@code --kube-port}; default 6443)
+ * @param kubeconfig        a real cluster to use instead of the mock API ({@code --kubeconfig}, {@code KUBECONFIG}
+ *                          is not read on purpose: the devstack never touches a cluster unless told to)
+ * @param manifests         manifests seeded into the mock API ({@code --manifests}, repeatable; default the
+ *                          existing ones of {@code deploy/crds}, {@code deploy/examples}, {@code deploy/devstack})
  */
 public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int kafkaPort, String bootstrapServers,
-                             short replicationFactor, int gatewayPort, int routingStreamPort) {
+                             short replicationFactor, int gatewayPort, int routingStreamPort, int kubePort,
+                             Path kubeconfig, List<Path> manifests) {
+
+    /** The manifests the mock Kubernetes API is seeded with when none are named. */
+    public static final List<Path> DEFAULT_MANIFESTS = List.of(Path.of("deploy", "crds"), Path.of("deploy", "examples"),
+            Path.of("deploy", "devstack"));
 
     public static final int DEFAULT_KAFKA_PORT = 9092;
 
@@ -37,6 +47,8 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
         }
         checkPort(gatewayPort, "--gateway-port");
         checkPort(routingStreamPort, "--routing-stream-port");
+        checkPort(kubePort, "--kube-port");
+        manifests = List.copyOf(manifests);
         if (bootstrapServers != null && bootstrapServers.isBlank()) {
             bootstrapServers = null;
         }
@@ -56,6 +68,9 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
         short rf = 1;
         int gatewayPort = 8080;
         int routingStreamPort = 8082;
+        int kubePort = 6443;
+        Path kubeconfig = null;
+        List<Path> manifests = new ArrayList<>();
         List<String> rest = new ArrayList<>(args);
         while (!rest.isEmpty()) {
             String flag = rest.remove(0);
@@ -68,11 +83,18 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
                 case "--replication-factor" -> rf = (short) intOf(value(flag, rest), flag);
                 case "--gateway-port" -> gatewayPort = intOf(value(flag, rest), flag);
                 case "--routing-stream-port" -> routingStreamPort = intOf(value(flag, rest), flag);
+                case "--kube-port" -> kubePort = intOf(value(flag, rest), flag);
+                case "--kubeconfig" -> kubeconfig = Path.of(value(flag, rest));
+                case "--manifests" -> manifests.add(Path.of(value(flag, rest)));
                 case "--help", "-h" -> throw new UsageException(usage());
                 default -> throw new UsageException("unknown option '" + flag + "'\n" + usage());
             }
         }
-        return new DevstackConfig(dataDir, clean, kafkaHost, kafkaPort, bootstrap, rf, gatewayPort, routingStreamPort);
+        if (manifests.isEmpty()) {
+            DEFAULT_MANIFESTS.stream().filter(java.nio.file.Files::exists).forEach(manifests::add);
+        }
+        return new DevstackConfig(dataDir, clean, kafkaHost, kafkaPort, bootstrap, rf, gatewayPort, routingStreamPort,
+                kubePort, kubeconfig, manifests);
     }
 
     public static String usage() {
@@ -85,7 +107,11 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
                   --bootstrap-servers LIST  use this Kafka instead of the embedded broker (env ROUTER_BOOTSTRAP_SERVERS)
                   --replication-factor N    replication factor of topics it creates (default 1)
                   --gateway-port PORT       gateway-node OpenAI API (default 8080; 0 = any free)
-                  --routing-stream-port P   routing-stream query API (default 8082; 0 = any free)""";
+                  --routing-stream-port P   routing-stream query API (default 8082; 0 = any free)
+                  --kube-port PORT          mock Kubernetes API (default 6443; 0 = any free)
+                  --manifests PATH          seed the mock API with these manifests (repeatable;
+                                            default: deploy/crds, deploy/examples, deploy/devstack)
+                  --kubeconfig FILE         use this cluster instead of the mock API""";
     }
 
     private static void checkPort(int port, String flag) {

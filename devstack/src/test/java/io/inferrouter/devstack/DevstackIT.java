@@ -16,7 +16,7 @@ class DevstackIT {
 
     @Test
     void startsTheBrokerCreatesEveryTopicAndRestartsOnItsOwnData(@TempDir Path dir) throws Exception {
-        DevstackConfig config = new DevstackConfig(dir.resolve("data"), false, "127.0.0.1", 0, null, (short) 1, 0, 0);
+        DevstackConfig config = config(dir, false);
         try (Devstack stack = Devstack.start(config)) {
             assertThat(topicNames(stack)).containsAll(Topics.all().stream().map(Topic::name).toList());
             assertThat(Banner.of(stack)).contains(stack.bootstrapServers());
@@ -24,10 +24,16 @@ class DevstackIT {
         try (Devstack again = Devstack.start(config)) {
             assertThat(topicNames(again)).containsAll(Topics.all().stream().map(Topic::name).toList());
         }
-        DevstackConfig clean = new DevstackConfig(dir.resolve("data"), true, "127.0.0.1", 0, null, (short) 1, 0, 0);
+        DevstackConfig clean = config(dir, true);
         try (Devstack fresh = Devstack.start(clean)) {
             assertThat(topicNames(fresh)).hasSizeGreaterThanOrEqualTo(Topics.all().size());
         }
+    }
+
+    /** Every port free, seeded from the test manifests. */
+    private static DevstackConfig config(Path dir, boolean clean) {
+        return new DevstackConfig(dir.resolve("data"), clean, "127.0.0.1", 0, null, (short) 1, 0, 0, 0, null,
+                java.util.List.of(Path.of("src", "test", "resources", "seed")));
     }
 
     private static Set<String> topicNames(Devstack stack) throws Exception {
