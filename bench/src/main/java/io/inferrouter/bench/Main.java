@@ -14,6 +14,8 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         if (args.length == 0 || args[0].equals("--help")) {
             usage();
             return;
@@ -21,6 +23,7 @@ public final class Main {
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         switch (args[0]) {
             case "decision-time" -> DecisionTime.run(rest);
+            case "overhead" -> io.inferrouter.bench.overhead.OverheadBench.run(rest);
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "'");
                 usage();
@@ -32,6 +35,7 @@ public final class Main {
     private static void usage() {
         System.out.println("""
                 usage: ./dev bench <name> [options]
-                  decision-time [--quick]   scheduler decision time for pools of 10, 100, 1000 endpoints (JMH)""");
+                  decision-time [--quick]   scheduler decision time for pools of 10, 100, 1000 endpoints (JMH)
+                  overhead [--quick]        added latency and max throughput: direct vs gateway-node, nginx, HAProxy""");
     }
 }

@@ -62,6 +62,8 @@ public final class GatewayServer implements AutoCloseable {
                     .register(registry);
             InferenceService inference = new InferenceService(config, tables, profiles, proxy, decisions, metrics);
             WebServer server = WebServer.builder().host(config.httpHost()).port(config.httpPort())
+                    // Streamed tokens are small writes: without TCP_NODELAY, Nagle holds them back.
+                    .connectionOptions(o -> o.tcpNoDelay(true))
                     .routing(r -> routing(r, inference, tables, registry))
                     .build().start();
             LOG.info("gateway-node listening url=http://{}:{} profile={} nodeId={}", config.httpHost(), server.port(),

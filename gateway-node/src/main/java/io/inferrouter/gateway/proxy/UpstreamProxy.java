@@ -34,6 +34,7 @@ public final class UpstreamProxy {
                 .connectTimeout(connectTimeout)
                 .readTimeout(readTimeout)
                 .keepAlive(true)
+                .socketOptions(o -> o.tcpNoDelay(true))
                 .followRedirects(false)
                 .build();
         this.maxAttempts = maxAttempts;

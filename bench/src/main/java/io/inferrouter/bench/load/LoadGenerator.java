@@ -1,0 +1,161 @@
+package io.inferrouter.bench.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferrouter.schemas.serde.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * An open-loop load generator: requests leave at their planned arrival times whatever the answers
+ * do, each on its own virtual thread, and stream their answers (SSE) while recording time to first
+ * token, inter-token gaps and end-to-end time. The lag between planned and actual send time is
+ * recorded too; it shows whether the generator itself kept up.
+ */
+public final class LoadGenerator {
+
+    private final HttpClient http;
+    private final URI chatUrl;
+    private final Map<String, String> headers;
+    private final Duration timeout;
+
+    public LoadGenerator(URI baseUrl, Map<String, String> headers, Duration timeout) {
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        this.chatUrl = baseUrl.resolve("/v1/chat/completions");
+        this.headers = Map.copyOf(headers);
+        this.timeout = timeout;
+    }
+
+    /** Sends requests at {@code rate} per second for {@code duration}, then waits for all answers. */
+    public List<RequestResult> run(Workload workload, double rate, Duration duration, long seed) {
+        Arrivals arrivals = new Arrivals(rate, workload.burstiness(), new java.util.SplittableRandom(seed));
+        ConcurrentLinkedQueue<RequestResult> results = new ConcurrentLinkedQueue<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            long start = System.nanoTime();
+            long end = start + duration.toNanos();
+            long planned = start;
+            while (true) {
+                planned += arrivals.nextGapNanos();
+                if (planned >= end) {
+                    break;
+                }
+                long wait = planned - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                RequestSpec spec = workload.next();
+                long plannedAt = planned;
+                pool.submit(() -> results.add(send(spec, plannedAt)));
+            }
+            pool.shutdown();
+            pool.awaitTermination(timeout.toSeconds() + 30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new ArrayList<>(results);
+    }
+
+    RequestResult send(RequestSpec spec, long plannedNanos) {
+        long sent = System.nanoTime();
+        long lag = Math.max(0, sent - plannedNanos);
+        List<Long> chunks = new ArrayList<>();
+        int usageTokens = -1;
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(chatUrl).timeout(timeout)
+                    .header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body(spec)));
+            headers.forEach(b::header);
+            HttpResponse<InputStream> response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            String endpoint = response.headers().firstValue("x-gateway-endpoint").orElse(null);
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                if (response.statusCode() != 200) {
+                    String text = in.lines().reduce("", String::concat);
+                    return new RequestResult(spec.group(), lag, -1, new long[0], System.nanoTime() - sent, 0,
+                            response.statusCode(), endpoint, text.length() > 200 ? text.substring(0, 200) : text);
+                }
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (!line.startsWith("data:")) {
+                        continue;
+                    }
+                    String data = line.substring(5).trim();
+                    if (data.equals("[DONE]")) {
+                        break;
+                    }
+                    JsonNode chunk = Json.mapper().readTree(data);
+                    if (chunk.has("error")) {
+                        return new RequestResult(spec.group(), lag, -1, new long[0], System.nanoTime() - sent, 0,
+                                200, endpoint, chunk.get("error").toString());
+                    }
+                    if (hasContent(chunk)) {
+                        chunks.add(System.nanoTime());
+                    }
+                    JsonNode usage = chunk.get("usage");
+                    if (usage != null && usage.has("completion_tokens")) {
+                        usageTokens = usage.get("completion_tokens").asInt();
+                    }
+                }
+            }
+            long done = System.nanoTime();
+            long[] itl = new long[Math.max(0, chunks.size() - 1)];
+            for (int i = 1; i < chunks.size(); i++) {
+                itl[i - 1] = chunks.get(i) - chunks.get(i - 1);
+            }
+            long ttft = chunks.isEmpty() ? -1 : chunks.get(0) - sent;
+            return new RequestResult(spec.group(), lag, ttft, itl, done - sent,
+                    usageTokens >= 0 ? usageTokens : chunks.size(), 200, endpoint, chunks.isEmpty() ? "no tokens" : null);
+        } catch (IOException e) {
+            return new RequestResult(spec.group(), lag, -1, new long[0], System.nanoTime() - sent, 0, 0, null,
+                    e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new RequestResult(spec.group(), lag, -1, new long[0], System.nanoTime() - sent, 0, 0, null,
+                    "interrupted");
+        }
+    }
+
+    private static boolean hasContent(JsonNode chunk) {
+        JsonNode choices = chunk.get("choices");
+        if (choices == null || choices.isEmpty()) {
+            return false;
+        }
+        JsonNode c = choices.get(0);
+        JsonNode delta = c.get("delta");
+        if (delta != null && delta.hasNonNull("content") && !delta.get("content").asText().isEmpty()) {
+            return true;
+        }
+        return c.hasNonNull("text") && !c.get("text").asText().isEmpty();
+    }
+
+    static byte[] body(RequestSpec spec) throws IOException {
+        ObjectNode root = Json.mapper().createObjectNode();
+        root.put("model", spec.model());
+        var messages = root.putArray("messages");
+        if (!spec.system().isEmpty()) {
+            messages.addObject().put("role", "system").put("content", spec.system());
+        }
+        messages.addObject().put("role", "user").put("content", spec.question());
+        root.put("max_tokens", spec.maxTokens());
+        root.put("ignore_eos", true);
+        root.put("stream", true);
+        root.putObject("stream_options").put("include_usage", true);
+        return Json.mapper().writeValueAsBytes(root);
+    }
+}

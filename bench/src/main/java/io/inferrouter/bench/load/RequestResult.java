@@ -1,0 +1,26 @@
+package io.inferrouter.bench.load;
+
+/**
+ * What one streamed request measured.
+ *
+ * @param lagNanos     how late it was sent against its planned arrival (the generator's own delay)
+ * @param ttftNanos    send to first content chunk; -1 when none arrived
+ * @param itlNanos     gaps between content chunks
+ * @param e2eNanos     send to end of stream
+ * @param outputTokens from the usage chunk, else content chunks counted
+ * @param status       HTTP status, or 0 when the request failed without one
+ * @param endpoint     the gateway's x-gateway-endpoint answer header, when present
+ * @param error        why it failed, or null
+ */
+public record RequestResult(String group, long lagNanos, long ttftNanos, long[] itlNanos, long e2eNanos,
+                            int outputTokens, int status, String endpoint, String error) {
+
+    public boolean ok() {
+        return status == 200 && error == null && ttftNanos >= 0;
+    }
+
+    /** Time per output token after the first; -1 when fewer than two tokens came. */
+    public double tpotNanos() {
+        return outputTokens > 1 ? (double) (e2eNanos - ttftNanos) / (outputTokens - 1) : -1;
+    }
+}

@@ -1,0 +1,277 @@
+package io.inferrouter.bench.overhead;
+
+import io.inferrouter.bench.report.SvgChart;
+import io.inferrouter.gateway.GatewayServer;
+import io.inferrouter.gateway.config.ConfigLoader;
+import io.inferrouter.gateway.config.GatewayConfig;
+import io.inferrouter.kafka.embedded.BrokerSettings;
+import io.inferrouter.kafka.embedded.EmbeddedKafka;
+import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.resources.Criticality;
+import io.inferrouter.schemas.resources.InferencePool;
+import io.inferrouter.schemas.resources.ResourceMeta;
+import io.inferrouter.schemas.serde.Json;
+import io.inferrouter.schemas.tables.EndpointRow;
+import io.inferrouter.schemas.tables.ModelRow;
+import io.inferrouter.schemas.tables.PoolRow;
+import io.inferrouter.schemas.tables.RowStatus;
+import io.inferrouter.schemas.tables.TableKeys;
+import io.inferrouter.schemas.topics.Topic;
+import io.inferrouter.schemas.topics.TopicAdmin;
+import io.inferrouter.schemas.topics.Topics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Gateway overhead: client to zero-latency backend directly, and through gateway-node, nginx and
+ * HAProxy (plain round-robin), in the same run, with 1 KB and 200 KB bodies, streaming and not.
+ * Fixed-rate rounds are interleaved across targets and repeated, so the reported added latency is a
+ * median with its spread; max throughput is measured closed-loop. The load generator runs in its own
+ * JVM ({@link LoadClient}).
+ */
+public final class OverheadBench {
+
+    private record Target(String name, String url) {
+    }
+
+    private OverheadBench() {
+    }
+
+    public static void run(List<String> args) throws Exception {
+        boolean quick = args.contains("--quick");
+        int rounds = quick ? 1 : 3;
+        int seconds = quick ? 4 : 8;
+        List<Integer> rates = quick ? List.of(200) : List.of(200, 800);
+        Path out = Path.of("bench", "results");
+        Files.createDirectories(out);
+        Path work = Files.createTempDirectory("overhead-");
+        try (ZeroLatencyBackend b1 = new ZeroLatencyBackend("127.0.0.1");
+             ZeroLatencyBackend b2 = new ZeroLatencyBackend("127.0.0.1");
+             EmbeddedKafka kafka = EmbeddedKafka.start(BrokerSettings.ephemeral())) {
+            publishTables(kafka.bootstrapServers(), List.of(b1.port(), b2.port()));
+            GatewayConfig gwConfig = GatewayConfig.from(ConfigLoader.load(List.of(), Map.of(
+                    "ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "GATEWAY_HTTP_PORT", "0",
+                    "GATEWAY_METRICS_STALENESS", "PT24H", "GATEWAY_NODE_ID", "overhead-bench"), GatewayConfig.ENVIRONMENT));
+            try (GatewayServer gateway = GatewayServer.start(gwConfig, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+                gateway.tables().awaitReady(Duration.ofSeconds(60));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (gateway.tables().current().endpointCount() < 2 && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                List<Target> targets = new ArrayList<>();
+                targets.add(new Target("direct", "http://127.0.0.1:" + b1.port()));
+                targets.add(new Target("gateway-node", "http://127.0.0.1:" + gateway.port()));
+                List<AutoCloseable> proxies = new ArrayList<>();
+                try {
+                    for (String proxy : List.of("nginx", "haproxy")) {
+                        try {
+                            int port = freePort();
+                            ExternalProxy p = proxy.equals("nginx")
+                                    ? ExternalProxy.nginx(work.resolve("nginx"), port, List.of(b1.port(), b2.port()))
+                                    : ExternalProxy.haproxy(work.resolve("haproxy"), port, List.of(b1.port(), b2.port()));
+                            proxies.add(p);
+                            targets.add(new Target(proxy, "http://127.0.0.1:" + port));
+                        } catch (IOException e) {
+                            System.out.println("skipping " + proxy + ": " + e.getMessage());
+                        }
+                    }
+                    measure(targets, rounds, seconds, rates, out);
+                } finally {
+                    for (AutoCloseable p : proxies) {
+                        p.close();
+                    }
+                }
+            }
+        }
+    }
+
+    private static void measure(List<Target> targets, int rounds, int seconds, List<Integer> rates, Path out)
+            throws Exception {
+        // Warm every target (the JIT of the gateway and the backends) before any round is measured.
+        for (Target t : targets) {
+            client("max", t.url(), 1024, false, 16, 3);
+            client("max", t.url(), 1024, true, 16, 2);
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        SvgChart chart = new SvgChart("Added p50 latency vs direct (1 KB, not streamed)", "rate (req/s)",
+                "added p50 (ms)", false);
+        for (int bodyBytes : List.of(1024, 200 * 1024)) {
+            for (boolean stream : List.of(false, true)) {
+                String kase = (bodyBytes / 1024) + "KB" + (stream ? " stream" : "");
+                for (int rate : rates) {
+                    Map<String, List<double[]>> byTarget = new LinkedHashMap<>();
+                    for (int r = 0; r < rounds; r++) {
+                        for (Target t : targets) {
+                            Map<?, ?> res = client("rate", t.url(), bodyBytes, stream, rate, seconds);
+                            byTarget.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(new double[] {
+                                ((Number) res.get("p50Ms")).doubleValue(), ((Number) res.get("p99Ms")).doubleValue(),
+                                ((Number) res.get("errors")).doubleValue()});
+                            System.out.printf(Locale.ROOT, "  %-14s %-12s rate %4d round %d: p50 %.3f ms p99 %.3f ms errors %s%n",
+                                    t.name(), kase, rate, r + 1, res.get("p50Ms"), res.get("p99Ms"), res.get("errors"));
+                        }
+                    }
+                    List<double[]> direct = byTarget.get("direct");
+                    for (Target t : targets) {
+                        List<double[]> m = byTarget.get(t.name());
+                        double[] addedP50 = new double[rounds];
+                        double[] addedP99 = new double[rounds];
+                        for (int r = 0; r < rounds; r++) {
+                            addedP50[r] = m.get(r)[0] - direct.get(r)[0];
+                            addedP99[r] = m.get(r)[1] - direct.get(r)[1];
+                        }
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("case", kase);
+                        row.put("target", t.name());
+                        row.put("rate", rate);
+                        row.put("rounds", rounds);
+                        row.put("p50Ms", median(m, 0));
+                        row.put("p99Ms", median(m, 1));
+                        row.put("addedP50Ms", median(addedP50));
+                        row.put("addedP50MinMs", min(addedP50));
+                        row.put("addedP50MaxMs", max(addedP50));
+                        row.put("addedP99Ms", median(addedP99));
+                        row.put("addedP99MinMs", min(addedP99));
+                        row.put("addedP99MaxMs", max(addedP99));
+                        row.put("errors", m.stream().mapToDouble(x -> x[2]).sum());
+                        rows.add(row);
+                        if (bodyBytes == 1024 && !stream && !t.name().equals("direct")) {
+                            chart.point(t.name(), rate, median(addedP50));
+                        }
+                    }
+                }
+                for (Target t : targets) {
+                    Map<?, ?> res = client("max", t.url(), bodyBytes, stream, 64, seconds);
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("case", kase);
+                    row.put("target", t.name());
+                    row.put("maxRequestsPerSecond", res.get("requestsPerSecond"));
+                    row.put("errors", res.get("errors"));
+                    rows.add(row);
+                    System.out.printf(Locale.ROOT, "  %-14s %-12s max throughput %.0f req/s%n", t.name(), kase,
+                            ((Number) res.get("requestsPerSecond")).doubleValue());
+                }
+            }
+        }
+        printTable(rows);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("benchmark", "overhead");
+        doc.put("at", Instant.now().toString());
+        doc.put("rounds", rounds);
+        doc.put("secondsPerRound", seconds);
+        doc.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version"));
+        doc.put("rows", rows);
+        Files.writeString(out.resolve("overhead.json"), Json.mapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(doc) + "\n");
+        StringBuilder csv = new StringBuilder("case,target,rate,p50Ms,p99Ms,addedP50Ms,addedP50MinMs,addedP50MaxMs,"
+                + "addedP99Ms,addedP99MinMs,addedP99MaxMs,maxRequestsPerSecond,errors\n");
+        for (Map<String, Object> r : rows) {
+            csv.append(String.join(",", List.of("case", "target", "rate", "p50Ms", "p99Ms", "addedP50Ms", "addedP50MinMs",
+                    "addedP50MaxMs", "addedP99Ms", "addedP99MinMs", "addedP99MaxMs", "maxRequestsPerSecond", "errors")
+                    .stream().map(k -> r.get(k) == null ? "" : String.valueOf(r.get(k))).toList())).append('\n');
+        }
+        Files.writeString(out.resolve("overhead.csv"), csv.toString());
+        Files.writeString(out.resolve("overhead.svg"), chart.render());
+        System.out.println("wrote " + out.resolve("overhead.json") + ", overhead.csv, overhead.svg");
+    }
+
+    private static void printTable(List<Map<String, Object>> rows) {
+        System.out.printf("%n%-12s %-14s %6s %22s %22s %12s%n", "case", "target", "rate", "added p50 ms [min,max]",
+                "added p99 ms [min,max]", "max req/s");
+        for (Map<String, Object> r : rows) {
+            if (r.containsKey("rate")) {
+                System.out.printf(Locale.ROOT, "%-12s %-14s %6s %8.3f [%5.3f,%5.3f] %8.3f [%5.3f,%5.3f] %12s%n",
+                        r.get("case"), r.get("target"), r.get("rate"), r.get("addedP50Ms"), r.get("addedP50MinMs"),
+                        r.get("addedP50MaxMs"), r.get("addedP99Ms"), r.get("addedP99MinMs"), r.get("addedP99MaxMs"), "");
+            } else {
+                System.out.printf(Locale.ROOT, "%-12s %-14s %6s %22s %22s %12.0f%n", r.get("case"), r.get("target"), "max",
+                        "", "", ((Number) r.get("maxRequestsPerSecond")).doubleValue());
+            }
+        }
+    }
+
+    private static Map<?, ?> client(String mode, String url, int bodyBytes, boolean stream, double param, int seconds)
+            throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                LoadClient.class.getName(), mode, url + "/v1/chat/completions", Integer.toString(bodyBytes),
+                Boolean.toString(stream), Double.toString(param), Integer.toString(seconds))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(seconds + 120L, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("load client failed for " + url + ": " + stdout);
+        }
+        return Json.mapper().readValue(stdout.lines().reduce((a, b) -> b).orElse("{}"), Map.class);
+    }
+
+    private static void publishTables(String bootstrap, List<Integer> ports) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            new TopicAdmin(admin, (short) 1, Duration.ofSeconds(30)).ensure(Topics.all());
+        }
+        long now = System.currentTimeMillis();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new ByteArraySerializer())) {
+            send(producer, Topics.TABLE_POOLS, "bench/pool", new PoolRow(new InferencePool(
+                    new ResourceMeta("bench", "pool", null, null, 1, now), InferencePool.API_V1, Map.of("app", "b"),
+                    List.of(8000), null, null, List.of(), now, "bench"), RowStatus.Accepted, List.of(), now));
+            send(producer, Topics.TABLE_MODELS, "bench/bench", new ModelRow("bench/bench", "bench/pool", "bench",
+                    Criticality.Standard, List.of(), RowStatus.Accepted, List.of(), now, now));
+            for (int i = 0; i < ports.size(); i++) {
+                String id = "bench/backend-" + i + ":" + ports.get(i);
+                EndpointMetrics m = new EndpointMetrics(id, "127.0.0.1", ports.get(i), "vllm", 0, 0, 0.0, List.of(),
+                        List.of(), null, 16, 1000, 0L, 0L, 1, null, now, now, "bench");
+                send(producer, Topics.TABLE_ENDPOINTS, TableKeys.of("bench/pool", id),
+                        new EndpointRow("bench/pool", id, "127.0.0.1", ports.get(i), Map.of(), m, now));
+            }
+        }
+    }
+
+    private static <V> void send(KafkaProducer<String, byte[]> producer, Topic<String, V> topic, String key, V value)
+            throws Exception {
+        producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(),
+                value))).get();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static double median(List<double[]> values, int index) {
+        return median(values.stream().mapToDouble(v -> v[index]).toArray());
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double min(double[] v) {
+        return java.util.Arrays.stream(v).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] v) {
+        return java.util.Arrays.stream(v).max().orElse(Double.NaN);
+    }
+}
