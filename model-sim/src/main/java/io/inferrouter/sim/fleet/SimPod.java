@@ -1,0 +1,190 @@
+package io.inferrouter.sim.fleet;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.inferrouter.sim.api.CompletionService;
+import io.inferrouter.sim.api.Faults;
+import io.inferrouter.sim.api.PodMetrics;
+import io.inferrouter.sim.engine.Engine;
+import io.inferrouter.sim.engine.EngineRunner;
+import io.inferrouter.sim.engine.EngineStats;
+import io.inferrouter.sim.engine.SimConfig;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One simulated pod: an engine, its step loop, and an HTTP server on its own address, with vLLM's
+ * API, {@code /health}, {@code /metrics}, and a control API for fault drills:
+ * <ul>
+ *   <li>{@code POST /sim/control/pause}, {@code /resume}: stall the engine (requests queue up)</li>
+ *   <li>{@code POST /sim/control/slow?factor=3}: every step takes 3 times longer</li>
+ *   <li>{@code POST /sim/control/metrics?mode=ok|fail|hang}: {@code /metrics} answers, fails with 500, or hangs</li>
+ *   <li>{@code POST /sim/control/reject?status=503}: answer inference requests with that status (0 to stop)</li>
+ *   <li>{@code POST /sim/control/drop-after?tokens=3}: cut streamed answers after 3 tokens (0 to stop)</li>
+ *   <li>{@code POST /sim/control/clear}: every fault off; {@code GET /sim/state}: what is on</li>
+ * </ul>
+ * Killing a pod (the server stops listening) and restarting it are done through {@link SimFleet}.
+ */
+public final class SimPod implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SimPod.class);
+
+    private final String name;
+    private final String address;
+    private final int port;
+    private final SimConfig config;
+    private final EngineRunner runner;
+    private final PodMetrics metrics;
+    private final Faults faults = new Faults();
+    private volatile WebServer server;
+
+    SimPod(String name, String address, int port, SimConfig config) {
+        this.name = name;
+        this.address = address;
+        this.config = config;
+        Engine engine = new Engine(config);
+        this.metrics = new PodMetrics(config, engine::stats);
+        this.runner = new EngineRunner(engine, metrics, name).start();
+        this.server = listen(port);
+        this.port = server.port();
+        LOG.info("simulated pod started name={} url={} model={} kvBlocks={} timeScale={}", name, url(), config.model(),
+                config.numGpuBlocks(), config.timeScale());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String address() {
+        return address;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "http://" + address + ":" + port;
+    }
+
+    public SimConfig config() {
+        return config;
+    }
+
+    public EngineRunner runner() {
+        return runner;
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    public EngineStats stats() {
+        return runner.engine().stats();
+    }
+
+    public boolean listening() {
+        return server != null && server.isRunning();
+    }
+
+    /** Stops listening, as a killed pod; queued work in the engine is abandoned by its clients. */
+    public void kill() {
+        WebServer s = server;
+        if (s != null) {
+            s.stop();
+        }
+        LOG.info("simulated pod killed name={}", name);
+    }
+
+    /** Listens again on the same address and port. */
+    public void restart() {
+        if (!listening()) {
+            server = listen(port);
+            LOG.info("simulated pod restarted name={}", name);
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+        runner.close();
+    }
+
+    private WebServer listen(int p) {
+        return WebServer.builder().host(address).port(p)
+                .connectionOptions(o -> o.tcpNoDelay(true))
+                .routing(this::routing).build().start();
+    }
+
+    private void routing(HttpRouting.Builder r) {
+        r.register(new CompletionService(config, runner, faults))
+                .get("/health", (req, res) -> res.send())
+                .get("/metrics", this::metrics)
+                .post("/sim/control/{action}", this::control)
+                .get("/sim/state", this::state);
+    }
+
+    private void metrics(ServerRequest req, ServerResponse res) {
+        switch (faults.metrics()) {
+            case FAIL -> {
+                res.status(Status.INTERNAL_SERVER_ERROR_500);
+                res.send("metrics unavailable (fault drill)");
+            }
+            case HANG -> {
+                // Hold the scrape far longer than any scraper waits.
+                LockSupport.parkNanos(60_000_000_000L);
+                res.send();
+            }
+            case OK -> {
+                res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                res.send(metrics.scrape());
+            }
+        }
+    }
+
+    private void control(ServerRequest req, ServerResponse res) {
+        String action = req.path().pathParameters().get("action");
+        try {
+            switch (action) {
+                case "pause" -> runner.pause(true);
+                case "resume" -> runner.pause(false);
+                case "slow" -> runner.slowdown(Double.parseDouble(req.query().first("factor").orElse("1")));
+                case "metrics" -> faults.metrics(Faults.MetricsMode.valueOf(
+                        req.query().first("mode").orElse("ok").toUpperCase(java.util.Locale.ROOT)));
+                case "reject" -> faults.reject(Integer.parseInt(req.query().first("status").orElse("0")));
+                case "drop-after" -> faults.dropAfter(Integer.parseInt(req.query().first("tokens").orElse("0")));
+                case "clear" -> {
+                    faults.clear();
+                    runner.pause(false);
+                    runner.slowdown(1.0);
+                }
+                default -> {
+                    res.status(Status.NOT_FOUND_404);
+                    res.send("unknown control action '" + action
+                            + "' (pause, resume, slow, metrics, reject, drop-after, clear)");
+                    return;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            res.status(Status.BAD_REQUEST_400);
+            res.send("bad control parameter: " + e.getMessage());
+            return;
+        }
+        LOG.info("fault drill pod={} action={} query={}", name, action, req.query().rawValue());
+        state(req, res);
+    }
+
+    private void state(ServerRequest req, ServerResponse res) {
+        EngineStats s = stats();
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(String.format(java.util.Locale.ROOT, "{\"pod\":\"%s\",\"paused\":%b,\"slowdown\":%s,\"metrics\":\"%s\","
+                        + "\"rejectStatus\":%d,\"dropAfterTokens\":%d,\"running\":%d,\"waiting\":%d,\"kvUsage\":%.4f,"
+                        + "\"preemptions\":%d}", name, runner.paused(), runner.slowdown(), faults.metrics(),
+                faults.rejectStatus(), faults.dropAfterTokens(), s.running(), s.waiting(), s.kvUsage(), s.preemptions()));
+    }
+}
