@@ -46,7 +46,8 @@ public final class EmbeddedKafkaExtension implements BeforeAllCallback, Paramete
     }
 
     /** Closes the broker when JUnit closes the root store at the end of the run. */
-    private record Broker(EmbeddedKafka kafka) implements ExtensionContext.Store.CloseableResource {
+    @SuppressWarnings("deprecation")
+    private record Broker(EmbeddedKafka kafka) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             kafka.close();

@@ -1,0 +1,252 @@
+package io.inferrouter.ingestor.state;
+
+import io.inferrouter.ingestor.publish.Publisher;
+import io.inferrouter.schemas.metrics.EndpointId;
+import io.inferrouter.schemas.resources.HttpRoute;
+import io.inferrouter.schemas.resources.InferenceModel;
+import io.inferrouter.schemas.resources.InferenceModelRewrite;
+import io.inferrouter.schemas.resources.InferenceObjective;
+import io.inferrouter.schemas.resources.InferencePool;
+import io.inferrouter.schemas.resources.KubeResource;
+import io.inferrouter.schemas.resources.Pod;
+import io.inferrouter.schemas.topics.Topic;
+import io.inferrouter.schemas.topics.Topics;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The ingestor's view of the cluster, fed by a source (informers or files), and what it publishes:
+ * every resource as it is, except that an InferencePool defined in both API versions is published
+ * once (v1 wins), and Pods only while some pool's selector picks them (or they carry a configured
+ * label). The scraper asks it for the endpoints to scrape.
+ */
+public final class ClusterState {
+
+    public static final String ENGINE_TYPE_LABEL = "inference.networking.k8s.io/engine-type";
+
+    private final Publisher publisher;
+    private final Set<String> podLabelKeys;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, InferencePool> poolsV1 = new HashMap<>();
+    private final Map<String, InferencePool> poolsV1alpha2 = new HashMap<>();
+    private final Map<String, Pod> pods = new TreeMap<>();
+    private final Set<String> publishedPods = new HashSet<>();
+    private final Map<Topic<String, ?>, Set<String>> present = new HashMap<>();
+    /** The last record of each non-pool, non-pod resource, for republishing. */
+    private final Map<Topic<String, ?>, Map<String, Object>> current = new HashMap<>();
+
+    /** @param podLabelKeys pods carrying any of these label keys are published even if no pool selects them */
+    public ClusterState(Publisher publisher, Set<String> podLabelKeys) {
+        this.publisher = publisher;
+        this.podLabelKeys = Set.copyOf(podLabelKeys);
+    }
+
+    /** A resource was added or changed. */
+    public void upsert(KubeResource r) {
+        lock.lock();
+        try {
+            switch (r) {
+                case InferencePool p -> {
+                    (InferencePool.API_V1.equals(p.apiVersion()) ? poolsV1 : poolsV1alpha2).put(p.key(), p);
+                    publishPool(p.key());
+                    refreshPods(p.meta().namespace());
+                }
+                case Pod p -> {
+                    pods.put(p.key(), p);
+                    refreshPod(p.key());
+                }
+                case InferenceModel m -> resource(Topics.INFERENCE_MODELS, m.key(), m);
+                case InferenceObjective o -> resource(Topics.INFERENCE_OBJECTIVES, o.key(), o);
+                case InferenceModelRewrite w -> resource(Topics.INFERENCE_MODEL_REWRITES, w.key(), w);
+                case HttpRoute h -> resource(Topics.HTTP_ROUTES, h.key(), h);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A resource was deleted. {@code kind} is the record class; for pools, {@code apiVersion} says which one. */
+    public void delete(Class<? extends KubeResource> kind, String apiVersion, String key) {
+        lock.lock();
+        try {
+            if (kind == InferencePool.class) {
+                (InferencePool.API_V1.equals(apiVersion) ? poolsV1 : poolsV1alpha2).remove(key);
+                publishPool(key);
+                refreshPods(key.substring(0, key.indexOf('/')));
+            } else if (kind == Pod.class) {
+                pods.remove(key);
+                refreshPod(key);
+            } else if (kind == InferenceModel.class) {
+                resource(Topics.INFERENCE_MODELS, key, null);
+            } else if (kind == InferenceObjective.class) {
+                resource(Topics.INFERENCE_OBJECTIVES, key, null);
+            } else if (kind == InferenceModelRewrite.class) {
+                resource(Topics.INFERENCE_MODEL_REWRITES, key, null);
+            } else if (kind == HttpRoute.class) {
+                resource(Topics.HTTP_ROUTES, key, null);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * After a full listing: tombstones every key a topic holds that the cluster no longer has, so the
+     * topics converge to the cluster's state after a restart or a missed delete.
+     *
+     * @param onTopics the live keys each resource topic holds now
+     * @return how many tombstones were sent
+     */
+    public int reconcile(Map<Topic<String, ?>, Set<String>> onTopics) {
+        lock.lock();
+        try {
+            int sent = 0;
+            for (Map.Entry<Topic<String, ?>, Set<String>> e : onTopics.entrySet()) {
+                Set<String> keep = present.getOrDefault(e.getKey(), Set.of());
+                for (String key : e.getValue()) {
+                    if (!keep.contains(key)) {
+                        publisher.resource(e.getKey(), key, null);
+                        sent++;
+                    }
+                }
+            }
+            return sent;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Publishes the whole current view again (after becoming the leader). */
+    public void republish() {
+        lock.lock();
+        try {
+            new HashSet<>(poolsV1.keySet()).forEach(this::publishPool);
+            new HashSet<>(poolsV1alpha2.keySet()).forEach(this::publishPool);
+            for (String key : new ArrayList<>(pods.keySet())) {
+                refreshPod(key);
+            }
+            current.forEach((topic, records) -> records.forEach((k, v) -> republishOne(topic, k, v)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <V> void republishOne(Topic<String, ?> topic, String key, Object value) {
+        publisher.resource((Topic<String, V>) topic, key, (V) value);
+    }
+
+    /** Every endpoint of every valid pool: its ready, non-terminating member pods times its target ports. */
+    public List<ScrapeTarget> scrapeTargets() {
+        lock.lock();
+        try {
+            Map<String, ScrapeTarget> targets = new LinkedHashMap<>();
+            for (InferencePool pool : effectivePools()) {
+                if (!pool.valid()) {
+                    continue;
+                }
+                for (Pod pod : pods.values()) {
+                    if (pod.routable() && selects(pool, pod)) {
+                        for (int port : pool.targetPorts()) {
+                            String id = new EndpointId(pod.meta().namespace(), pod.meta().name(), port).toString();
+                            targets.putIfAbsent(id, new ScrapeTarget(id, pod.ip(), port,
+                                    pod.labels().getOrDefault(ENGINE_TYPE_LABEL, "vllm")));
+                        }
+                    }
+                }
+            }
+            return new ArrayList<>(targets.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <V> void resource(Topic<String, V> topic, String key, V value) {
+        Set<String> keys = present.computeIfAbsent(topic, t -> new HashSet<>());
+        if (value == null) {
+            keys.remove(key);
+        } else {
+            keys.add(key);
+        }
+        if (topic != Topics.INFERENCE_POOLS && topic != Topics.PODS) {
+            Map<String, Object> records = current.computeIfAbsent(topic, t -> new HashMap<>());
+            if (value == null) {
+                records.remove(key);
+            } else {
+                records.put(key, value);
+            }
+        }
+        publisher.resource(topic, key, value);
+    }
+
+    private void publishPool(String key) {
+        InferencePool effective = poolsV1.containsKey(key) ? poolsV1.get(key) : poolsV1alpha2.get(key);
+        resource(Topics.INFERENCE_POOLS, key, effective);
+    }
+
+    private void refreshPods(String namespace) {
+        for (String key : new ArrayList<>(pods.keySet())) {
+            if (key.startsWith(namespace + "/")) {
+                refreshPod(key);
+            }
+        }
+        for (String key : new ArrayList<>(publishedPods)) {
+            if (key.startsWith(namespace + "/") && !pods.containsKey(key)) {
+                refreshPod(key);
+            }
+        }
+    }
+
+    private void refreshPod(String key) {
+        Pod pod = pods.get(key);
+        if (pod != null && matters(pod)) {
+            publishedPods.add(key);
+            resource(Topics.PODS, key, pod);
+        } else if (publishedPods.remove(key)) {
+            resource(Topics.PODS, key, null);
+        }
+    }
+
+    private boolean matters(Pod pod) {
+        for (String k : podLabelKeys) {
+            if (pod.labels().containsKey(k)) {
+                return true;
+            }
+        }
+        for (InferencePool pool : effectivePools()) {
+            if (selects(pool, pod)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<InferencePool> effectivePools() {
+        List<InferencePool> out = new ArrayList<>(poolsV1.values());
+        poolsV1alpha2.forEach((k, p) -> {
+            if (!poolsV1.containsKey(k)) {
+                out.add(p);
+            }
+        });
+        return out;
+    }
+
+    private static boolean selects(InferencePool pool, Pod pod) {
+        if (!pool.meta().namespace().equals(pod.meta().namespace()) || pool.selector().isEmpty()) {
+            return false;
+        }
+        for (Map.Entry<String, String> e : pool.selector().entrySet()) {
+            if (!e.getValue().equals(pod.labels().get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
