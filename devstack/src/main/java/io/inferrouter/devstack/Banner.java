@@ -20,7 +20,21 @@ final class Banner {
                 stack.addresses().routingStream()));
         b.append(String.format("  Kubernetes API       %s  (kubeconfig: %s)%n", stack.addresses().kubeApi(),
                 stack.addresses().kubeconfig()));
+        b.append(String.format("  state-ingestor       %s  (/metrics, /health, /ready)%n", stack.addresses().ingestor()));
+        if (stack.config().kubeconfig() == null && stack.config().simPods() > 0) {
+            b.append(String.format("  simulated vLLM pods  %d on %s.. port %d (time scale %s)%n", stack.config().simPods(),
+                    stack.config().simBaseAddress(), stack.config().simPort(), stack.config().simTimeScale()));
+        }
         b.append(String.format("  data directory       %s%n", stack.config().dataDir().toAbsolutePath()));
+        String gw = stack.addresses().gateway();
+        b.append("\nTry it (routed through the Kafka-built tables to a simulated pod):\n");
+        b.append("  curl -s " + gw + "/v1/chat/completions -H 'content-type: application/json' \\\n"
+                + "    -d '{\"model\":\"meta-llama/Llama-3.1-8B-Instruct\",\"max_tokens\":16,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}'\n");
+        b.append("  curl -sN " + gw + "/v1/chat/completions -H 'content-type: application/json' \\\n"
+                + "    -d '{\"model\":\"chat\",\"stream\":true,\"max_tokens\":16,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}'\n");
+        b.append("  curl -s " + stack.addresses().routingStream() + "/v1/pools/llm/llama\n");
         b.append("Press Ctrl-C to stop.\n");
         return b.toString();
     }

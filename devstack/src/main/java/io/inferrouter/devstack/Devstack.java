@@ -1,6 +1,10 @@
 package io.inferrouter.devstack;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.inferrouter.devstack.kube.KubeApi;
+import io.inferrouter.devstack.sim.SimulatedPods;
+import io.inferrouter.ingestor.IngestorConfig;
+import io.inferrouter.ingestor.StateIngestor;
 import io.inferrouter.gateway.GatewayServer;
 import io.inferrouter.gateway.config.GatewayConfig;
 import io.inferrouter.kafka.embedded.BrokerSettings;
@@ -41,7 +45,8 @@ public final class Devstack implements AutoCloseable {
     private final Addresses addresses;
 
     /** Where the running parts listen. */
-    public record Addresses(String kafka, String gateway, String routingStream, String kubeApi, Path kubeconfig) {
+    public record Addresses(String kafka, String gateway, String routingStream, String kubeApi, Path kubeconfig,
+                            String ingestor) {
     }
 
     private Devstack(DevstackConfig config, String bootstrapServers, Deque<AutoCloseable> parts, Addresses addresses) {
@@ -73,10 +78,29 @@ public final class Devstack implements AutoCloseable {
                 new TopicAdmin(admin, config.replicationFactor(), Duration.ofSeconds(30)).ensure(Topics.all());
             }
             KubeApi kube = null;
-            if (config.kubeconfig() == null) {
+            Path kubeconfig = config.kubeconfig();
+            if (kubeconfig == null) {
                 kube = KubeApi.start("127.0.0.1", config.kubePort(), config.dataDir(), config.manifests());
                 parts.push(kube);
+                kubeconfig = kube.kubeconfig();
+                if (config.simPods() > 0) {
+                    SimulatedPods sims = SimulatedPods.start(config.simPods(), config.simBaseAddress(), config.simPort(),
+                            config.simTimeScale());
+                    parts.push(sims);
+                    try (KubernetesClient client = kube.newClient()) {
+                        sims.register(client);
+                    }
+                }
             }
+            StateIngestor ingestor = StateIngestor.start(IngestorConfig.from(
+                    io.inferrouter.ingestor.ConfigLoader.load(List.of(), Map.of(
+                            "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
+                            "INGESTOR_KUBECONFIG", kubeconfig.toString(),
+                            "INGESTOR_HTTP_PORT", Integer.toString(config.ingestorPort()),
+                            "INGESTOR_IDENTITY", "devstack",
+                            "INGESTOR_REPLICATION_FACTOR", Short.toString(config.replicationFactor())),
+                            IngestorConfig.ENVIRONMENT)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
+            parts.push(ingestor);
             RoutingStreamServer routingStream = RoutingStreamServer.start(RoutingStreamConfig.from(
                     io.inferrouter.stream.app.ConfigLoader.load(List.of(), Map.of(
                             "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
@@ -94,7 +118,7 @@ public final class Devstack implements AutoCloseable {
             parts.push(gateway);
             return new Devstack(config, bootstrap, parts, new Addresses(bootstrap, "http://127.0.0.1:" + gateway.port(),
                     "http://127.0.0.1:" + routingStream.port(), kube == null ? "(your cluster)" : kube.url(),
-                    kube == null ? config.kubeconfig() : kube.kubeconfig()));
+                    kubeconfig, "http://127.0.0.1:" + ingestor.port()));
         } catch (RuntimeException e) {
             closeAll(parts);
             throw e;

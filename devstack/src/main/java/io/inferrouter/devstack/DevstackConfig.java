@@ -22,12 +22,18 @@ import java.util.Map;
  * @param kubePort          the mock Kubernetes API ({@code --kube-port}; default 6443)
  * @param kubeconfig        a real cluster to use instead of the mock API ({@code --kubeconfig}, {@code KUBECONFIG}
  *                          is not read on purpose: the devstack never touches a cluster unless told to)
+ * @param ingestorPort      state-ingestor's /metrics and /health ({@code --ingestor-port}; default 8083)
+ * @param simPods           simulated vLLM pods ({@code --sim-pods}; default 8; 0 = none, for real model servers)
+ * @param simBaseAddress    the first pod's address ({@code --sim-base-address}; default 127.0.1.1)
+ * @param simPort           every simulated pod's port ({@code --sim-port}; default 8000, the example pools' port)
+ * @param simTimeScale      real time per simulated GPU time ({@code --sim-time-scale}; default 1.0)
  * @param manifests         manifests seeded into the mock API ({@code --manifests}, repeatable; default the
  *                          existing ones of {@code deploy/crds}, {@code deploy/examples}, {@code deploy/devstack})
  */
 public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int kafkaPort, String bootstrapServers,
                              short replicationFactor, int gatewayPort, int routingStreamPort, int kubePort,
-                             Path kubeconfig, List<Path> manifests) {
+                             Path kubeconfig, List<Path> manifests, int ingestorPort, int simPods,
+                             String simBaseAddress, int simPort, double simTimeScale) {
 
     /** The manifests the mock Kubernetes API is seeded with when none are named. */
     public static final List<Path> DEFAULT_MANIFESTS = List.of(Path.of("deploy", "crds"), Path.of("deploy", "examples"),
@@ -48,6 +54,14 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
         checkPort(gatewayPort, "--gateway-port");
         checkPort(routingStreamPort, "--routing-stream-port");
         checkPort(kubePort, "--kube-port");
+        checkPort(ingestorPort, "--ingestor-port");
+        checkPort(simPort, "--sim-port");
+        if (simPods < 0 || simPods > 200) {
+            throw new IllegalArgumentException("--sim-pods must be 0-200, was " + simPods);
+        }
+        if (!(simTimeScale > 0)) {
+            throw new IllegalArgumentException("--sim-time-scale must be positive, was " + simTimeScale);
+        }
         manifests = List.copyOf(manifests);
         if (bootstrapServers != null && bootstrapServers.isBlank()) {
             bootstrapServers = null;
@@ -69,6 +83,11 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
         int gatewayPort = 8080;
         int routingStreamPort = 8082;
         int kubePort = 6443;
+        int ingestorPort = 8083;
+        int simPods = 8;
+        String simBase = "127.0.1.1";
+        int simPort = 8000;
+        double simTimeScale = 1.0;
         Path kubeconfig = null;
         List<Path> manifests = new ArrayList<>();
         List<String> rest = new ArrayList<>(args);
@@ -84,6 +103,11 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
                 case "--gateway-port" -> gatewayPort = intOf(value(flag, rest), flag);
                 case "--routing-stream-port" -> routingStreamPort = intOf(value(flag, rest), flag);
                 case "--kube-port" -> kubePort = intOf(value(flag, rest), flag);
+                case "--ingestor-port" -> ingestorPort = intOf(value(flag, rest), flag);
+                case "--sim-pods" -> simPods = intOf(value(flag, rest), flag);
+                case "--sim-base-address" -> simBase = value(flag, rest);
+                case "--sim-port" -> simPort = intOf(value(flag, rest), flag);
+                case "--sim-time-scale" -> simTimeScale = doubleOf(value(flag, rest), flag);
                 case "--kubeconfig" -> kubeconfig = Path.of(value(flag, rest));
                 case "--manifests" -> manifests.add(Path.of(value(flag, rest)));
                 case "--help", "-h" -> throw new UsageException(usage());
@@ -94,7 +118,7 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
             DEFAULT_MANIFESTS.stream().filter(java.nio.file.Files::exists).forEach(manifests::add);
         }
         return new DevstackConfig(dataDir, clean, kafkaHost, kafkaPort, bootstrap, rf, gatewayPort, routingStreamPort,
-                kubePort, kubeconfig, manifests);
+                kubePort, kubeconfig, manifests, ingestorPort, simPods, simBase, simPort, simTimeScale);
     }
 
     public static String usage() {
@@ -111,7 +135,12 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
                   --kube-port PORT          mock Kubernetes API (default 6443; 0 = any free)
                   --manifests PATH          seed the mock API with these manifests (repeatable;
                                             default: deploy/crds, deploy/examples, deploy/devstack)
-                  --kubeconfig FILE         use this cluster instead of the mock API""";
+                  --kubeconfig FILE         use this cluster instead of the mock API (and its model servers)
+                  --ingestor-port PORT      state-ingestor /metrics, /health (default 8083; 0 = any free)
+                  --sim-pods N              simulated vLLM pods (default 8; 0 = none)
+                  --sim-base-address IP     first simulated pod's address (default 127.0.1.1)
+                  --sim-port PORT           simulated pods' port (default 8000)
+                  --sim-time-scale F        real time per simulated GPU time (default 1.0; 0.1 = 10x faster)""";
     }
 
     private static void checkPort(int port, String flag) {
@@ -125,6 +154,14 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
             throw new UsageException(flag + " needs a value\n" + usage());
         }
         return rest.remove(0);
+    }
+
+    private static double doubleOf(String text, String what) {
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException(what + " must be a number, was '" + text + "'");
+        }
     }
 
     private static int intOf(String text, String what) {
