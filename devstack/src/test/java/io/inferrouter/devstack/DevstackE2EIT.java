@@ -1,0 +1,95 @@
+package io.inferrouter.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.inferrouter.schemas.serde.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's start command end to end: the whole system on its embedded default (broker, mock
+ * Kubernetes API seeded with deploy/examples, simulated vLLM pods, ingestor, Streams, gateway),
+ * and requests through the gateway answered by simulated pods picked by the scheduler from the
+ * Kafka-built tables.
+ */
+class DevstackE2EIT {
+
+    private static final String LLAMA = "meta-llama/Llama-3.1-8B-Instruct";
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void requestsThroughTheGatewayAreServedBySimulatedPodsSpreadByTheScheduler(@TempDir Path dir) throws Exception {
+        DevstackConfig config = new DevstackConfig(dir.resolve("data"), false, "127.0.0.1", 0, null, (short) 1, 0, 0, 0,
+                null, List.of(Path.of("..", "deploy", "examples")), 0, 8, "127.0.1.101", 8000, 0.05);
+        try (Devstack stack = Devstack.start(config)) {
+            String gateway = stack.addresses().gateway();
+            String routing = stack.addresses().routingStream();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                HttpResponse<String> pool = get(routing + "/v1/pools/llm/llama");
+                return pool.statusCode() == 200 && Json.mapper().readTree(pool.body()).get("endpoints").size() == 6
+                        && get(gateway + "/v1/models").body().contains(LLAMA);
+            });
+
+            Map<String, Integer> byEndpoint = new TreeMap<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+                List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+                for (int i = 0; i < 48; i++) {
+                    String body = "{\"model\":\"" + LLAMA + "\",\"max_tokens\":24,\"messages\":[{\"role\":\"user\","
+                            + "\"content\":\"question number " + i + "\"}]}";
+                    answers.add(pool.submit(() -> post(gateway + "/v1/chat/completions", body, Map.of())));
+                }
+                for (Future<HttpResponse<String>> f : answers) {
+                    HttpResponse<String> r = f.get();
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                    assertThat(Json.mapper().readTree(r.body()).at("/usage/completion_tokens").asInt()).isEqualTo(24);
+                    byEndpoint.merge(r.headers().firstValue("x-gateway-endpoint").orElseThrow(), 1, Integer::sum);
+                }
+            }
+            assertThat(byEndpoint.keySet()).allMatch(e -> e.startsWith("llm/vllm-llama-"));
+            assertThat(byEndpoint).as("requests spread over the llama pods: %s", byEndpoint).hasSizeGreaterThanOrEqualTo(4);
+
+            HttpResponse<String> stream = post(gateway + "/v1/chat/completions", "{\"model\":\"chat\",\"stream\":true,"
+                    + "\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", Map.of());
+            assertThat(stream.statusCode()).isEqualTo(200);
+            assertThat(stream.body()).contains("\"model\":\"chat\"").endsWith("data: [DONE]\n\n");
+
+            HttpResponse<String> qwen = post(gateway + "/v1/completions", "{\"model\":\"Qwen/Qwen2.5-7B-Instruct\","
+                    + "\"max_tokens\":3,\"prompt\":\"hi\"}", Map.of("x-pool", "qwen"));
+            assertThat(qwen.statusCode()).as(qwen.body()).isEqualTo(200);
+            assertThat(qwen.headers().firstValue("x-gateway-endpoint")).get().asString().startsWith("llm/vllm-qwen-");
+
+            JsonNode status = Json.mapper().readTree(get(routing + "/v1/status").body());
+            Set<String> statuses = new java.util.HashSet<>();
+            status.get("resources").forEach(r -> statuses.add(r.get("status").asText()));
+            assertThat(statuses).containsOnly("Accepted");
+        }
+    }
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String url, String body, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
