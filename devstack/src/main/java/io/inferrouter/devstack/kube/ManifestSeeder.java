@@ -117,7 +117,9 @@ public final class ManifestSeeder {
             throw new IllegalArgumentException("manifest source " + source.toAbsolutePath() + " does not exist");
         }
         try (Stream<Path> walk = Files.walk(source)) {
+            // kustomization.yaml files describe how to build the manifests; they are not objects.
             return walk.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .filter(p -> !p.getFileName().toString().startsWith("kustomization."))
                     .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list manifests in " + source, e);

@@ -74,7 +74,9 @@ public final class FileSource implements Source {
     void rescan() {
         Map<Path, Long> now = new HashMap<>();
         try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).toList()) {
+            // kustomization.yaml files describe how to build manifests; they are not objects.
+            for (Path p : walk.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+                    .filter(f -> !f.getFileName().toString().startsWith("kustomization.")).toList()) {
                 now.put(p, Files.getLastModifiedTime(p).toMillis() ^ Files.size(p));
             }
         } catch (IOException e) {
