@@ -24,6 +24,8 @@ public final class Main {
         switch (args[0]) {
             case "decision-time" -> DecisionTime.run(rest);
             case "overhead" -> io.inferrouter.bench.overhead.OverheadBench.run(rest);
+            case "quality" -> io.inferrouter.bench.quality.RoutingQuality.run(rest);
+            case "freshness" -> io.inferrouter.bench.freshness.Freshness.run(rest);
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "'");
                 usage();
@@ -36,6 +38,10 @@ public final class Main {
         System.out.println("""
                 usage: ./dev bench <name> [options]
                   decision-time [--quick]   scheduler decision time for pools of 10, 100, 1000 endpoints (JMH)
-                  overhead [--quick]        added latency and max throughput: direct vs gateway-node, nginx, HAProxy""");
+                  overhead [--quick]        added latency and max throughput: direct vs gateway-node, nginx, HAProxy
+                  quality [--quick] [--workload W1..W7] [--rates 10,25,40] [--profiles a,b] [--seconds N]
+                          [--time-scale F] [--pods N] [--kv-blocks N] [--token-scale F] [--groups N]
+                                            TTFT, ITL, TPOT, throughput, goodput, hit rate per scheduler profile
+                  freshness [--samples N]   metric change / pod unready / resource edit to gateway table, p50/p99""");
     }
 }

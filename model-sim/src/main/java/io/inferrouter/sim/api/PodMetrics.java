@@ -30,12 +30,12 @@ public final class PodMetrics implements Engine.Observer {
     private final Histogram itl;
     private final String model;
 
-    public PodMetrics(SimConfig cfg, Supplier<EngineStats> stats) {
+    public PodMetrics(SimConfig cfg, Supplier<EngineStats> stats, java.util.function.IntSupplier waitingNow) {
         this.model = cfg.model();
         gauge("vllm:num_requests_running", "Number of requests in model execution batches.",
                 () -> stats.get().running());
         gauge("vllm:num_requests_waiting", "Number of requests waiting to be processed.",
-                () -> stats.get().waiting());
+                waitingNow::getAsInt);
         gauge("vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", () -> stats.get().kvUsage());
         if (cfg.oldKvMetricName()) {
             gauge("vllm:gpu_cache_usage_perc", "GPU KV-cache usage. 1 means 100 percent usage.",

@@ -95,6 +95,14 @@ public final class Engine {
         return stats;
     }
 
+    /**
+     * Requests waiting now: as of the last step, plus those submitted since (the API server has
+     * accepted them, so they are queued as vLLM counts them, even while the engine is stalled).
+     */
+    public int waitingNow() {
+        return stats.waiting() + inbox.size();
+    }
+
     public Step step() {
         for (SimRequest r; (r = inbox.poll()) != null; ) {
             waiting.addLast(r);

@@ -48,7 +48,7 @@ public final class SimPod implements AutoCloseable {
         this.address = address;
         this.config = config;
         Engine engine = new Engine(config);
-        this.metrics = new PodMetrics(config, engine::stats);
+        this.metrics = new PodMetrics(config, engine::stats, engine::waitingNow);
         this.runner = new EngineRunner(engine, metrics, name).start();
         this.server = listen(port);
         this.port = server.port();

@@ -1,0 +1,177 @@
+package io.inferrouter.bench.pipeline;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.inferrouter.devstack.kube.KubeApi;
+import io.inferrouter.gateway.GatewayServer;
+import io.inferrouter.gateway.config.ConfigLoader;
+import io.inferrouter.gateway.config.GatewayConfig;
+import io.inferrouter.ingestor.IngestorConfig;
+import io.inferrouter.ingestor.StateIngestor;
+import io.inferrouter.kafka.embedded.BrokerSettings;
+import io.inferrouter.kafka.embedded.EmbeddedKafka;
+import io.inferrouter.sim.engine.SimConfig;
+import io.inferrouter.sim.fleet.FleetConfig;
+import io.inferrouter.sim.fleet.SimFleet;
+import io.inferrouter.stream.app.RoutingStreamConfig;
+import io.inferrouter.stream.app.RoutingStreamServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole routing pipeline for benchmarks, on loopback: embedded broker, mock Kubernetes API with
+ * one pool ({@code bench/pool}) and the simulated pods registered as Ready Pods, state-ingestor
+ * scraping them, routing-stream, and a gateway that lets the benchmark pick the scheduler profile
+ * per request. Fleet and gateway can be restarted between strategies so that none inherits warm
+ * caches.
+ */
+public final class BenchPipeline implements AutoCloseable {
+
+    public static final String MODEL = SimConfig.DEFAULT_MODEL;
+    public static final String POOL = "bench/pool";
+
+    private final EmbeddedKafka kafka;
+    private final KubeApi kube;
+    private final StateIngestor ingestor;
+    private final RoutingStreamServer routing;
+    private final SimConfig simConfig;
+    private final int pods;
+    private final int port;
+    private final String baseAddress;
+    private final Map<String, String> gatewayEnv;
+    private final Path gatewayConfigFile;
+    private SimFleet fleet;
+    private GatewayServer gateway;
+
+    /** @param gatewayConfigFile a gateway YAML file (extra scheduler profiles), or null */
+    public BenchPipeline(int pods, String baseAddress, SimConfig sim, Map<String, String> gatewayEnv,
+                         Path gatewayConfigFile, Path work) throws Exception {
+        this.gatewayConfigFile = gatewayConfigFile;
+        this.pods = pods;
+        this.baseAddress = baseAddress;
+        this.simConfig = sim;
+        this.gatewayEnv = Map.copyOf(gatewayEnv);
+        try (ServerSocket s = new ServerSocket(0)) {
+            this.port = s.getLocalPort();
+        }
+        kafka = EmbeddedKafka.start(BrokerSettings.ephemeral());
+        Path manifests = work.resolve("manifests");
+        Files.createDirectories(manifests);
+        Files.writeString(manifests.resolve("pool.yaml"), """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: bench}
+                ---
+                apiVersion: inference.networking.k8s.io/v1
+                kind: InferencePool
+                metadata: {name: pool, namespace: bench}
+                spec:
+                  selector: {matchLabels: {app: bench-sim}}
+                  targetPorts: [{number: %d}]
+                ---
+                apiVersion: inference.networking.x-k8s.io/v1alpha2
+                kind: InferenceModel
+                metadata: {name: base, namespace: bench}
+                spec: {modelName: "%s", criticality: Critical, poolRef: {name: pool}}
+                """.formatted(port, MODEL));
+        kube = KubeApi.start("127.0.0.1", 0, work, List.of(manifests));
+        fleet = SimFleet.start(new FleetConfig(pods, baseAddress, port, sim, Map.of()));
+        try (KubernetesClient client = kube.newClient()) {
+            for (int i = 0; i < pods; i++) {
+                Pod p = new PodBuilder().withNewMetadata().withName("sim-" + i).withNamespace("bench")
+                        .withLabels(Map.of("app", "bench-sim")).endMetadata().withNewSpec().addNewContainer()
+                        .withName("vllm").withImage("model-sim").addNewPort().withContainerPort(port).endPort()
+                        .endContainer().endSpec().build();
+                Pod created = client.pods().inNamespace("bench").resource(p).create();
+                created.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                        .withPodIP(fleet.pod(i).address()).addNewCondition().withType("Ready").withStatus("True")
+                        .endCondition().build());
+                client.pods().inNamespace("bench").resource(created).updateStatus();
+            }
+        }
+        ingestor = StateIngestor.start(IngestorConfig.from(io.inferrouter.ingestor.ConfigLoader.load(List.of(), Map.of(
+                "ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "INGESTOR_KUBECONFIG", kube.kubeconfig().toString(),
+                "INGESTOR_HTTP_PORT", "0", "INGESTOR_IDENTITY", "bench"), IngestorConfig.ENVIRONMENT)),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
+        routing = RoutingStreamServer.start(RoutingStreamConfig.from(io.inferrouter.stream.app.ConfigLoader.load(List.of(),
+                Map.of("ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "ROUTING_STREAM_HTTP_PORT", "0",
+                        "ROUTING_STREAM_STATE_DIR", work.resolve("streams").toString(),
+                        "ROUTING_STREAM_IN_MEMORY_STORES", "true"), RoutingStreamConfig.ENVIRONMENT)),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        startGateway();
+    }
+
+    public String gatewayUrl() {
+        return "http://127.0.0.1:" + gateway.port();
+    }
+
+    public GatewayServer gateway() {
+        return gateway;
+    }
+
+    public SimFleet fleet() {
+        return fleet;
+    }
+
+    public KubeApi kube() {
+        return kube;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Waits until the gateway's tables hold every pod with fresh metrics. */
+    public void awaitRoutable(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            var pool = gateway.tables().current().pools().get(POOL);
+            long now = System.currentTimeMillis();
+            if (pool != null && pool.endpoints().size() == pods
+                    && pool.endpoints().stream().allMatch(e -> e.metricsAgeMs(now) < 1_000)
+                    && gateway.tables().current().modelsByName().containsKey(MODEL)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the gateway's tables did not show " + pods + " fresh endpoints within " + timeout);
+    }
+
+    /** Fresh simulators (empty caches) and a fresh gateway (empty prefix index): every strategy starts equal. */
+    public void reset() throws InterruptedException {
+        gateway.close();
+        fleet.close();
+        fleet = SimFleet.start(new FleetConfig(pods, baseAddress, port, simConfig, Map.of()));
+        startGateway();
+        awaitRoutable(Duration.ofSeconds(60));
+    }
+
+    private void startGateway() {
+        Map<String, String> env = new java.util.HashMap<>(gatewayEnv);
+        env.put("ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("GATEWAY_HTTP_PORT", "0");
+        env.put("GATEWAY_ALLOW_PROFILE_HEADER", "true");
+        env.put("GATEWAY_DECISIONS_ENABLED", "false");
+        List<String> args = gatewayConfigFile == null ? List.of() : List.of("--config", gatewayConfigFile.toString());
+        gateway = GatewayServer.start(GatewayConfig.from(ConfigLoader.load(args, env, GatewayConfig.ENVIRONMENT)),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        routing.close();
+        ingestor.close();
+        fleet.close();
+        kube.close();
+        kafka.close();
+    }
+
+}

@@ -1,0 +1,159 @@
+package io.inferrouter.bench.quality;
+
+import io.inferrouter.bench.load.LoadGenerator;
+import io.inferrouter.bench.load.RequestResult;
+import io.inferrouter.bench.load.Workload;
+import io.inferrouter.bench.pipeline.BenchPipeline;
+import io.inferrouter.bench.report.SvgChart;
+import io.inferrouter.bench.report.StageStats;
+import io.inferrouter.schemas.serde.Json;
+import io.inferrouter.sim.engine.EngineStats;
+import io.inferrouter.sim.engine.SimConfig;
+import io.inferrouter.sim.fleet.SimPod;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Routing quality on a simulated fleet: the same workload, seed and fleet through the same gateway
+ * code path with each scheduler profile, at a ladder of arrival rates. Fleet and gateway restart for
+ * each profile so that no strategy inherits another's warm caches.
+ */
+public final class RoutingQuality {
+
+    /** The profile we propose, defined in the gateway config the benchmark writes (see README). */
+    static final String OURS_YAML = """
+            scheduler:
+              profiles:
+                ours:
+                  filters: ["low-queue:8"]
+                  scorers:
+                    prefix-cache: 4
+                    queue: 2
+                    kv-cache: 1
+                  picker: max-score
+            """;
+
+    private RoutingQuality() {
+    }
+
+    public static void run(List<String> args) throws Exception {
+        boolean quick = args.contains("--quick");
+        Workload.Kind kind = Workload.Kind.valueOf(option(args, "--workload", "W2"));
+        double timeScale = Double.parseDouble(option(args, "--time-scale", "1.0"));
+        int pods = Integer.parseInt(option(args, "--pods", "8"));
+        int seconds = Integer.parseInt(option(args, "--seconds", quick ? "10" : "20"));
+        double scale = Double.parseDouble(option(args, "--token-scale", "0.25"));
+        int blocks = Integer.parseInt(option(args, "--kv-blocks", "2000"));
+        int groups = Integer.parseInt(option(args, "--groups", "256"));
+        List<Double> rates = Arrays.stream(option(args, "--rates", quick ? "10,30" : "10,25,40").split(","))
+                .map(Double::parseDouble).toList();
+        List<String> profiles = Arrays.asList(option(args, "--profiles",
+                "random,round-robin,least-outstanding,queue-kv,default,ours").split(","));
+        long seed = 42;
+        Path work = Files.createTempDirectory("quality-");
+        Path gatewayYaml = work.resolve("gateway.yaml");
+        Files.writeString(gatewayYaml, OURS_YAML);
+        SimConfig sim = SimConfig.defaults().withTimeScale(timeScale).withCache(blocks);
+        System.out.printf(Locale.ROOT, "routing quality: workload %s (token scale %s, %d groups), %d pods x %d KV blocks, "
+                + "time scale %s, rates %s req/s, %d s per stage%n", kind, scale, groups, pods, blocks, timeScale, rates,
+                seconds);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        SvgChart ttft = new SvgChart("TTFT p90 vs rate, " + kind, "arrival rate (req/s)", "TTFT p90 (ms)", true);
+        SvgChart hits = new SvgChart("Prefix-cache hit rate vs rate, " + kind, "arrival rate (req/s)", "hit rate", false);
+        try (BenchPipeline pipeline = new BenchPipeline(pods, "127.0.1.40", sim, Map.of(), gatewayYaml, work)) {
+            pipeline.awaitRoutable(Duration.ofSeconds(60));
+            System.out.printf("%n%-18s %6s %8s %9s %9s %9s %8s %8s %9s %8s %7s %6s%n", "profile", "rate", "reqs",
+                    "ttft p50", "ttft p90", "ttft p99", "itl p50", "tpot p90", "e2e p90", "tok/s", "hit%", "errs");
+            for (String profile : profiles) {
+                pipeline.reset();
+                LoadGenerator gen = new LoadGenerator(URI.create(pipeline.gatewayUrl()),
+                        Map.of("x-gateway-scheduler-profile", profile), Duration.ofMinutes(5));
+                Workload workload = new Workload(kind, scale, seed, BenchPipeline.MODEL, groups, List.of());
+                gen.run(workload, rates.get(0), Duration.ofSeconds(Math.max(3, seconds / 3)), seed + 1);
+                for (double rate : rates) {
+                    long[] before = counters(pipeline);
+                    List<RequestResult> results = gen.run(workload, rate, Duration.ofSeconds(seconds), seed + (long) rate);
+                    long[] after = counters(pipeline);
+                    StageStats s = StageStats.of(profile, kind.name(), rate, seconds, timeScale, 500, 50, results);
+                    double hitRate = after[0] == before[0] ? 0 : (double) (after[1] - before[1]) / (after[0] - before[0]);
+                    Map<String, Object> row = new LinkedHashMap<>(Json.mapper().convertValue(s, Map.class));
+                    row.put("prefixHitRate", hitRate);
+                    row.put("preemptions", after[2] - before[2]);
+                    rows.add(row);
+                    ttft.point(profile, rate, s.ttftMs().get("p90"));
+                    hits.point(profile, rate, hitRate);
+                    System.out.printf(Locale.ROOT, "%-18s %6.1f %8d %9.1f %9.1f %9.1f %8.2f %8.2f %9.1f %8.0f %6.1f%% %6d%n",
+                            profile, rate, s.requests(), s.ttftMs().get("p50"), s.ttftMs().get("p90"),
+                            s.ttftMs().get("p99"), s.itlMs().get("p50"), s.tpotMs().get("p90"), s.e2eMs().get("p90"),
+                            s.outputTokensPerSecond(), 100 * hitRate, s.errors());
+                }
+            }
+        }
+        Path out = Path.of("bench", "results");
+        Files.createDirectories(out);
+        String name = "quality-" + kind.name().toLowerCase(Locale.ROOT);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("benchmark", "routing-quality");
+        doc.put("workload", kind.name());
+        doc.put("at", Instant.now().toString());
+        doc.put("pods", pods);
+        doc.put("kvBlocksPerPod", blocks);
+        doc.put("timeScale", timeScale);
+        doc.put("tokenScale", scale);
+        doc.put("groups", groups);
+        doc.put("secondsPerStage", seconds);
+        doc.put("slo", "TTFT <= 500 ms and TPOT <= 50 ms, in model time");
+        doc.put("oursProfile", OURS_YAML);
+        doc.put("rows", rows);
+        Files.writeString(out.resolve(name + ".json"), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc)
+                + "\n");
+        StringBuilder csv = new StringBuilder("profile,rate,requests,errors,ttftP50,ttftP90,ttftP99,itlP50,tpotP90,e2eP90,"
+                + "outputTokensPerSecond,goodputPerSecond,prefixHitRate,preemptions,lagP99Ms\n");
+        for (Map<String, Object> r : rows) {
+            @SuppressWarnings("unchecked")
+            Map<String, Double> t = (Map<String, Double>) r.get("ttftMs");
+            @SuppressWarnings("unchecked")
+            Map<String, Double> i = (Map<String, Double>) r.get("itlMs");
+            @SuppressWarnings("unchecked")
+            Map<String, Double> p = (Map<String, Double>) r.get("tpotMs");
+            @SuppressWarnings("unchecked")
+            Map<String, Double> e = (Map<String, Double>) r.get("e2eMs");
+            csv.append(String.join(",", List.of(String.valueOf(r.get("strategy")), String.valueOf(r.get("rate")),
+                    String.valueOf(r.get("requests")), String.valueOf(r.get("errors")), String.valueOf(t.get("p50")),
+                    String.valueOf(t.get("p90")), String.valueOf(t.get("p99")), String.valueOf(i.get("p50")),
+                    String.valueOf(p.get("p90")), String.valueOf(e.get("p90")), String.valueOf(r.get("outputTokensPerSecond")),
+                    String.valueOf(r.get("goodputPerSecond")), String.valueOf(r.get("prefixHitRate")),
+                    String.valueOf(r.get("preemptions")), String.valueOf(r.get("lagP99Ms"))))).append('\n');
+        }
+        Files.writeString(out.resolve(name + ".csv"), csv.toString());
+        Files.writeString(out.resolve(name + "-ttft.svg"), ttft.render());
+        Files.writeString(out.resolve(name + "-hits.svg"), hits.render());
+        System.out.println("wrote " + out.resolve(name + ".json") + ", .csv, -ttft.svg, -hits.svg");
+    }
+
+    /** Prefix-cache queries, hits and preemptions summed over the fleet. */
+    private static long[] counters(BenchPipeline pipeline) {
+        long[] c = new long[3];
+        for (SimPod p : pipeline.fleet().pods()) {
+            EngineStats s = p.stats();
+            c[0] += s.prefixQueries();
+            c[1] += s.prefixHits();
+            c[2] += s.preemptions();
+        }
+        return c;
+    }
+
+    static String option(List<String> args, String name, String fallback) {
+        int i = args.indexOf(name);
+        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
+    }
+}
