@@ -26,6 +26,7 @@ public final class Main {
             case "overhead" -> io.inferrouter.bench.overhead.OverheadBench.run(rest);
             case "quality" -> io.inferrouter.bench.quality.RoutingQuality.run(rest);
             case "freshness" -> io.inferrouter.bench.freshness.Freshness.run(rest);
+            case "sim-calibration" -> io.inferrouter.bench.sim.SimCalibration.run(rest);
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "'");
                 usage();
@@ -42,6 +43,7 @@ public final class Main {
                   quality [--quick] [--workload W1..W7] [--rates 10,25,40] [--profiles a,b] [--seconds N]
                           [--time-scale F] [--pods N] [--kv-blocks N] [--token-scale F] [--groups N]
                                             TTFT, ITL, TPOT, throughput, goodput, hit rate per scheduler profile
-                  freshness [--samples N]   metric change / pod unready / resource edit to gateway table, p50/p99""");
+                  freshness [--samples N]   metric change / pod unready / resource edit to gateway table, p50/p99
+                  sim-calibration           one simulated pod at time scale 1: TPOT at batch 1/16/64/256, TTFT 2k""");
     }
 }

@@ -72,7 +72,8 @@ public final class LoadGenerator {
         return new ArrayList<>(results);
     }
 
-    RequestResult send(RequestSpec spec, long plannedNanos) {
+    /** Sends one request now and streams its answer. */
+    public RequestResult send(RequestSpec spec, long plannedNanos) {
         long sent = System.nanoTime();
         long lag = Math.max(0, sent - plannedNanos);
         List<Long> chunks = new ArrayList<>();
