@@ -39,7 +39,8 @@ public final class Main {
         System.out.println("""
                 usage: ./dev bench <name> [options]
                   decision-time [--quick]   scheduler decision time for pools of 10, 100, 1000 endpoints (JMH)
-                  overhead [--quick]        added latency and max throughput: direct vs gateway-node, nginx, HAProxy
+                  overhead [--quick] [--rounds N] [--seconds N] [--rates 200,800]
+                                            added latency and max throughput: direct vs gateway-node, nginx, HAProxy
                   quality [--quick] [--workload W1..W7] [--rates 10,25,40] [--profiles a,b] [--seconds N]
                           [--time-scale F] [--pods N] [--kv-blocks N] [--token-scale F] [--groups N]
                                             TTFT, ITL, TPOT, throughput, goodput, hit rate per scheduler profile

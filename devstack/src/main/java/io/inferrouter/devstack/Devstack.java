@@ -93,7 +93,7 @@ public final class Devstack implements AutoCloseable {
                 }
             }
             StateIngestor ingestor = StateIngestor.start(IngestorConfig.from(
-                    io.inferrouter.ingestor.ConfigLoader.load(List.of(), Map.of(
+                    io.inferrouter.support.ConfigLoader.load(List.of(), Map.of(
                             "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
                             "INGESTOR_KUBECONFIG", kubeconfig.toString(),
                             "INGESTOR_HTTP_PORT", Integer.toString(config.ingestorPort()),
@@ -102,7 +102,7 @@ public final class Devstack implements AutoCloseable {
                             IngestorConfig.ENVIRONMENT)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
             parts.push(ingestor);
             RoutingStreamServer routingStream = RoutingStreamServer.start(RoutingStreamConfig.from(
-                    io.inferrouter.stream.app.ConfigLoader.load(List.of(), Map.of(
+                    io.inferrouter.support.ConfigLoader.load(List.of(), Map.of(
                             "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
                             "ROUTING_STREAM_HTTP_PORT", Integer.toString(config.routingStreamPort()),
                             "ROUTING_STREAM_STATE_DIR", config.dataDir().resolve("routing-stream").toString(),
@@ -110,7 +110,7 @@ public final class Devstack implements AutoCloseable {
                             RoutingStreamConfig.ENVIRONMENT)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
             parts.push(routingStream);
             GatewayServer gateway = GatewayServer.start(GatewayConfig.from(
-                    io.inferrouter.gateway.config.ConfigLoader.load(List.of(), Map.of(
+                    io.inferrouter.support.ConfigLoader.load(List.of(), Map.of(
                             "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
                             "GATEWAY_HTTP_PORT", Integer.toString(config.gatewayPort()),
                             "GATEWAY_NODE_ID", "devstack"), GatewayConfig.ENVIRONMENT)),

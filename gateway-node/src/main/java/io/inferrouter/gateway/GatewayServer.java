@@ -15,7 +15,13 @@ import io.inferrouter.gateway.scheduler.Profiles;
 import io.inferrouter.gateway.tables.TableReplica;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.inferrouter.schemas.topics.TopicAdmin;
+import io.inferrouter.schemas.topics.Topics;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import java.util.Deque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +47,7 @@ public final class GatewayServer implements AutoCloseable {
     public static GatewayServer start(GatewayConfig config, PrometheusMeterRegistry registry) {
         Deque<AutoCloseable> parts = new ArrayDeque<>();
         try {
+            ensureTopics(config);
             MicrometerGatewayMetrics metrics = new MicrometerGatewayMetrics(registry);
             TableReplica tables = new TableReplica(config.bootstrapServers(), metrics).start();
             parts.push(tables);
@@ -75,22 +82,28 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
+    /** Creates missing catalogue topics (the gateway writes decisions and reads the tables), if Kafka answers. */
+    private static void ensureTopics(GatewayConfig config) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
+            new TopicAdmin(admin, (short) 1, Duration.ofSeconds(10)).ensure(Topics.all());
+        } catch (TopicAdmin.TopicSetupException e) {
+            // The gateway serves without Kafka (FailOpen pools, decisions dropped and counted); it keeps retrying reads.
+            LOG.warn("cannot check topics at start; continuing error={}", e.getMessage());
+        }
+    }
+
     static void routing(HttpRouting.Builder r, InferenceService inference, TableReplica tables,
                         PrometheusMeterRegistry registry) {
         r.register(inference)
-                .get("/health", (req, res) -> health(res, tables.alive()))
-                .get("/ready", (req, res) -> health(res, tables.ready()))
+                .get("/health", (req, res) -> io.inferrouter.support.Health.send(res, tables.alive()))
+                .get("/ready", (req, res) -> io.inferrouter.support.Health.send(res, tables.ready()))
                 .get("/metrics", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     res.send(registry.scrape());
                 });
     }
 
-    private static void health(ServerResponse res, boolean ok) {
-        res.status(ok ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503);
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(ok ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
-    }
 
     public int port() {
         return server.port();

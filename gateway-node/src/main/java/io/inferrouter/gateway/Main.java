@@ -1,6 +1,6 @@
 package io.inferrouter.gateway;
 
-import io.inferrouter.gateway.config.ConfigLoader;
+import io.inferrouter.support.ConfigLoader;
 import io.inferrouter.gateway.config.GatewayConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

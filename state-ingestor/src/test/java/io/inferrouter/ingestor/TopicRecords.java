@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class TopicRecords<V> implements AutoCloseable {
 
     /** One record as read (null value = tombstone). */
-    record Rec<V>(String key, V value) {
+    record Rec<V>(String key, V value, long receivedAtMs) {
     }
 
     private final List<Rec<V>> records = new CopyOnWriteArrayList<>();
@@ -36,7 +36,8 @@ final class TopicRecords<V> implements AutoCloseable {
                 while (running) {
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(50))) {
                         records.add(new Rec<>(r.key(), r.value() == null ? null
-                                : topic.valueSerde().deserializer().deserialize(topic.name(), r.value())));
+                                : topic.valueSerde().deserializer().deserialize(topic.name(), r.value()),
+                                System.currentTimeMillis()));
                     }
                 }
             }
@@ -56,6 +57,17 @@ final class TopicRecords<V> implements AutoCloseable {
             }
         }
         return v;
+    }
+
+    /** Every value received for {@code key}, in order (null = tombstone). */
+    List<V> values(String key) {
+        List<V> out = new ArrayList<>();
+        for (Rec<V> r : records) {
+            if (key.equals(r.key())) {
+                out.add(r.value());
+            }
+        }
+        return out;
     }
 
     boolean tombstoned(String key) {

@@ -2,7 +2,7 @@ package io.inferrouter.bench.overhead;
 
 import io.inferrouter.bench.report.SvgChart;
 import io.inferrouter.gateway.GatewayServer;
-import io.inferrouter.gateway.config.ConfigLoader;
+import io.inferrouter.support.ConfigLoader;
 import io.inferrouter.gateway.config.GatewayConfig;
 import io.inferrouter.kafka.embedded.BrokerSettings;
 import io.inferrouter.kafka.embedded.EmbeddedKafka;
@@ -59,9 +59,10 @@ public final class OverheadBench {
 
     public static void run(List<String> args) throws Exception {
         boolean quick = args.contains("--quick");
-        int rounds = quick ? 1 : 3;
-        int seconds = quick ? 4 : 8;
-        List<Integer> rates = quick ? List.of(200) : List.of(200, 800);
+        int rounds = Integer.parseInt(option(args, "--rounds", quick ? "1" : "3"));
+        int seconds = Integer.parseInt(option(args, "--seconds", quick ? "4" : "8"));
+        List<Integer> rates = java.util.Arrays.stream(option(args, "--rates", quick ? "200" : "200,800").split(","))
+                .map(Integer::parseInt).toList();
         Path out = Path.of("bench", "results");
         Files.createDirectories(out);
         Path work = Files.createTempDirectory("overhead-");
@@ -249,6 +250,11 @@ public final class OverheadBench {
             throws Exception {
         producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(),
                 value))).get();
+    }
+
+    private static String option(List<String> args, String name, String fallback) {
+        int i = args.indexOf(name);
+        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
     }
 
     private static int freePort() throws IOException {

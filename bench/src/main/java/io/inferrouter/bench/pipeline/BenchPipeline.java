@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.inferrouter.devstack.kube.KubeApi;
 import io.inferrouter.gateway.GatewayServer;
-import io.inferrouter.gateway.config.ConfigLoader;
+import io.inferrouter.support.ConfigLoader;
 import io.inferrouter.gateway.config.GatewayConfig;
 import io.inferrouter.ingestor.IngestorConfig;
 import io.inferrouter.ingestor.StateIngestor;
@@ -96,11 +96,11 @@ public final class BenchPipeline implements AutoCloseable {
                 client.pods().inNamespace("bench").resource(created).updateStatus();
             }
         }
-        ingestor = StateIngestor.start(IngestorConfig.from(io.inferrouter.ingestor.ConfigLoader.load(List.of(), Map.of(
+        ingestor = StateIngestor.start(IngestorConfig.from(io.inferrouter.support.ConfigLoader.load(List.of(), Map.of(
                 "ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "INGESTOR_KUBECONFIG", kube.kubeconfig().toString(),
                 "INGESTOR_HTTP_PORT", "0", "INGESTOR_IDENTITY", "bench"), IngestorConfig.ENVIRONMENT)),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
-        routing = RoutingStreamServer.start(RoutingStreamConfig.from(io.inferrouter.stream.app.ConfigLoader.load(List.of(),
+        routing = RoutingStreamServer.start(RoutingStreamConfig.from(io.inferrouter.support.ConfigLoader.load(List.of(),
                 Map.of("ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "ROUTING_STREAM_HTTP_PORT", "0",
                         "ROUTING_STREAM_STATE_DIR", work.resolve("streams").toString(),
                         "ROUTING_STREAM_IN_MEMORY_STORES", "true"), RoutingStreamConfig.ENVIRONMENT)),

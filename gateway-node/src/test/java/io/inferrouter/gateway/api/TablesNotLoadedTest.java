@@ -3,7 +3,7 @@ package io.inferrouter.gateway.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.helidon.webserver.WebServer;
-import io.inferrouter.gateway.config.ConfigLoader;
+import io.inferrouter.support.ConfigLoader;
 import io.inferrouter.gateway.config.GatewayConfig;
 import io.inferrouter.gateway.metrics.GatewayMetrics;
 import io.inferrouter.gateway.proxy.UpstreamProxy;

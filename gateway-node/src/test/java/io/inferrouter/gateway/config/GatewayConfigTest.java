@@ -1,5 +1,6 @@
 package io.inferrouter.gateway.config;
 
+import io.inferrouter.support.ConfigLoader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

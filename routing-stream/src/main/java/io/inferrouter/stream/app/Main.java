@@ -1,5 +1,6 @@
 package io.inferrouter.stream.app;
 
+import io.inferrouter.support.ConfigLoader;
 import io.helidon.config.Config;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -50,19 +50,14 @@ public final class RoutingStreamServer implements AutoCloseable {
     static void routing(HttpRouting.Builder r, RoutingStreamApp app, TableQueries queries,
                         PrometheusMeterRegistry registry) {
         r.register(new QueryService(queries))
-                .get("/health", (req, res) -> health(res, app.alive()))
-                .get("/ready", (req, res) -> health(res, app.ready()))
+                .get("/health", (req, res) -> io.inferrouter.support.Health.send(res, app.alive()))
+                .get("/ready", (req, res) -> io.inferrouter.support.Health.send(res, app.ready()))
                 .get("/metrics", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     res.send(registry.scrape());
                 });
     }
 
-    private static void health(ServerResponse res, boolean ok) {
-        res.status(ok ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503);
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(ok ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
-    }
 
     public int port() {
         return server.port();

@@ -1,4 +1,4 @@
-package io.inferrouter.ingestor;
+package io.inferrouter.support;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
