@@ -1,16 +1,13 @@
 package io.inferrouter.ingestor;
 
+import io.inferrouter.support.ConfigLoader;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.inferrouter.support.ConfigLoader;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/**
- * Runs state-ingestor standalone: {@code [--config ingestor.yaml]}, environment variables on top
- * (README-section.md lists them). Exit status 2: bad configuration; 1: it could not start.
- */
+/** Runs state-ingestor standalone: {@code [--config ingestor.yaml]}, environment variables on top. */
 public final class Main {
 
     private Main() {
@@ -27,14 +24,7 @@ public final class Main {
             System.exit(2);
             return;
         }
-        StateIngestor ingestor;
-        try {
-            ingestor = StateIngestor.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        } catch (RuntimeException e) {
-            System.err.println("state-ingestor: could not start: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
+        StateIngestor ingestor = StateIngestor.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ingestor.close();

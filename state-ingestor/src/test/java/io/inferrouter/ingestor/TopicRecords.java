@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class TopicRecords<V> implements AutoCloseable {
 
     /** One record as read (null value = tombstone). */
-    record Rec<V>(String key, V value, long receivedAtMs) {
+    record Rec<V>(String key, V value) {
     }
 
     private final List<Rec<V>> records = new CopyOnWriteArrayList<>();
@@ -36,8 +36,7 @@ final class TopicRecords<V> implements AutoCloseable {
                 while (running) {
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(50))) {
                         records.add(new Rec<>(r.key(), r.value() == null ? null
-                                : topic.valueSerde().deserializer().deserialize(topic.name(), r.value()),
-                                System.currentTimeMillis()));
+                                : topic.valueSerde().deserializer().deserialize(topic.name(), r.value())));
                     }
                 }
             }
@@ -57,17 +56,6 @@ final class TopicRecords<V> implements AutoCloseable {
             }
         }
         return v;
-    }
-
-    /** Every value received for {@code key}, in order (null = tombstone). */
-    List<V> values(String key) {
-        List<V> out = new ArrayList<>();
-        for (Rec<V> r : records) {
-            if (key.equals(r.key())) {
-                out.add(r.value());
-            }
-        }
-        return out;
     }
 
     boolean tombstoned(String key) {

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Predicate;
 
 /**
  * The ingestor's view of the cluster, fed by a source (informers or files), and what it publishes:
@@ -100,21 +99,19 @@ public final class ClusterState {
 
     /**
      * After a full listing: tombstones every key a topic holds that the cluster no longer has, so the
-     * topics converge to the cluster's state after a restart or a missed delete. Keys outside the
-     * namespaces this ingestor watches are left alone: another ingestor may own them.
+     * topics converge to the cluster's state after a restart or a missed delete.
      *
      * @param onTopics the live keys each resource topic holds now
-     * @param owned    whether a key {@code namespace/name} is in this ingestor's namespaces
      * @return how many tombstones were sent
      */
-    public int reconcile(Map<Topic<String, ?>, Set<String>> onTopics, Predicate<String> owned) {
+    public int reconcile(Map<Topic<String, ?>, Set<String>> onTopics) {
         lock.lock();
         try {
             int sent = 0;
             for (Map.Entry<Topic<String, ?>, Set<String>> e : onTopics.entrySet()) {
                 Set<String> keep = present.getOrDefault(e.getKey(), Set.of());
                 for (String key : e.getValue()) {
-                    if (!keep.contains(key) && owned.test(key)) {
+                    if (!keep.contains(key)) {
                         publisher.resource(e.getKey(), key, null);
                         sent++;
                     }
