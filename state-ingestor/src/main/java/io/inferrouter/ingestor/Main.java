@@ -1,13 +1,16 @@
 package io.inferrouter.ingestor;
 
-import io.inferrouter.support.ConfigLoader;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.inferrouter.support.ConfigLoader;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/** Runs state-ingestor standalone: {@code [--config ingestor.yaml]}, environment variables on top. */
+/**
+ * Runs state-ingestor standalone: {@code [--config ingestor.yaml]}, environment variables on top
+ * (README-section.md lists them). Exit status 2: bad configuration; 1: it could not start.
+ */
 public final class Main {
 
     private Main() {
@@ -24,7 +27,14 @@ public final class Main {
             System.exit(2);
             return;
         }
-        StateIngestor ingestor = StateIngestor.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
+        StateIngestor ingestor;
+        try {
+            ingestor = StateIngestor.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        } catch (RuntimeException e) {
+            System.err.println("state-ingestor: could not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ingestor.close();

@@ -1,18 +1,18 @@
 package io.inferrouter.ingestor;
 
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import io.inferrouter.ingestor.election.Leadership;
 import io.inferrouter.ingestor.files.FileSource;
+import io.inferrouter.ingestor.http.IngestorHttp;
 import io.inferrouter.ingestor.kube.KubeSource;
 import io.inferrouter.ingestor.kube.ResourceEvents;
 import io.inferrouter.ingestor.kube.ResourceMapper;
 import io.inferrouter.ingestor.kube.Source;
+import io.inferrouter.ingestor.publish.KafkaProbe;
 import io.inferrouter.ingestor.publish.Publisher;
 import io.inferrouter.ingestor.publish.TopicKeys;
 import io.inferrouter.ingestor.scrape.Scraper;
@@ -20,49 +20,74 @@ import io.inferrouter.ingestor.state.ClusterState;
 import io.inferrouter.schemas.topics.Topic;
 import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * state-ingestor, wired by hand in the order data flows: topics, publisher, cluster view, source
- * (informers or files), leader election, scraper, then the HTTP endpoints. After the first full
- * listing (and on becoming leader) it reconciles the topics with the cluster: tombstones for what
- * the topics hold and the cluster no longer has.
+ * state-ingestor, wired by hand in the order data flows: topics, Kafka probe, publisher, cluster
+ * view, source (informers or manifest files), leader election, scraper, then the HTTP endpoints.
+ *
+ * <p>After the first full listing (and again on becoming leader) it reconciles the topics with the
+ * cluster: it reads each resource topic to its end once and tombstones the keys, in the namespaces it
+ * watches, that the cluster no longer has. Later deletes, including those an informer finds on a
+ * re-list after a lost watch, become tombstones as they are reported.
+ *
+ * <pre>{@code
+ * try (StateIngestor ingestor = StateIngestor.start(IngestorConfig.of(Map.of(
+ *         "kafka.bootstrap-servers", bootstrap, "kubeconfig", kubeconfig.toString())), registry, null)) {
+ *     ingestor.awaitReady(Duration.ofSeconds(60));
+ *     ...
+ * }
+ * }</pre>
  */
 public final class StateIngestor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateIngestor.class);
+    private static final Duration TOPIC_READ_TIMEOUT = Duration.ofSeconds(30);
 
     private final IngestorConfig config;
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
     private final AtomicBoolean leader = new AtomicBoolean();
     private final AtomicBoolean reconciled = new AtomicBoolean();
+    private final ReentrantLock leadershipChange = new ReentrantLock();
+    private volatile boolean closed;
+    private KafkaProbe kafka;
     private Publisher publisher;
     private ClusterState state;
     private Source source;
+    private Leadership leadership;
     private Scraper scraper;
     private WebServer server;
-    private CompletableFuture<?> election;
 
     private StateIngestor(IngestorConfig config) {
         this.config = config;
     }
 
     /**
-     * @param client the cluster to watch when the source is {@code kubernetes}; null builds one from the config
+     * Starts every part; returns at once (readiness follows, see {@link #ready()}).
+     *
+     * @param registry where the ingestor's metrics go (served on /metrics)
+     * @param client   the cluster to watch when the source is {@code kubernetes}; null builds one from the
+     *                 config (kubeconfig, master URL, or fabric8's defaults); not used in files mode, and
+     *                 not closed by the ingestor when given
+     * @throws IllegalArgumentException when the kubeconfig or manifest directory cannot be read
+     * @throws io.inferrouter.schemas.topics.TopicAdmin.TopicSetupException when the topics cannot be created
      */
     public static StateIngestor start(IngestorConfig config, PrometheusMeterRegistry registry, KubernetesClient client) {
         StateIngestor ingestor = new StateIngestor(config);
@@ -75,51 +100,63 @@ public final class StateIngestor implements AutoCloseable {
         }
     }
 
+    /** Starts with a Kubernetes client built from the config (or in files mode). */
+    public static StateIngestor start(IngestorConfig config, PrometheusMeterRegistry registry) {
+        return start(config, registry, null);
+    }
+
     private void startParts(PrometheusMeterRegistry registry, KubernetesClient given) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-            new TopicAdmin(admin, config.replicationFactor(), Duration.ofSeconds(30)).ensure(Topics.all());
+            new TopicAdmin(admin, config.replicationFactor(), TOPIC_READ_TIMEOUT).ensure(Topics.all());
         }
-        String sourceName = config.source().equals("files") ? "file:" + config.filesDir() : "k8s:" + config.identity();
+        kafka = new KafkaProbe(config.bootstrapServers(), Duration.ofSeconds(2), registry);
+        parts.push(kafka);
         publisher = new Publisher(config.bootstrapServers(), "state-ingestor-" + config.identity(), registry);
         parts.push(publisher);
-        boolean elect = config.source().equals("kubernetes") && config.leaderElection();
+        boolean elect = config.leaderElection();
         publisher.active(!elect);
         leader.set(!elect);
         state = new ClusterState(publisher, config.podLabelKeys());
+        String sourceName = config.filesMode() ? "file:" + config.filesDir() : "k8s:" + config.identity();
         ResourceEvents events = new ResourceEvents(new ResourceMapper(sourceName), state, registry);
         KubernetesClient client = null;
-        if (config.source().equals("files")) {
-            source = new FileSource(config.filesDir(), events, Duration.ofSeconds(1));
+        if (config.filesMode()) {
+            source = new FileSource(config.filesDir(), config.namespaces(), events, config.filesPollInterval());
         } else {
             client = given != null ? given : client(config);
             if (given == null) {
                 parts.push(client);
             }
-            source = new KubeSource(client, config.namespaces(), events, config.resync());
+            source = new KubeSource(client, config.namespaces(), events, config.resync(), registry);
         }
         parts.push(source);
         if (elect) {
-            startElection(client);
+            leadership = new Leadership(client, new Leadership.Settings(config.leaseNamespace(), config.leaseName(),
+                    config.identity(), config.leaseDuration(), config.renewDeadline(), config.retryPeriod()),
+                    this::becameLeader, this::lostLeadership).start();
+            parts.push(leadership);
         }
         scraper = new Scraper(state::scrapeTargets, publisher, leader::get, config.scrapeInterval(),
                 config.scrapeTimeout(), config.maxBackoff(), "scraper:" + config.identity(), registry);
         parts.push(scraper);
-        Thread.ofVirtual().name("ingestor-reconcile").start(this::reconcileWhenSynced);
-        registry.gauge("ingestor_leader", leader, b -> b.get() ? 1 : 0);
-        server = WebServer.builder().host(config.httpHost()).port(config.httpPort())
-                .routing(r -> r.get("/health", (req, res) -> io.inferrouter.support.Health.send(res, true))
-                        .get("/ready", (req, res) -> io.inferrouter.support.Health.send(res, ready()))
-                        .get("/metrics", (req, res) -> {
-                            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                            res.send(registry.scrape());
-                        }))
-                .build().start();
+        Thread.ofVirtual().name("ingestor-first-sync").start(this::reconcileWhenSynced);
+        Gauge.builder("ingestor_leader", leader, b -> b.get() ? 1 : 0)
+                .description("1 while this replica publishes and scrapes").register(registry);
+        Gauge.builder("ingestor_ready", this, i -> i.ready() ? 1 : 0)
+                .description("1 while /ready answers 200").register(registry);
+        server = IngestorHttp.start(config.httpHost(), config.httpPort(), this::readiness, registry);
         parts.push(server::stop);
-        LOG.info("state-ingestor started source={} identity={} http=http://{}:{} leaderElection={}", config.source(),
-                config.identity(), config.httpHost(), server.port(), elect);
+        LOG.info("state-ingestor started source={} identity={} namespaces={} http=http://{}:{} leaderElection={} "
+                        + "scrapeInterval={} scrapeTimeout={}", config.source(), config.identity(),
+                config.namespaces().isEmpty() ? "*" : String.join(",", config.namespaces()), config.httpHost(),
+                server.port(), elect, Durations.format(config.scrapeInterval()), Durations.format(config.scrapeTimeout()));
     }
 
     private static KubernetesClient client(IngestorConfig config) {
+        if (config.masterUrl() != null) {
+            return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                    .withMasterUrl(config.masterUrl()).build()).build();
+        }
         if (config.kubeconfig() == null) {
             return new KubernetesClientBuilder().build();
         }
@@ -127,51 +164,51 @@ public final class StateIngestor implements AutoCloseable {
             return new KubernetesClientBuilder()
                     .withConfig(Config.fromKubeconfig(Files.readString(config.kubeconfig()))).build();
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read kubeconfig " + config.kubeconfig() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot read kubeconfig " + config.kubeconfig().toAbsolutePath()
+                    + " (INGESTOR_KUBECONFIG): " + e, e);
         }
     }
 
-    private void startElection(KubernetesClient client) {
-        election = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
-                .withName("state-ingestor")
-                .withLock(new LeaseLock(config.leaseNamespace(), "state-ingestor", config.identity()))
-                .withLeaseDuration(Duration.ofSeconds(15))
-                .withRenewDeadline(Duration.ofSeconds(10))
-                .withRetryPeriod(Duration.ofSeconds(2))
-                .withReleaseOnCancel(true)
-                .withLeaderCallbacks(new LeaderCallbacks(this::becameLeader, this::lostLeadership,
-                        id -> LOG.info("ingestor leader is identity={}", id)))
-                .build()).build().start();
-    }
-
     private void becameLeader() {
-        LOG.info("this ingestor is the leader identity={}", config.identity());
-        publisher.active(true);
-        leader.set(true);
-        state.republish();
+        leadershipChange.lock();
+        try {
+            if (closed || !leadership.leading()) {
+                return;
+            }
+            publisher.active(true);
+            leader.set(true);
+            state.republish();
+        } finally {
+            leadershipChange.unlock();
+        }
         if (source.synced()) {
             reconcileTopics();
         }
     }
 
     private void lostLeadership() {
-        LOG.info("this ingestor is no longer the leader identity={}", config.identity());
-        leader.set(false);
-        publisher.active(false);
+        leadershipChange.lock();
+        try {
+            leader.set(false);
+            publisher.active(false);
+        } finally {
+            leadershipChange.unlock();
+        }
     }
 
     private void reconcileWhenSynced() {
         long deadline = System.nanoTime() + config.syncTimeout().toNanos();
+        boolean warned = false;
         while (!source.synced()) {
-            if (System.nanoTime() > deadline) {
-                LOG.warn("first listing not complete after {}; still waiting", config.syncTimeout());
-                deadline = Long.MAX_VALUE;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
+            if (closed) {
                 return;
             }
+            if (!warned && System.nanoTime() > deadline) {
+                LOG.warn("first listing not complete after {}, still waiting state=\"{}\"",
+                        Durations.format(config.syncTimeout()), source.describe());
+                warned = true;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
         }
         if (leader.get()) {
             reconcileTopics();
@@ -180,50 +217,90 @@ public final class StateIngestor implements AutoCloseable {
         }
     }
 
+    /** Tombstones what the topics hold and the cluster does not; retried until it succeeds. */
     private void reconcileTopics() {
-        Map<Topic<String, ?>, Set<String>> keys = new HashMap<>();
-        for (Topic<?, ?> t : Topics.sources()) {
-            if (t != Topics.ENDPOINT_METRICS) {
-                @SuppressWarnings("unchecked")
-                Topic<String, ?> topic = (Topic<String, ?>) t;
-                keys.put(topic, TopicKeys.live(config.bootstrapServers(), t.name(), Duration.ofSeconds(30)));
+        Duration wait = Duration.ofSeconds(1);
+        while (!closed && leader.get()) {
+            try {
+                Map<Topic<String, ?>, Set<String>> keys = new LinkedHashMap<>();
+                for (Topic<String, ?> topic : List.<Topic<String, ?>>of(Topics.INFERENCE_POOLS, Topics.INFERENCE_MODELS,
+                        Topics.INFERENCE_OBJECTIVES, Topics.INFERENCE_MODEL_REWRITES, Topics.HTTP_ROUTES, Topics.PODS)) {
+                    keys.put(topic, TopicKeys.live(config.bootstrapServers(), topic.name(), TOPIC_READ_TIMEOUT));
+                }
+                int tombstones = state.reconcile(keys, config::owns);
+                publisher.flush();
+                reconciled.set(true);
+                LOG.info("topics reconciled with the cluster tombstones={}", tombstones);
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("reconciling the topics failed, retrying inMs={} error={}", wait.toMillis(), e.toString());
+                LockSupport.parkNanos(wait.toNanos());
+                wait = wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
+                        : wait.multipliedBy(2);
             }
         }
-        int tombstones = state.reconcile(keys);
-        publisher.flush();
-        reconciled.set(true);
-        LOG.info("topics reconciled with the cluster tombstones={}", tombstones);
     }
 
-    /** Ready once the first full listing is published and the topics are reconciled with it. */
+    /**
+     * Ready once Kafka is reachable, the first listing (or manifest read) is applied and the topics are
+     * reconciled with it. A standby replica is ready too: it only waits to be elected.
+     */
     public boolean ready() {
-        return source != null && source.synced() && reconciled.get();
+        return readiness().ready();
     }
 
+    /** The checks behind {@link #ready()}, as /ready shows them. */
+    public IngestorHttp.Readiness readiness() {
+        boolean kafkaOk = kafka != null && kafka.reachable();
+        boolean synced = source != null && source.synced();
+        boolean topics = reconciled.get();
+        return new IngestorHttp.Readiness(
+                Map.of("kafka", kafkaOk, "source", synced, "topics", topics),
+                Map.of("kafka", kafkaOk ? "reachable" : "not reachable: " + (kafka == null ? "not started" : kafka.lastError()),
+                        "source", source == null ? "not started" : source.describe(),
+                        "topics", topics ? "reconciled" : "waiting for the first listing"));
+    }
+
+    /** Waits until {@link #ready()} or the timeout; returns whether it is ready. */
+    public boolean awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ready()) {
+            if (System.nanoTime() > deadline || closed) {
+                return false;
+            }
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+        return true;
+    }
+
+    /** True while this replica publishes and scrapes (always, without leader election). */
     public boolean leader() {
         return leader.get();
     }
 
+    /** The port of /health, /ready and /metrics. */
     public int port() {
         return server.port();
     }
 
-    public Scraper scraper() {
-        return scraper;
+    /** The endpoints ({@code namespace/pod:port}) being scraped now; empty on a standby replica. */
+    public Set<String> scrapedEndpoints() {
+        return scraper.endpoints();
     }
 
+    public IngestorConfig config() {
+        return config;
+    }
 
     @Override
     public void close() {
-        if (election != null) {
-            election.cancel(true);
-        }
+        closed = true;
         while (!parts.isEmpty()) {
             AutoCloseable p = parts.pop();
             try {
                 p.close();
             } catch (Exception e) {
-                LOG.warn("stopping part failed error={}", e.toString());
+                LOG.warn("stopping part failed part={} error={}", p.getClass().getSimpleName(), e.toString());
             }
         }
     }

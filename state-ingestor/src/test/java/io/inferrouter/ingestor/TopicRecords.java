@@ -1,6 +1,10 @@
 package io.inferrouter.ingestor;
 
 import io.inferrouter.schemas.topics.Topic;
+import io.inferrouter.schemas.topics.TopicAdmin;
+import io.inferrouter.schemas.topics.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +21,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class TopicRecords<V> implements AutoCloseable {
 
     /** One record as read (null value = tombstone). */
-    record Rec<V>(String key, V value) {
+    record Rec<V>(String key, V value, long receivedAtMs) {
     }
 
     private final List<Rec<V>> records = new CopyOnWriteArrayList<>();
@@ -25,6 +29,10 @@ final class TopicRecords<V> implements AutoCloseable {
     private volatile boolean running = true;
 
     TopicRecords(String bootstrap, Topic<String, V> topic) {
+        // The topic may not exist yet (the ingestor creates it at start): create the catalogue first.
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            new TopicAdmin(admin, (short) 1, Duration.ofSeconds(30)).ensure(Topics.all());
+        }
         thread = Thread.ofVirtual().start(() -> {
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringDeserializer(),
@@ -36,7 +44,8 @@ final class TopicRecords<V> implements AutoCloseable {
                 while (running) {
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(50))) {
                         records.add(new Rec<>(r.key(), r.value() == null ? null
-                                : topic.valueSerde().deserializer().deserialize(topic.name(), r.value())));
+                                : topic.valueSerde().deserializer().deserialize(topic.name(), r.value()),
+                                System.currentTimeMillis()));
                     }
                 }
             }
@@ -56,6 +65,17 @@ final class TopicRecords<V> implements AutoCloseable {
             }
         }
         return v;
+    }
+
+    /** Every value received for {@code key}, in order (null = tombstone). */
+    List<V> values(String key) {
+        List<V> out = new ArrayList<>();
+        for (Rec<V> r : records) {
+            if (key.equals(r.key())) {
+                out.add(r.value());
+            }
+        }
+        return out;
     }
 
     boolean tombstoned(String key) {

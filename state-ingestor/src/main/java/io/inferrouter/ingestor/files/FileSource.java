@@ -3,6 +3,7 @@ package io.inferrouter.ingestor.files;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.inferrouter.ingestor.kube.Kinds;
 import io.inferrouter.ingestor.kube.ResourceEvents;
 import io.inferrouter.ingestor.kube.Source;
 import java.io.IOException;
@@ -19,10 +20,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The same resources read from a directory of YAML manifests (multi-document files), for running
- * without a cluster. The directory is re-read when a file changes, appears or goes; objects that
- * disappeared are deleted (tombstoned) as a watch would report them. A file that does not parse is
- * logged and its objects are kept as they were, so a half-saved edit loses nothing.
+ * The same resources read from a directory of YAML manifests (multi-document files, {@code List}
+ * objects, subdirectories), for running without a cluster. The directory is polled; a file whose
+ * content changed, appeared or went is re-read, and objects that disappeared are deleted
+ * (tombstoned) as a watch would report them. A file that does not parse is logged and its objects
+ * are kept as they were, so a half-saved edit loses nothing. Objects of kinds the ingestor does not
+ * read (Namespaces, CRDs, Deployments) are ignored; with a namespace list, so are objects of other
+ * namespaces (an object without a namespace is in {@code default}).
  */
 public final class FileSource implements Source {
 
@@ -31,24 +35,27 @@ public final class FileSource implements Source {
     private final Path dir;
     private final ResourceEvents events;
     private final KubernetesSerialization yaml = new KubernetesSerialization();
-    private final Map<Path, Long> stamps = new HashMap<>();
+    private final List<String> namespaces;
+    private final Map<Path, String> stamps = new HashMap<>();
     private final Map<Path, List<HasMetadata>> byFile = new HashMap<>();
     private final Thread poller;
     private volatile boolean synced;
+    private volatile int files;
     private volatile boolean running = true;
 
-    public FileSource(Path dir, ResourceEvents events, Duration pollInterval) {
+    public FileSource(Path dir, List<String> namespaces, ResourceEvents events, Duration pollInterval) {
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("file-source directory " + dir.toAbsolutePath() + " does not exist");
+            throw new IllegalArgumentException("files.dir " + dir.toAbsolutePath() + " is not a directory");
         }
         this.dir = dir;
+        this.namespaces = List.copyOf(namespaces);
         this.events = events;
         rescan();
         synced = true;
         this.poller = Thread.ofPlatform().daemon().name("file-source").start(() -> {
             while (running) {
                 try {
-                    Thread.sleep(pollInterval.toMillis());
+                    Thread.sleep(pollInterval);
                     rescan();
                 } catch (InterruptedException e) {
                     return;
@@ -65,6 +72,11 @@ public final class FileSource implements Source {
     }
 
     @Override
+    public String describe() {
+        return "files=" + files + " dir=" + dir;
+    }
+
+    @Override
     public void close() {
         running = false;
         poller.interrupt();
@@ -72,12 +84,21 @@ public final class FileSource implements Source {
 
     /** Applies what changed in the directory since the last scan. */
     void rescan() {
-        Map<Path, Long> now = new HashMap<>();
+        Map<Path, String> now = new HashMap<>();
+        Map<Path, String> texts = new HashMap<>();
         try (Stream<Path> walk = Files.walk(dir)) {
             // kustomization.yaml files describe how to build manifests; they are not objects.
-            for (Path p : walk.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+            for (Path p : walk.filter(Files::isRegularFile)
+                    .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
                     .filter(f -> !f.getFileName().toString().startsWith("kustomization.")).toList()) {
-                now.put(p, Files.getLastModifiedTime(p).toMillis() ^ Files.size(p));
+                try {
+                    // By content, not modification time: an edit within the clock's granularity counts too.
+                    String text = Files.readString(p);
+                    texts.put(p, text);
+                    now.put(p, digest(text));
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // Removed between listing and reading: it is gone.
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
@@ -92,8 +113,8 @@ public final class FileSource implements Source {
                 continue;
             }
             try {
-                next.put(p, read(p));
-            } catch (IOException | RuntimeException e) {
+                next.put(p, read(texts.get(p)));
+            } catch (RuntimeException e) {
                 LOG.warn("manifest not applied file={} reason={}", p, e.getMessage());
                 next.put(p, byFile.getOrDefault(p, List.of()));
             }
@@ -106,34 +127,53 @@ public final class FileSource implements Source {
             }
         });
         after.values().forEach(events::upserted);
+        int before0 = before.size();
         byFile.clear();
         byFile.putAll(next);
         stamps.clear();
         stamps.putAll(now);
-        LOG.info("manifests applied dir={} files={} objects={}", dir, now.size(), after.size());
+        files = now.size();
+        LOG.info("manifests applied dir={} files={} objects={} previously={}", dir, now.size(), after.size(), before0);
     }
 
-    private List<HasMetadata> read(Path file) throws IOException {
+    private List<HasMetadata> read(String text) {
         List<HasMetadata> out = new ArrayList<>();
-        String text = Files.readString(file);
-        for (String doc : text.split("(?m)^---\\s*$")) {
+        for (String doc : text.split("(?m)^---.*$")) {
             if (doc.isBlank() || doc.lines().allMatch(l -> l.isBlank() || l.trim().startsWith("#"))) {
                 continue;
             }
             Object parsed = yaml.unmarshal(doc);
-            if (parsed instanceof KubernetesList list) {
-                out.addAll(list.getItems());
-            } else if (parsed instanceof HasMetadata o) {
-                out.add(o);
+            List<HasMetadata> objects = parsed instanceof KubernetesList list ? list.getItems()
+                    : parsed instanceof HasMetadata o ? List.of(o) : List.of();
+            for (HasMetadata o : objects) {
+                if (o.getMetadata() == null || o.getMetadata().getName() == null) {
+                    throw new IllegalArgumentException("an object of kind " + o.getKind() + " has no metadata.name");
+                }
+                if (Kinds.find(o).isPresent() && (namespaces.isEmpty() || namespaces.contains(namespace(o)))) {
+                    out.add(o);
+                }
             }
         }
         return out;
     }
 
+    private static String namespace(HasMetadata o) {
+        return o.getMetadata().getNamespace() == null ? "default" : o.getMetadata().getNamespace();
+    }
+
+    private static String digest(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
     private static Map<String, HasMetadata> index(Map<Path, List<HasMetadata>> files) {
         Map<String, HasMetadata> out = new HashMap<>();
         files.values().forEach(list -> list.forEach(o -> out.put(o.getApiVersion() + "|" + o.getKind() + "|"
-                + o.getMetadata().getNamespace() + "/" + o.getMetadata().getName(), o)));
+                + namespace(o) + "/" + o.getMetadata().getName(), o)));
         return out;
     }
 }

@@ -2,6 +2,7 @@ package io.inferrouter.ingestor.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.util.Optional;
 
 /** The resource kinds the ingestor watches, with the group, version and plural to watch them by. */
 public enum Kinds {
@@ -39,13 +40,28 @@ public enum Kinds {
                 .withPlural(plural).withNamespaced(true).build();
     }
 
+    public String plural() {
+        return plural;
+    }
+
     /** @throws UnmappableResourceException for a kind the ingestor does not handle */
     public static Kinds of(HasMetadata o) {
+        return find(o).orElseThrow(() -> new UnmappableResourceException("unsupported resource " + o.getApiVersion()
+                + " " + o.getKind()));
+    }
+
+    /** The kind of {@code o}, empty for a kind the ingestor does not read (Namespaces, Deployments, ...). */
+    public static Optional<Kinds> find(HasMetadata o) {
         for (Kinds k : values()) {
             if (k.kind.equals(o.getKind()) && k.apiVersion().equals(o.getApiVersion())) {
-                return k;
+                return Optional.of(k);
             }
         }
-        throw new UnmappableResourceException("unsupported resource " + o.getApiVersion() + " " + o.getKind());
+        return Optional.empty();
+    }
+
+    /** The label used in metrics and logs: the kind, with the version for the two InferencePool versions. */
+    public String label() {
+        return this == INFERENCE_POOL_V1 || this == INFERENCE_POOL_V1ALPHA2 ? kind + "/" + version : kind;
     }
 }

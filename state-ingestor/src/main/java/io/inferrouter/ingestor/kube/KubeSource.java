@@ -1,10 +1,16 @@
 package io.inferrouter.ingestor.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.dsl.Listable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,71 +19,128 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches the cluster: one shared informer per resource kind (InferencePools of both versions,
- * InferenceModels, InferenceObjectives, InferenceModelRewrites, HTTPRoutes, Pods), in the configured
- * namespaces or all. Informers re-list after a disconnect and report what was deleted meanwhile.
- * A kind the API server does not serve (its CRD is not installed) is skipped with a warning.
+ * InferenceModels, InferenceObjectives, InferenceModelRewrites, HTTPRoutes, Pods) and namespace (or
+ * one for all namespaces). Informers start without blocking and retry on their own while the API
+ * server is away; when they re-list they report what was deleted meanwhile, which becomes tombstones.
+ * A kind the API server does not serve (its CRD is not installed: 404) is skipped with a warning,
+ * so a cluster without, say, InferenceModelRewrite still works.
  */
 public final class KubeSource implements Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(KubeSource.class);
 
-    private final List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
+    private record Watched(Kinds kind, String namespace, SharedIndexInformer<? extends HasMetadata> informer) {
+    }
 
-    public KubeSource(KubernetesClient client, List<String> namespaces, ResourceEvents events, Duration resync) {
+    private final List<Watched> watched = new ArrayList<>();
+
+    public KubeSource(KubernetesClient client, List<String> namespaces, ResourceEvents events, Duration resync,
+                      MeterRegistry registry) {
         for (Kinds kind : Kinds.values()) {
             for (String ns : namespaces.isEmpty() ? List.of("") : namespaces) {
-                try {
-                    informers.add(inform(client, kind, ns, events, resync.toMillis()));
-                } catch (KubernetesClientException e) {
-                    LOG.warn("not watching kind={} namespace={} reason={}", kind.kind() + " " + kind.apiVersion(),
-                            ns.isEmpty() ? "*" : ns, e.getMessage());
+                String where = ns.isEmpty() ? "*" : ns;
+                if (!served(client, kind, ns)) {
+                    LOG.warn("not watching kind={} apiVersion={} namespace={} reason=\"the API server does not serve it "
+                            + "(is its CRD installed?)\"", kind.kind(), kind.apiVersion(), where);
+                    continue;
                 }
+                SharedIndexInformer<? extends HasMetadata> informer = informer(client, kind, ns, resync.toMillis());
+                informer.exceptionHandler((started, t) -> {
+                    LOG.warn("watch failed, retrying kind={} namespace={} started={} error={}", kind.label(), where,
+                            started, t.toString());
+                    return true;
+                });
+                informer.addEventHandler(handler(kind, events));
+                watched.add(new Watched(kind, where, informer));
+                Gauge.builder("ingestor_informer_watching", informer, i -> i.isWatching() ? 1 : 0)
+                        .description("1 while the informer's watch is open").tag("kind", kind.label())
+                        .tag("namespace", where).register(registry);
+                Gauge.builder("ingestor_informer_synced", informer, i -> i.hasSynced() ? 1 : 0)
+                        .description("1 once the informer's first listing is complete").tag("kind", kind.label())
+                        .tag("namespace", where).register(registry);
             }
+        }
+        watched.forEach(w -> w.informer().start().whenComplete((ok, error) -> {
+            if (error == null) {
+                LOG.info("informer synced kind={} namespace={} objects={}", w.kind().label(), w.namespace(),
+                        w.informer().getStore().list().size());
+            }
+        }));
+    }
+
+    /** False only when the API server answers 404 for the kind; other errors are left to the informer's retries. */
+    private static boolean served(KubernetesClient client, Kinds kind, String ns) {
+        try {
+            listable(client, kind, ns).list(new ListOptionsBuilder().withLimit(1L).build());
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                return false;
+            }
+            LOG.warn("cannot list kind={} namespace={} yet, watching anyway error={}", kind.label(),
+                    ns.isEmpty() ? "*" : ns, e.getMessage());
+            return true;
         }
     }
 
-    private static SharedIndexInformer<? extends HasMetadata> inform(KubernetesClient client, Kinds kind, String ns,
-                                                                       ResourceEvents events, long resyncMs) {
+    private static Listable<?> listable(KubernetesClient client, Kinds kind, String ns) {
         if (kind == Kinds.POD) {
-            var pods = ns.isEmpty() ? client.pods().inAnyNamespace() : client.pods().inNamespace(ns);
-            return pods.inform(handler(events), resyncMs);
+            return ns.isEmpty() ? client.pods().inAnyNamespace() : client.pods().inNamespace(ns);
         }
         var resources = client.genericKubernetesResources(kind.context());
-        var scoped = ns.isEmpty() ? resources.inAnyNamespace() : resources.inNamespace(ns);
-        return scoped.inform(handler(events), resyncMs);
+        return ns.isEmpty() ? resources.inAnyNamespace() : resources.inNamespace(ns);
     }
 
-    private static <T extends HasMetadata> ResourceEventHandler<T> handler(ResourceEvents events) {
+    private static SharedIndexInformer<? extends HasMetadata> informer(KubernetesClient client, Kinds kind, String ns,
+                                                                       long resyncMs) {
+        Informable<? extends HasMetadata> informable;
+        if (kind == Kinds.POD) {
+            informable = ns.isEmpty() ? client.pods().inAnyNamespace() : client.pods().inNamespace(ns);
+        } else {
+            var resources = client.genericKubernetesResources(kind.context());
+            informable = ns.isEmpty() ? resources.inAnyNamespace() : resources.inNamespace(ns);
+        }
+        return informable.runnableInformer(resyncMs);
+    }
+
+    private static ResourceEventHandler<HasMetadata> handler(Kinds kind, ResourceEvents events) {
         return new ResourceEventHandler<>() {
             @Override
-            public void onAdd(T obj) {
-                events.upserted(obj);
+            public void onAdd(HasMetadata obj) {
+                events.upserted(kind, obj);
             }
 
             @Override
-            public void onUpdate(T oldObj, T newObj) {
-                events.upserted(newObj);
+            public void onUpdate(HasMetadata oldObj, HasMetadata newObj) {
+                events.upserted(kind, newObj);
             }
 
             @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                events.deleted(obj);
+            public void onDelete(HasMetadata obj, boolean deletedFinalStateUnknown) {
+                events.deleted(kind, obj);
             }
         };
     }
 
     @Override
     public boolean synced() {
-        return informers.stream().allMatch(SharedIndexInformer::hasSynced);
+        return watched.stream().allMatch(w -> w.informer().hasSynced());
     }
 
-    /** True while every informer is watching (false after the API server went away, until it is back). */
+    /** True while every informer's watch is open (false after the API server went away, until it is back). */
     public boolean watching() {
-        return informers.stream().allMatch(SharedIndexInformer::isWatching);
+        return watched.stream().allMatch(w -> w.informer().isWatching());
+    }
+
+    @Override
+    public String describe() {
+        long synced = watched.stream().filter(w -> w.informer().hasSynced()).count();
+        long watching = watched.stream().filter(w -> w.informer().isWatching()).count();
+        return "informers=" + watched.size() + " synced=" + synced + " watching=" + watching;
     }
 
     @Override
     public void close() {
-        informers.forEach(SharedIndexInformer::close);
+        watched.forEach(w -> w.informer().close());
     }
 }

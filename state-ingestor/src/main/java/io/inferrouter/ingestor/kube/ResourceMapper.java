@@ -36,6 +36,9 @@ public final class ResourceMapper {
     private static final Pattern LABEL_KEY = Pattern.compile(
             "([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
 
+    private static final List<String> PATH_TYPES = List.of("Exact", "PathPrefix", "RegularExpression");
+    private static final List<String> HEADER_TYPES = List.of("Exact", "RegularExpression");
+
     private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization SERIALIZATION =
             new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
 
@@ -48,27 +51,53 @@ public final class ResourceMapper {
 
     /** Maps any supported object by its apiVersion and kind. */
     public KubeResource map(HasMetadata o, long observedAtMs) {
-        if (o instanceof io.fabric8.kubernetes.api.model.Pod p) {
-            return pod(p, observedAtMs);
+        return map(Kinds.of(o), o, observedAtMs);
+    }
+
+    /**
+     * Maps an object known to be of {@code kind} (an informer's objects may lack apiVersion and kind,
+     * as list items from the API server do).
+     */
+    public KubeResource map(Kinds kind, HasMetadata o, long observedAtMs) {
+        if (kind == Kinds.POD) {
+            if (o instanceof io.fabric8.kubernetes.api.model.Pod p) {
+                return pod(p, observedAtMs);
+            }
+            return pod(SERIALIZATION.convertValue(o, io.fabric8.kubernetes.api.model.Pod.class), observedAtMs);
         }
         // Typed models on the classpath (Gateway API's HTTPRoute) are read through the same generic shape.
         GenericKubernetesResource g = o instanceof GenericKubernetesResource generic ? generic
                 : SERIALIZATION.convertValue(o, GenericKubernetesResource.class);
-        return switch (Kinds.of(g)) {
-            case INFERENCE_POOL_V1, INFERENCE_POOL_V1ALPHA2 -> pool(g, observedAtMs);
+        return switch (kind) {
+            case INFERENCE_POOL_V1, INFERENCE_POOL_V1ALPHA2 -> pool(kind, g, observedAtMs);
             case INFERENCE_MODEL -> model(g, observedAtMs);
             case INFERENCE_OBJECTIVE -> objective(g, observedAtMs);
             case INFERENCE_MODEL_REWRITE -> rewrite(g, observedAtMs);
             case HTTP_ROUTE -> route(g, observedAtMs);
-            case POD -> throw new UnmappableResourceException("a Pod must be read as a typed Pod");
+            case POD -> throw new IllegalStateException("handled above");
         };
     }
 
+    /** An InferencePool of either version, by its own apiVersion. */
     public InferencePool pool(GenericKubernetesResource r, long now) {
+        return pool(InferencePool.API_V1.equals(r.getApiVersion()) ? Kinds.INFERENCE_POOL_V1
+                : Kinds.INFERENCE_POOL_V1ALPHA2, r, now);
+    }
+
+    private InferencePool pool(Kinds kind, GenericKubernetesResource r, long now) {
         List<String> errors = new ArrayList<>();
         Fields spec = spec(r, errors);
-        boolean v1 = InferencePool.API_V1.equals(r.getApiVersion());
-        Map<String, String> selector = v1 ? spec.object("selector").stringMap("matchLabels") : spec.stringMap("selector");
+        boolean v1 = kind == Kinds.INFERENCE_POOL_V1;
+        Map<String, String> selector;
+        if (v1) {
+            Fields sel = spec.object("selector");
+            selector = sel.stringMap("matchLabels");
+            if (sel.has("matchExpressions")) {
+                errors.add("spec.selector.matchExpressions is not supported by InferencePool; use matchLabels");
+            }
+        } else {
+            selector = spec.stringMap("selector");
+        }
         List<Integer> ports = new ArrayList<>();
         if (v1) {
             spec.list("targetPorts").forEach(p -> ports.add(p.integer("number")));
@@ -92,19 +121,26 @@ public final class ResourceMapper {
                 errors.add("target port " + p + " is outside 1-65535");
             }
         }
-        Fields ref = v1 ? spec.object("endpointPickerRef") : spec.object("extensionRef");
+        if (ports.stream().distinct().count() != ports.size()) {
+            errors.add("target ports must be distinct, were " + ports);
+        }
+        String refKey = v1 ? "endpointPickerRef" : "extensionRef";
         EndpointPickerRef picker = null;
-        if (spec.has(v1 ? "endpointPickerRef" : "extensionRef")) {
+        if (spec.has(refKey)) {
+            Fields ref = spec.object(refKey);
             Integer port = v1 ? ref.object("port").integer("number") : ref.integer("portNumber");
             if (port != null && (port < 1 || port > 65535)) {
-                errors.add("endpoint picker port " + port + " is outside 1-65535");
+                errors.add("spec." + refKey + " port " + port + " is outside 1-65535");
                 port = null;
+            }
+            if (ref.string("name") == null) {
+                errors.add("spec." + refKey + ".name is required");
             }
             picker = new EndpointPickerRef(ref.string("group"), ref.string("kind"), ref.string("name"), port,
                     failureMode(ref.string("failureMode"), errors));
         }
-        List<Integer> validPorts = ports.stream().filter(p -> p >= 1 && p <= 65535).toList();
-        return new InferencePool(meta(r), r.getApiVersion(), selector, validPorts, spec.string("appProtocol"), picker,
+        List<Integer> validPorts = ports.stream().filter(p -> p >= 1 && p <= 65535).distinct().toList();
+        return new InferencePool(meta(r), kind.apiVersion(), selector, validPorts, spec.string("appProtocol"), picker,
                 errors, now, source);
     }
 
@@ -131,7 +167,7 @@ public final class ResourceMapper {
             if (name == null || name.isBlank()) {
                 errors.add("spec.targetModels[] needs a name");
             } else if (weight != null && (weight < 0 || weight > 1_000_000)) {
-                errors.add("spec.targetModels weight " + weight + " is outside 0-1000000");
+                errors.add("spec.targetModels weight " + weight + " of " + name + " is outside 0-1000000");
             } else {
                 targets.add(new TargetModel(name, weight));
             }
@@ -139,6 +175,12 @@ public final class ResourceMapper {
         long weighted = targets.stream().filter(t -> t.weight() != null).count();
         if (weighted != 0 && weighted != targets.size()) {
             errors.add("spec.targetModels must give a weight to all targets or to none");
+        }
+        if (targets.stream().map(TargetModel::name).distinct().count() != targets.size()) {
+            errors.add("spec.targetModels names must be distinct");
+        }
+        if (weighted != 0 && targets.stream().allMatch(t -> t.weight() != null && t.weight() == 0)) {
+            errors.add("spec.targetModels weights must not all be 0");
         }
         return new InferenceModel(meta(r), modelName, criticality, targets, poolRef(spec, r), errors, now, source);
     }
@@ -159,10 +201,13 @@ public final class ResourceMapper {
             for (Fields m : rule.list("matches")) {
                 Fields model = m.object("model");
                 String value = model.string("value");
+                String type = model.string("type");
                 if (value == null || value.isBlank()) {
                     errors.add("spec.rules[].matches[].model.value is required");
+                } else if (type != null && !type.equals("Exact")) {
+                    errors.add("spec.rules[].matches[].model.type must be Exact, was " + type);
                 } else {
-                    matches.add(new InferenceModelRewrite.ModelMatch(model.string("type"), value));
+                    matches.add(new InferenceModelRewrite.ModelMatch(type, value));
                 }
             }
             List<InferenceModelRewrite.Target> targets = new ArrayList<>();
@@ -177,7 +222,17 @@ public final class ResourceMapper {
                     targets.add(new InferenceModelRewrite.Target(to, weight));
                 }
             }
+            long weighted = targets.stream().filter(t -> t.weight() != null).count();
+            if (weighted != 0 && weighted != targets.size()) {
+                errors.add("spec.rules[].targets must give a weight to all targets or to none");
+            }
+            if (targets.isEmpty()) {
+                errors.add("spec.rules[] needs at least one target");
+            }
             rules.add(new InferenceModelRewrite.Rule(matches, targets));
+        }
+        if (rules.isEmpty()) {
+            errors.add("spec.rules must have at least one rule");
         }
         return new InferenceModelRewrite(meta(r), pool, rules, errors, now, source);
     }
@@ -199,12 +254,22 @@ public final class ResourceMapper {
         for (Fields rule : spec.list("rules")) {
             List<HttpRoute.Match> matches = new ArrayList<>();
             for (Fields m : rule.list("matches")) {
-                HttpRoute.PathMatch path = m.has("path")
-                        ? new HttpRoute.PathMatch(m.object("path").string("type"), m.object("path").string("value"))
-                        : null;
+                HttpRoute.PathMatch path = null;
+                if (m.has("path")) {
+                    String type = m.object("path").string("type");
+                    if (type != null && !PATH_TYPES.contains(type)) {
+                        errors.add("spec.rules[].matches[].path.type must be one of " + PATH_TYPES + ", was " + type);
+                    }
+                    path = new HttpRoute.PathMatch(type, m.object("path").string("value"));
+                }
                 List<HttpRoute.HeaderMatch> headers = new ArrayList<>();
                 for (Fields h : m.list("headers")) {
                     String name = h.string("name");
+                    String type = h.string("type");
+                    if (type != null && !HEADER_TYPES.contains(type)) {
+                        errors.add("spec.rules[].matches[].headers[].type must be one of " + HEADER_TYPES + ", was "
+                                + type);
+                    }
                     if (name == null) {
                         errors.add("spec.rules[].matches[].headers[].name is required");
                     } else {
@@ -219,8 +284,8 @@ public final class ResourceMapper {
                 Integer weight = b.integer("weight");
                 if (name == null) {
                     errors.add("spec.rules[].backendRefs[].name is required");
-                } else if (weight != null && weight < 0) {
-                    errors.add("spec.rules[].backendRefs[].weight must be >= 0");
+                } else if (weight != null && (weight < 0 || weight > 1_000_000)) {
+                    errors.add("spec.rules[].backendRefs[].weight must be 0-1000000, was " + weight);
                 } else {
                     backends.add(new HttpRoute.BackendRef(b.string("group"), b.string("kind"), b.string("namespace"),
                             name, b.integer("port"), weight));

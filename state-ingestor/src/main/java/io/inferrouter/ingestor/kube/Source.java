@@ -6,6 +6,9 @@ public interface Source extends AutoCloseable {
     /** True once the first full listing has been applied. */
     boolean synced();
 
+    /** A short state for /ready and logs, e.g. {@code informers=7 synced=7 watching=7}. */
+    String describe();
+
     @Override
     void close();
 }

@@ -5,20 +5,25 @@ import io.inferrouter.ingestor.state.ScrapeTarget;
 import io.inferrouter.schemas.metrics.EndpointMetrics;
 import io.inferrouter.schemas.topics.Topics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -30,13 +35,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Scrapes {@code /metrics} of every endpoint at a fixed interval, each endpoint on its own virtual
  * thread with a short timeout, and publishes one {@link EndpointMetrics} per scrape. A failed or
- * slow scrape is published too (with {@code scrapeError}), so staleness shows downstream, and that
- * endpoint backs off exponentially up to a ceiling. Scrapes only while {@code active} says so (the
- * leader of several replicas).
+ * slow scrape is published too (with {@code scrapeError} and the time of the last success), so
+ * staleness shows downstream, and that endpoint backs off exponentially up to a ceiling. The
+ * endpoints come from the cluster view in-process and are re-read every {@link #TARGET_REFRESH}.
+ * Scrapes only while {@code active} says so (the leader of several replicas).
+ *
+ * <p>Logs only changes: an endpoint that starts failing (WARN) or recovers (INFO); single failures
+ * are DEBUG, successful scrapes are not logged.
  */
 public final class Scraper implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Scraper.class);
+    static final Duration TARGET_REFRESH = Duration.ofMillis(100);
 
     private final Supplier<List<ScrapeTarget>> targets;
     private final Publisher publisher;
@@ -45,12 +55,15 @@ public final class Scraper implements AutoCloseable {
     private final Duration timeout;
     private final Duration maxBackoff;
     private final String source;
+    private final MeterRegistry registry;
+    private final ExecutorService httpExecutor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient http;
-    private final Timer latency;
-    private final Counter failures;
+    private final Timer okLatency;
+    private final Timer failedLatency;
+    private final Map<String, Counter> failures = new ConcurrentHashMap<>();
     private final Map<String, Thread> loops = new ConcurrentHashMap<>();
     private final Map<String, ScrapeTarget> current = new ConcurrentHashMap<>();
-    private final Thread reconciler;
+    private final Thread refresher;
     private volatile boolean running = true;
 
     public Scraper(Supplier<List<ScrapeTarget>> targets, Publisher publisher, BooleanSupplier active, Duration interval,
@@ -62,15 +75,14 @@ public final class Scraper implements AutoCloseable {
         this.timeout = timeout;
         this.maxBackoff = maxBackoff;
         this.source = source;
+        this.registry = registry;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
-                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
-        this.latency = Timer.builder("ingestor_scrape_duration").description("Time to scrape one endpoint's /metrics")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(5)).register(registry);
-        this.failures = Counter.builder("ingestor_scrape_failures").description("Scrapes that failed or timed out")
-                .register(registry);
-        registry.gauge("ingestor_scrape_endpoints", loops, Map::size);
-        this.reconciler = Thread.ofPlatform().daemon().name("scrape-reconciler").start(this::reconcileLoop);
+                .executor(httpExecutor).build();
+        this.okLatency = latency(registry, "ok");
+        this.failedLatency = latency(registry, "failed");
+        Gauge.builder("ingestor_scrape_endpoints", loops, Map::size)
+                .description("Endpoints being scraped now").register(registry);
+        this.refresher = Thread.ofVirtual().name("scrape-targets").start(this::refreshLoop);
     }
 
     /** Endpoints being scraped now. */
@@ -81,23 +93,37 @@ public final class Scraper implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        reconciler.interrupt();
+        refresher.interrupt();
         loops.values().forEach(Thread::interrupt);
+        for (Thread t : loops.values()) {
+            try {
+                t.join(timeout.toMillis() + 1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        http.shutdownNow();
+        httpExecutor.shutdownNow();
     }
 
-    private void reconcileLoop() {
+    private void refreshLoop() {
         while (running) {
             try {
-                reconcile();
+                refresh();
             } catch (RuntimeException e) {
                 LOG.warn("scrape target refresh failed error={}", e.toString());
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.min(500, Math.max(50, interval.toMillis()))));
+            LockSupport.parkNanos(TARGET_REFRESH.toNanos());
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
         }
     }
 
-    void reconcile() {
-        Map<String, ScrapeTarget> wanted = new ConcurrentHashMap<>();
+    /** Starts a loop for each new endpoint and stops those of endpoints that went (or changed address). */
+    void refresh() {
+        Map<String, ScrapeTarget> wanted = new HashMap<>();
         if (active.getAsBoolean()) {
             for (ScrapeTarget t : targets.get()) {
                 wanted.put(t.endpoint(), t);
@@ -109,44 +135,63 @@ public final class Scraper implements AutoCloseable {
                 current.remove(id);
                 if (loop != null) {
                     loop.interrupt();
+                    LOG.debug("endpoint no longer scraped endpoint={}", id);
                 }
             }
         }
         wanted.forEach((id, t) -> {
-            if (!loops.containsKey(id)) {
+            if (!loops.containsKey(id) && running) {
+                if (EngineType.of(t.engineType()).isEmpty()) {
+                    LOG.warn("unknown engine type, reading vLLM metric names endpoint={} label={}={}", id,
+                            EngineType.LABEL, t.engineType());
+                }
                 current.put(id, t);
                 loops.put(id, Thread.ofVirtual().name("scrape-" + id).start(() -> scrapeLoop(t)));
+                LOG.debug("endpoint scraped endpoint={} url={}", id, t.metricsUrl());
             }
         });
     }
 
     private void scrapeLoop(ScrapeTarget t) {
         long lastSuccess = 0;
-        long backoffMs = 0;
+        Backoff backoff = new Backoff(interval, maxBackoff);
         while (running && !Thread.currentThread().isInterrupted()) {
             long started = System.nanoTime();
             EndpointMetrics m;
+            Duration wait;
             try {
                 m = scrape(t);
+                okLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 lastSuccess = m.observedAtMs();
-                backoffMs = 0;
-            } catch (IOException | RuntimeException e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    return;
+                if (backoff.failures() > 0) {
+                    LOG.info("endpoint scrapes again endpoint={} failedScrapes={}", t.endpoint(), backoff.failures());
                 }
-                failures.increment();
-                long now = System.currentTimeMillis();
-                m = new EndpointMetrics(t.endpoint(), t.address(), t.port(), t.engineType(), null, null, null, List.of(),
-                        List.of(), null, null, null, null, null, (System.nanoTime() - started) / 1_000, reason(e),
-                        lastSuccess, now, source);
-                backoffMs = backoffMs == 0 ? interval.toMillis() * 2 : Math.min(backoffMs * 2, maxBackoff.toMillis());
-                LOG.debug("scrape failed endpoint={} error={} backoffMs={}", t.endpoint(), reason(e), backoffMs);
+                wait = backoff.succeeded();
             } catch (InterruptedException e) {
                 return;
+            } catch (IOException | RuntimeException e) {
+                if (Thread.currentThread().isInterrupted() || !running) {
+                    return;
+                }
+                failedLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                String reason = reason(e);
+                failures.computeIfAbsent(kind(e), k -> Counter.builder("ingestor_scrape_failures")
+                        .description("Scrapes that failed, by reason").tag("reason", k).register(registry)).increment();
+                wait = backoff.failed();
+                if (backoff.failures() == 1) {
+                    LOG.warn("endpoint scrape failed endpoint={} url={} error=\"{}\" nextInMs={}", t.endpoint(),
+                            t.metricsUrl(), reason, wait.toMillis());
+                } else {
+                    LOG.debug("endpoint scrape failed again endpoint={} failures={} error=\"{}\" nextInMs={}",
+                            t.endpoint(), backoff.failures(), reason, wait.toMillis());
+                }
+                long now = System.currentTimeMillis();
+                m = new EndpointMetrics(t.endpoint(), t.address(), t.port(), EngineType.orDefault(t.engineType()).id(),
+                        null, null, null, List.of(), List.of(), null, null, null, null, null,
+                        (System.nanoTime() - started) / 1_000, reason, lastSuccess, now, source);
             }
-            publisher.send(Topics.ENDPOINT_METRICS, t.endpoint(), m);
-            long elapsed = System.nanoTime() - started;
-            long sleep = Math.max(interval.toNanos(), TimeUnit.MILLISECONDS.toNanos(backoffMs)) - elapsed;
+            publisher.send(Topics.ENDPOINT_METRICS, t.endpoint(), m, m.observedAtMs());
+            long sleep = wait.toNanos() - (System.nanoTime() - started);
             if (sleep > 0) {
                 LockSupport.parkNanos(sleep);
             }
@@ -155,21 +200,61 @@ public final class Scraper implements AutoCloseable {
 
     private EndpointMetrics scrape(ScrapeTarget t) throws IOException, InterruptedException {
         long started = System.nanoTime();
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(t.metricsUrl())).timeout(timeout).GET()
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(t.metricsUrl())).timeout(timeout)
+                .header("Accept", "text/plain;version=0.0.4;q=1,*/*;q=0.1").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
         long micros = (System.nanoTime() - started) / 1_000;
-        latency.record(micros, TimeUnit.MICROSECONDS);
         if (r.statusCode() != 200) {
-            throw new IOException("/metrics answered HTTP " + r.statusCode());
+            throw new HttpStatusException(r.statusCode());
         }
         return EngineMetrics.read(t, PrometheusText.parse(r.body()), micros, System.currentTimeMillis(), source);
     }
 
-    private static String reason(Exception e) {
+    static String reason(Exception e) {
+        if (e instanceof HttpConnectTimeoutException) {
+            return "connect timed out";
+        }
         if (e instanceof HttpTimeoutException) {
             return "timed out";
         }
+        if (e instanceof HttpStatusException h) {
+            return h.getMessage();
+        }
+        if (e instanceof ConnectException) {
+            return "connection refused";
+        }
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    static String kind(Exception e) {
+        if (e instanceof HttpTimeoutException) {
+            return "timeout";
+        }
+        if (e instanceof HttpStatusException) {
+            return "http_status";
+        }
+        if (e instanceof ConnectException) {
+            return "connect";
+        }
+        if (e instanceof PrometheusText.MetricsFormatException) {
+            return "format";
+        }
+        return "io";
+    }
+
+    private static Timer latency(MeterRegistry registry, String outcome) {
+        return Timer.builder("ingestor_scrape_duration").description("Time to scrape one endpoint's /metrics")
+                .tag("outcome", outcome).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(5)).register(registry);
+    }
+
+    /** /metrics answered with a status other than 200. */
+    static final class HttpStatusException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        HttpStatusException(int status) {
+            super("/metrics answered HTTP " + status);
+        }
     }
 }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * The ingestor's view of the cluster, fed by a source (informers or files), and what it publishes:
@@ -99,19 +100,21 @@ public final class ClusterState {
 
     /**
      * After a full listing: tombstones every key a topic holds that the cluster no longer has, so the
-     * topics converge to the cluster's state after a restart or a missed delete.
+     * topics converge to the cluster's state after a restart or a missed delete. Keys outside the
+     * namespaces this ingestor watches are left alone: another ingestor may own them.
      *
      * @param onTopics the live keys each resource topic holds now
+     * @param owned    whether a key {@code namespace/name} is in this ingestor's namespaces
      * @return how many tombstones were sent
      */
-    public int reconcile(Map<Topic<String, ?>, Set<String>> onTopics) {
+    public int reconcile(Map<Topic<String, ?>, Set<String>> onTopics, Predicate<String> owned) {
         lock.lock();
         try {
             int sent = 0;
             for (Map.Entry<Topic<String, ?>, Set<String>> e : onTopics.entrySet()) {
                 Set<String> keep = present.getOrDefault(e.getKey(), Set.of());
                 for (String key : e.getValue()) {
-                    if (!keep.contains(key)) {
+                    if (!keep.contains(key) && owned.test(key)) {
                         publisher.resource(e.getKey(), key, null);
                         sent++;
                     }

@@ -115,4 +115,60 @@ class ResourceMapperTest {
         assertThatThrownBy(() -> mapper.map(m, 1)).isInstanceOf(UnmappableResourceException.class)
                 .hasMessageContaining("poolRef");
     }
+
+    @Test
+    void poolPortsSelectorsAndPickerRefsAreChecked() throws Exception {
+        InferencePool pool = (InferencePool) mapper.map(named("invalid.yaml", "bad-ports"), 1);
+        assertThat(pool.validationErrors()).anyMatch(e -> e.contains("matchExpressions is not supported"))
+                .anyMatch(e -> e.contains("70000 is outside 1-65535"))
+                .anyMatch(e -> e.contains("must be distinct"))
+                .anyMatch(e -> e.contains("endpointPickerRef.name is required"))
+                .anyMatch(e -> e.contains("failureMode must be FailOpen or FailClose"));
+        assertThat(pool.targetPorts()).as("only usable ports are kept").containsExactly(8000);
+        InferencePool selector = (InferencePool) mapper.map(named("invalid.yaml", "bad-selector"), 1);
+        assertThat(selector.validationErrors()).anyMatch(e -> e.contains("invalid label"));
+    }
+
+    @Test
+    void rewriteRulesAndRouteMatchesAreChecked() throws Exception {
+        InferenceModelRewrite rewrite = (InferenceModelRewrite) mapper.map(named("invalid.yaml", "bad-rewrite"), 1);
+        assertThat(rewrite.poolRef()).isNull();
+        assertThat(rewrite.validationErrors()).anyMatch(e -> e.contains("type must be Exact"))
+                .anyMatch(e -> e.contains("weight to all targets or to none"));
+        HttpRoute route = (HttpRoute) mapper.map(named("invalid.yaml", "bad-route"), 1);
+        assertThat(route.validationErrors()).anyMatch(e -> e.contains("path.type must be one of"))
+                .anyMatch(e -> e.contains("headers[].type must be one of"))
+                .anyMatch(e -> e.contains("weight must be 0-1000000"));
+        assertThat(route.rules().get(0).backendRefs()).as("the bad backend is left out").isEmpty();
+    }
+
+    @Test
+    void objectivesNeedAPoolAndAnIntegerPriority() throws Exception {
+        assertThatThrownBy(() -> mapper.map(named("invalid.yaml", "no-pool"), 1))
+                .isInstanceOf(UnmappableResourceException.class).hasMessageContaining("llm/no-pool")
+                .hasMessageContaining("spec.poolRef.name");
+        InferenceObjective o = (InferenceObjective) mapper.map(named("invalid.yaml", "fractional"), 1);
+        assertThat(o.priority()).isNull();
+        assertThat(o.validationErrors()).anyMatch(e -> e.contains("spec.priority must be an integer"));
+    }
+
+    @Test
+    void informerObjectsWithoutApiVersionAndKindAreMappedByTheInformersKind() throws Exception {
+        GenericKubernetesResource r = (GenericKubernetesResource) named("pools.yaml", "llama");
+        r.setApiVersion(null);
+        r.setKind(null);
+        InferencePool pool = (InferencePool) mapper.map(Kinds.INFERENCE_POOL_V1, r, 1);
+        assertThat(pool.apiVersion()).isEqualTo(InferencePool.API_V1);
+        assertThat(pool.selector()).containsEntry("app", "vllm-llama");
+    }
+
+    @Test
+    void aTerminatingPodIsNotRoutable() throws Exception {
+        io.fabric8.kubernetes.api.model.Pod p = (io.fabric8.kubernetes.api.model.Pod) named("pods.yaml", "llama-0");
+        p.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+        Pod pod = mapper.pod(p, 1);
+        assertThat(pod.ready()).isTrue();
+        assertThat(pod.terminating()).isTrue();
+        assertThat(pod.routable()).isFalse();
+    }
 }

@@ -1,0 +1,131 @@
+package io.inferrouter.ingestor.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inferrouter.ingestor.ProducedRecords;
+import io.inferrouter.schemas.resources.InferenceModel;
+import io.inferrouter.schemas.resources.InferencePool;
+import io.inferrouter.schemas.resources.Pod;
+import io.inferrouter.schemas.resources.PoolRef;
+import io.inferrouter.schemas.resources.ResourceMeta;
+import io.inferrouter.schemas.topics.Topic;
+import io.inferrouter.schemas.topics.Topics;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ClusterStateTest {
+
+    private final ProducedRecords out = new ProducedRecords();
+    private final ClusterState state = new ClusterState(out.publisher, Set.of("inference.example/serve"));
+
+    private static InferencePool pool(String api, String name, Map<String, String> selector, int... ports) {
+        return new InferencePool(ResourceMeta.of("llm", name), api, selector,
+                java.util.Arrays.stream(ports).boxed().toList(), null, null, List.of(), 1, "test");
+    }
+
+    private static Pod pod(String name, Map<String, String> labels, boolean ready, boolean terminating) {
+        return new Pod(ResourceMeta.of("llm", name), "10.0.0." + name.length(), labels, ready, terminating,
+                List.of(8000), null, List.of(), 1, "test");
+    }
+
+    @Test
+    void theV1PoolWinsANameClashAndDeletesOfEitherVersionAreRight() {
+        state.upsert(pool(InferencePool.API_V1ALPHA2, "p", Map.of("app", "old"), 8000));
+        assertThat(out.latest(Topics.INFERENCE_POOLS, "llm/p").apiVersion()).isEqualTo(InferencePool.API_V1ALPHA2);
+        state.upsert(pool(InferencePool.API_V1, "p", Map.of("app", "new"), 9000));
+        assertThat(out.latest(Topics.INFERENCE_POOLS, "llm/p").apiVersion()).isEqualTo(InferencePool.API_V1);
+        state.upsert(pool(InferencePool.API_V1ALPHA2, "p", Map.of("app", "old2"), 8000));
+        assertThat(out.latest(Topics.INFERENCE_POOLS, "llm/p").selector()).as("a v1alpha2 edit does not override v1")
+                .containsEntry("app", "new");
+
+        state.delete(InferencePool.class, InferencePool.API_V1, "llm/p");
+        assertThat(out.latest(Topics.INFERENCE_POOLS, "llm/p").apiVersion())
+                .as("deleting v1 falls back to the v1alpha2 object").isEqualTo(InferencePool.API_V1ALPHA2);
+        assertThat(out.latest(Topics.INFERENCE_POOLS, "llm/p").selector()).containsEntry("app", "old2");
+        state.delete(InferencePool.class, InferencePool.API_V1ALPHA2, "llm/p");
+        assertThat(out.tombstoned(Topics.INFERENCE_POOLS, "llm/p")).isTrue();
+    }
+
+    @Test
+    void deletingTheShadowedV1alpha2PoolChangesNothing() {
+        state.upsert(pool(InferencePool.API_V1, "p", Map.of("app", "a"), 8000));
+        state.upsert(pool(InferencePool.API_V1ALPHA2, "p", Map.of("app", "b"), 8000));
+        int before = out.records(Topics.INFERENCE_POOLS).size();
+        state.delete(InferencePool.class, InferencePool.API_V1ALPHA2, "llm/p");
+        assertThat(out.records(Topics.INFERENCE_POOLS)).hasSize(before);
+        assertThat(out.latest(Topics.INFERENCE_POOLS, "llm/p").apiVersion()).isEqualTo(InferencePool.API_V1);
+    }
+
+    @Test
+    void onlyPodsThatCanMatterArePublishedAndASelectorChangeTombstonesTheOthers() {
+        state.upsert(pod("a", Map.of("app", "vllm"), true, false));
+        state.upsert(pod("web", Map.of("app", "web"), true, false));
+        state.upsert(pod("labelled", Map.of("inference.example/serve", "yes"), true, false));
+        assertThat(out.keys(Topics.PODS)).containsExactly("llm/labelled");
+
+        state.upsert(pool(InferencePool.API_V1, "p", Map.of("app", "vllm"), 8000));
+        assertThat(out.latest(Topics.PODS, "llm/a")).isNotNull();
+        assertThat(out.latest(Topics.PODS, "llm/web")).isNull();
+
+        state.upsert(pool(InferencePool.API_V1, "p", Map.of("app", "web"), 8000));
+        assertThat(out.tombstoned(Topics.PODS, "llm/a")).as("no pool selects it any more").isTrue();
+        assertThat(out.latest(Topics.PODS, "llm/web")).isNotNull();
+        assertThat(out.latest(Topics.PODS, "llm/labelled")).as("kept by its label").isNotNull();
+
+        state.delete(InferencePool.class, InferencePool.API_V1, "llm/p");
+        assertThat(out.tombstoned(Topics.PODS, "llm/web")).isTrue();
+    }
+
+    @Test
+    void aPoolSelectsOnlyPodsOfItsOwnNamespace() {
+        state.upsert(pool(InferencePool.API_V1, "p", Map.of("app", "vllm"), 8000));
+        state.upsert(new Pod(ResourceMeta.of("other", "a"), "10.0.0.1", Map.of("app", "vllm"), true, false, List.of(),
+                null, List.of(), 1, "test"));
+        assertThat(out.keys(Topics.PODS)).isEmpty();
+        assertThat(state.scrapeTargets()).isEmpty();
+    }
+
+    @Test
+    void scrapeTargetsAreReadyMemberPodsTimesTargetPorts() {
+        state.upsert(pool(InferencePool.API_V1, "p", Map.of("app", "vllm"), 8000, 8001));
+        state.upsert(pod("a", Map.of("app", "vllm", "inference.networking.k8s.io/engine-type", "sglang"), true, false));
+        state.upsert(pod("bb", Map.of("app", "vllm"), false, false));
+        state.upsert(pod("ccc", Map.of("app", "vllm"), true, true));
+        assertThat(state.scrapeTargets()).extracting(ScrapeTarget::endpoint).containsExactlyInAnyOrder("llm/a:8000",
+                "llm/a:8001");
+        assertThat(state.scrapeTargets()).allMatch(t -> t.engineType().equals("sglang"));
+        assertThat(out.latest(Topics.PODS, "llm/bb").ready()).as("an unready member is published as unready").isFalse();
+        assertThat(out.latest(Topics.PODS, "llm/ccc").terminating()).isTrue();
+
+        state.upsert(pool(InferencePool.API_V1, "p", Map.of(), 8000));
+        assertThat(state.scrapeTargets()).as("a pool without a selector selects no pod").isEmpty();
+    }
+
+    @Test
+    void reconcileTombstonesOnlyOwnedKeysTheClusterNoLongerHas() {
+        InferenceModel m = new InferenceModel(ResourceMeta.of("llm", "kept"), "kept", null, List.of(),
+                PoolRef.named("p"), List.of(), 1, "test");
+        state.upsert(m);
+        Map<Topic<String, ?>, Set<String>> onTopics = Map.of(Topics.INFERENCE_MODELS,
+                Set.of("llm/kept", "llm/gone", "elsewhere/theirs"));
+        int sent = state.reconcile(onTopics, key -> key.startsWith("llm/"));
+        assertThat(sent).isEqualTo(1);
+        assertThat(out.tombstoned(Topics.INFERENCE_MODELS, "llm/gone")).isTrue();
+        assertThat(out.values(Topics.INFERENCE_MODELS, "elsewhere/theirs")).isEmpty();
+        assertThat(out.latest(Topics.INFERENCE_MODELS, "llm/kept")).isNotNull();
+    }
+
+    @Test
+    void republishingAfterStandbySendsTheWholeViewAgain() {
+        state.upsert(pool(InferencePool.API_V1, "p", Map.of("app", "vllm"), 8000));
+        state.upsert(pod("a", Map.of("app", "vllm"), true, false));
+        out.publisher.active(false);
+        out.clear();
+        out.publisher.active(true);
+        state.republish();
+        assertThat(out.keys(Topics.INFERENCE_POOLS)).containsExactly("llm/p");
+        assertThat(out.keys(Topics.PODS)).containsExactly("llm/a");
+    }
+}
