@@ -2,73 +2,257 @@ package io.inferrouter.devstack.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every overlay under deploy/overlays renders with kubectl kustomize, and every object it renders parses. */
+/**
+ * Every overlay under deploy/overlays
+ * renders with {@code kubectl kustomize}; every object it renders parses with fabric8 and is of a
+ * known kind; the workloads have probes, resources and a locked-down security context; only
+ * state-ingestor may read the API; each overlay points the services at its Kafka.
+ */
 class KustomizeRenderTest {
 
-    private static final Path OVERLAYS = Path.of("..", "deploy", "overlays");
+    private static final Path DEPLOY = Path.of("..", "deploy");
+    private static final Pattern KUSTOMIZE_VERSION = Pattern.compile("Kustomize Version: v(\\d+)\\.");
+    /** Kinds defined by CRDs that are not ours: Gateway API's HTTPRoute, Strimzi's Kafka and KafkaNodePool. */
+    private static final Set<String> EXTERNAL_KINDS = Set.of("gateway.networking.k8s.io/v1/HTTPRoute",
+            "kafka.strimzi.io/v1beta2/Kafka", "kafka.strimzi.io/v1beta2/KafkaNodePool");
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+    @BeforeAll
+    static void kubectlWithKustomizeV4OrNewer() throws Exception {
+        String version = run(List.of("kubectl", "version", "--client"), Path.of("."));
+        Matcher m = KUSTOMIZE_VERSION.matcher(version);
+        assertThat(m.find() && Integer.parseInt(m.group(1)) >= 4)
+                .as("kubectl with Kustomize v4 or newer is needed to render deploy/ (found: %s). Install kubectl 1.21 "
+                        + "or newer, e.g. from https://pkgs.k8s.io (Debian bookworm's kubernetes-client is 1.20, whose "
+                        + "Kustomize v2 cannot render these overlays)", version.strip())
+                .isTrue();
+    }
 
     @Test
     void everyOverlayRendersAndEveryObjectParses() throws Exception {
-        List<Path> overlays;
-        try (Stream<Path> list = Files.list(OVERLAYS)) {
-            overlays = list.filter(Files::isDirectory).sorted().toList();
-        }
+        List<Path> overlays = directories(DEPLOY.resolve("overlays"));
         assertThat(overlays).extracting(p -> p.getFileName().toString())
                 .contains("external-kafka", "strimzi", "examples");
-        KubernetesSerialization yaml = new KubernetesSerialization();
         for (Path overlay : overlays) {
-            String rendered = kustomize(overlay);
-            List<HasMetadata> objects = new ArrayList<>();
-            for (String doc : rendered.split("(?m)^---\\s*$")) {
-                if (!doc.isBlank()) {
-                    objects.add(yaml.unmarshal(doc));
-                }
+            List<HasMetadata> objects = render(overlay);
+            checkRouter(overlay.toString(), objects);
+        }
+    }
+
+    @Test
+    void theExternalKafkaOverlayPointsEveryServiceAtItsBootstrapServers() throws Exception {
+        String bootstrap = bootstrapServers(render(DEPLOY.resolve("overlays/external-kafka")));
+        assertThat(bootstrap).isNotEqualTo("kafka:9092").contains(":9092");
+    }
+
+    @Test
+    void theStrimziOverlayRunsKafkaInKraftModeWithADualRoleNodePool() throws Exception {
+        List<HasMetadata> objects = render(DEPLOY.resolve("overlays/strimzi"));
+        GenericKubernetesResource kafka = single(objects, "Kafka");
+        GenericKubernetesResource pool = single(objects, "KafkaNodePool");
+        assertThat(kafka.getApiVersion()).isEqualTo("kafka.strimzi.io/v1beta2");
+        assertThat(kafka.getMetadata().getAnnotations()).containsEntry("strimzi.io/kraft", "enabled")
+                .containsEntry("strimzi.io/node-pools", "enabled");
+        assertThat(kafka.getMetadata().getNamespace()).isEqualTo("inference-router");
+        assertThat(pool.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", kafka.getMetadata().getName());
+        assertThat(pool.<List<String>>get("spec", "roles")).containsExactlyInAnyOrder("controller", "broker");
+        assertThat(bootstrapServers(objects)).isEqualTo(kafka.getMetadata().getName() + "-kafka-bootstrap:9092");
+    }
+
+    @Test
+    void theExamplesOverlayAddsTheExampleResourcesInNamespaceLlm() throws Exception {
+        List<HasMetadata> objects = render(DEPLOY.resolve("overlays/examples"));
+        List<String> examples = objects.stream().filter(o -> "llm".equals(o.getMetadata().getNamespace()))
+                .map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
+        assertThat(examples).contains("InferencePool/llama", "InferencePool/qwen", "InferenceModel/chat",
+                "InferenceObjective/batch", "InferenceModelRewrite/gpt-4o-alias", "HTTPRoute/llm-route");
+    }
+
+    /** What every rendering of the router must satisfy. */
+    private static void checkRouter(String what, List<HasMetadata> objects) {
+        assertThat(objects).as("objects of %s", what).hasSizeGreaterThan(15);
+        Set<String> crdKinds = new HashSet<>();
+        objects.stream().filter(CustomResourceDefinition.class::isInstance).map(CustomResourceDefinition.class::cast)
+                .forEach(crd -> crd.getSpec().getVersions().forEach(v -> crdKinds.add(crd.getSpec().getGroup() + "/"
+                        + v.getName() + "/" + crd.getSpec().getNames().getKind())));
+        assertThat(crdKinds).hasSize(5);
+        for (HasMetadata o : objects) {
+            if (o instanceof GenericKubernetesResource g) {
+                String kind = g.getApiVersion() + "/" + g.getKind();
+                assertThat(crdKinds.contains(kind) || EXTERNAL_KINDS.contains(kind))
+                        .as("%s: %s is a known kind", what, kind).isTrue();
             }
-            assertThat(objects).as("objects of %s", overlay).hasSizeGreaterThan(15);
-            List<String> kinds = objects.stream().map(HasMetadata::getKind).toList();
-            assertThat(kinds).contains("CustomResourceDefinition", "Deployment", "StatefulSet", "Service",
-                    "ServiceAccount", "ClusterRole", "PodDisruptionBudget", "HorizontalPodAutoscaler");
-            for (HasMetadata o : objects) {
-                PodSpec spec = o instanceof Deployment d ? d.getSpec().getTemplate().getSpec()
-                        : o instanceof StatefulSet s ? s.getSpec().getTemplate().getSpec() : null;
-                if (spec != null) {
-                    spec.getContainers().forEach(c -> {
-                        assertThat(c.getReadinessProbe()).as("readiness probe of %s", o.getMetadata().getName()).isNotNull();
-                        assertThat(c.getLivenessProbe()).as("liveness probe of %s", o.getMetadata().getName()).isNotNull();
-                        assertThat(c.getResources().getRequests()).isNotEmpty();
-                    });
+            if (!(o instanceof CustomResourceDefinition || o instanceof ClusterRole || o instanceof ClusterRoleBinding
+                    || o.getKind().equals("Namespace"))) {
+                assertThat(o.getMetadata().getNamespace()).as("%s: namespace of %s %s", what, o.getKind(),
+                        o.getMetadata().getName()).isIn("inference-router", "llm");
+            }
+        }
+        assertThat(objects).extracting(HasMetadata::getKind).contains("Deployment", "StatefulSet", "Service",
+                "ServiceAccount", "ClusterRole", "Role", "ConfigMap", "PodDisruptionBudget", "HorizontalPodAutoscaler");
+        Set<String> configMaps = new HashSet<>();
+        objects.stream().filter(ConfigMap.class::isInstance).forEach(c -> configMaps.add(c.getMetadata().getName()));
+        List<PodTemplateSpec> templates = new ArrayList<>();
+        for (HasMetadata o : objects) {
+            PodTemplateSpec t = o instanceof Deployment d ? d.getSpec().getTemplate()
+                    : o instanceof StatefulSet s ? s.getSpec().getTemplate() : null;
+            if (t == null) {
+                continue;
+            }
+            templates.add(t);
+            String name = o.getMetadata().getName();
+            assertThat(t.getSpec().getSecurityContext().getRunAsNonRoot()).as("%s runs as non-root", name).isTrue();
+            assertThat(objects).as("%s has a PodDisruptionBudget", name).anyMatch(p -> p instanceof PodDisruptionBudget pdb
+                    && t.getMetadata().getLabels().entrySet().containsAll(
+                            pdb.getSpec().getSelector().getMatchLabels().entrySet()));
+            assertThat(objects).as("%s has its ServiceAccount", name).anyMatch(sa -> sa instanceof ServiceAccount
+                    && sa.getMetadata().getName().equals(t.getSpec().getServiceAccountName()));
+            for (Container c : t.getSpec().getContainers()) {
+                assertThat(c.getReadinessProbe().getHttpGet().getPath()).as("readiness probe of %s", name).isEqualTo("/ready");
+                assertThat(c.getLivenessProbe().getHttpGet().getPath()).as("liveness probe of %s", name).isEqualTo("/health");
+                assertThat(c.getResources().getRequests()).as("requests of %s", name).containsKeys("cpu", "memory");
+                assertThat(c.getResources().getLimits()).as("limits of %s", name).containsKey("memory");
+                assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).as("%s read-only root", name).isTrue();
+                assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).as("%s escalation", name).isFalse();
+                assertThat(c.getImage()).startsWith("ghcr.io/inferrouter/" + name + ":");
+                c.getEnvFrom().forEach(e -> assertThat(configMaps).as("ConfigMap of %s", name)
+                        .contains(e.getConfigMapRef().getName()));
+            }
+        }
+        for (HasMetadata o : objects) {
+            if (o instanceof Service s) {
+                assertThat(templates).as("Service %s selects a workload", s.getMetadata().getName()).anyMatch(t ->
+                        t.getMetadata().getLabels().entrySet().containsAll(s.getSpec().getSelector().entrySet()));
+            }
+            if (o instanceof HorizontalPodAutoscaler hpa) {
+                assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("gateway-node");
+                Deployment target = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+                        .filter(d -> d.getMetadata().getName().equals("gateway-node")).findFirst().orElseThrow();
+                assertThat(target.getSpec().getReplicas()).as("the HPA owns gateway-node's replicas").isNull();
+            }
+        }
+        checkLeastPrivilege(what, objects);
+    }
+
+    /** Only state-ingestor is bound to any role: read-only on its kinds, and its own Lease. */
+    private static void checkLeastPrivilege(String what, List<HasMetadata> objects) {
+        for (HasMetadata o : objects) {
+            if (o instanceof ClusterRoleBinding b) {
+                assertThat(b.getSubjects()).extracting(s -> s.getName()).as(what).containsOnly("state-ingestor");
+            }
+            if (o instanceof RoleBinding b) {
+                assertThat(b.getSubjects()).extracting(s -> s.getName()).as(what).containsOnly("state-ingestor");
+            }
+            if (o instanceof ClusterRole r) {
+                for (PolicyRule rule : r.getRules()) {
+                    assertThat(rule.getVerbs()).as("%s: cluster-wide verbs", what).containsOnly("get", "list", "watch");
                 }
+                assertThat(r.getRules()).flatExtracting(PolicyRule::getResources).containsExactlyInAnyOrder(
+                        "inferencepools", "inferencepools", "inferencemodels", "inferenceobjectives",
+                        "inferencemodelrewrites", "httproutes", "pods");
+            }
+            if (o instanceof Role r) {
+                assertThat(r.getRules()).flatExtracting(PolicyRule::getResources).containsOnly("leases");
+                // fabric8's LeaseLock creates the Lease, reads it and renews it with a JSON merge PATCH.
+                assertThat(r.getRules()).flatExtracting(PolicyRule::getVerbs).contains("create", "get", "patch")
+                        .doesNotContain("delete", "list", "*");
+            }
+            if (o instanceof ServiceAccount sa && !sa.getMetadata().getName().equals("state-ingestor")) {
+                assertThat(sa.getAutomountServiceAccountToken()).as("%s gets no API token", sa.getMetadata().getName())
+                        .isFalse();
             }
         }
     }
 
-    private static String kustomize(Path overlay) throws IOException, InterruptedException {
-        Process p;
-        try {
-            p = new ProcessBuilder("kubectl", "kustomize", overlay.toString()).redirectErrorStream(false).start();
-        } catch (IOException e) {
-            throw new AssertionError("kubectl is needed to render deploy/: install it (apt-get install kubernetes-client); "
-                    + ".ci/run does", e);
+    private static String bootstrapServers(List<HasMetadata> objects) {
+        ConfigMap config = objects.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast)
+                .filter(c -> c.getMetadata().getName().startsWith("router-config")).findFirst().orElseThrow();
+        return config.getData().get("ROUTER_BOOTSTRAP_SERVERS");
+    }
+
+    private static GenericKubernetesResource single(List<HasMetadata> objects, String kind) {
+        List<GenericKubernetesResource> found = objects.stream().filter(GenericKubernetesResource.class::isInstance)
+                .map(GenericKubernetesResource.class::cast).filter(g -> g.getKind().equals(kind)).toList();
+        assertThat(found).as("%s objects", kind).hasSize(1);
+        return found.get(0);
+    }
+
+    private static List<HasMetadata> render(Path kustomization) throws Exception {
+        String rendered = run(List.of("kubectl", "kustomize", kustomization.toString()), Path.of("."));
+        List<HasMetadata> objects = new ArrayList<>();
+        for (String doc : rendered.split("(?m)^---\\s*$")) {
+            if (!doc.isBlank()) {
+                Object parsed = SERIALIZATION.unmarshal(doc);
+                assertThat(parsed).as("a Kubernetes object in %s:%n%s", kustomization, doc).isInstanceOf(HasMetadata.class);
+                objects.add((HasMetadata) parsed);
+            }
         }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("kubectl kustomize %s: %s", overlay, err).isZero();
-        return out;
+        return objects;
+    }
+
+    /** Runs a command with a deadline; its stdout, or an assertion failure with its stderr. */
+    private static String run(List<String> command, Path dir) throws Exception {
+        Path out = Files.createTempFile("kubectl", ".out");
+        Path err = Files.createTempFile("kubectl", ".err");
+        try {
+            Process p;
+            try {
+                p = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile())
+                        .redirectError(err.toFile()).start();
+            } catch (IOException e) {
+                throw new AssertionError("kubectl is needed to render deploy/ and was not found on the PATH: install "
+                        + "kubectl 1.21 or newer (CI's .ci/run installs it when missing)", e);
+            }
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(String.join(" ", command) + " did not finish within 60 s");
+            }
+            String stderr = Files.readString(err, StandardCharsets.UTF_8);
+            assertThat(p.exitValue()).as("%s failed: %s", String.join(" ", command), stderr).isZero();
+            assertThat(stderr).as("warnings of %s", String.join(" ", command)).doesNotContain("Warning");
+            return Files.readString(out, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private static List<Path> directories(Path parent) throws IOException {
+        try (Stream<Path> list = Files.list(parent)) {
+            return list.filter(Files::isDirectory).sorted().toList();
+        }
     }
 }
