@@ -26,6 +26,7 @@ public final class Main {
             case "overhead" -> io.inferrouter.bench.overhead.OverheadBench.run(rest);
             case "quality" -> io.inferrouter.bench.quality.RoutingQuality.run(rest);
             case "freshness" -> io.inferrouter.bench.freshness.Freshness.run(rest);
+            case "scale" -> io.inferrouter.bench.scale.ScaleBench.run(rest);
             case "sim-calibration" -> io.inferrouter.bench.sim.SimCalibration.run(rest);
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "'");
@@ -43,8 +44,13 @@ public final class Main {
                                             added latency and max throughput: direct vs gateway-node, nginx, HAProxy
                   quality [--quick] [--workload W1..W7] [--rates 10,25,40] [--profiles a,b] [--seconds N]
                           [--time-scale F] [--pods N] [--kv-blocks N] [--token-scale F] [--groups N]
+                          [--adapters N] [--max-loras N] (W6)
                                             TTFT, ITL, TPOT, throughput, goodput, hit rate per scheduler profile
                   freshness [--samples N]   metric change / pod unready / resource edit to gateway table, p50/p99
+                  scale [--pools 10,100,1000] [--endpoints-per-pool N] [--models-per-pool N]
+                        [--updates-per-endpoint N] [--decisions N] [--in-memory-stores]
+                                            control-plane load, metric updates/s through Streams to the gateway,
+                                            gateway memory per endpoint, decision time, as the fleet grows
                   sim-calibration           one simulated pod at time scale 1: TPOT at batch 1/16/64/256, TTFT 2k""");
     }
 }

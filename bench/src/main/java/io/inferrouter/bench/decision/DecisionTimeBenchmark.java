@@ -65,13 +65,8 @@ public class DecisionTimeBenchmark {
                     new EndpointLoad()));
         }
         pool = new PoolSnapshot("bench/pool", null, list, 16);
-        ProfileConfig gie = ProfileConfig.builtIn().get("default");
         index = new PrefixIndex(31_250, 100_000);
-        scheduler = new Scheduler(gie.name(), List.of(), List.of(
-                new Scheduler.WeightedScorer(new QueueScorer(), gie.scorers().get("queue")),
-                new Scheduler.WeightedScorer(new KvCacheScorer(), gie.scorers().get("kv-cache")),
-                new Scheduler.WeightedScorer(new PrefixCacheScorer(index), gie.scorers().get("prefix-cache"))),
-                new MaxScorePicker(), Long.MAX_VALUE, 256);
+        scheduler = gieDefault(index);
         String system = randomText(random, promptChars / 2);
         for (int i = 0; i < 200; i++) {
             String earlier = system + randomText(random, promptChars / 2);
@@ -80,6 +75,16 @@ public class DecisionTimeBenchmark {
         }
         index.awaitApplied(10_000);
         request = new SchedulingRequest("llama", system + randomText(random, promptChars - system.length()), false, false);
+    }
+
+    /** GIE's default profile (queue 2, KV-cache 2, prefix-cache 3, max-score picker), staleness ignored. */
+    public static Scheduler gieDefault(PrefixIndex index) {
+        ProfileConfig gie = ProfileConfig.builtIn().get("default");
+        return new Scheduler(gie.name(), List.of(), List.of(
+                new Scheduler.WeightedScorer(new QueueScorer(), gie.scorers().get("queue")),
+                new Scheduler.WeightedScorer(new KvCacheScorer(), gie.scorers().get("kv-cache")),
+                new Scheduler.WeightedScorer(new PrefixCacheScorer(index), gie.scorers().get("prefix-cache"))),
+                new MaxScorePicker(), Long.MAX_VALUE, 256);
     }
 
     @TearDown(Level.Trial)

@@ -53,6 +53,16 @@ public final class BenchPipeline implements AutoCloseable {
     /** @param gatewayConfigFile a gateway YAML file (extra scheduler profiles), or null */
     public BenchPipeline(int pods, String baseAddress, SimConfig sim, Map<String, String> gatewayEnv,
                          Path gatewayConfigFile, Path work) throws Exception {
+        this(pods, baseAddress, sim, gatewayEnv, gatewayConfigFile, work, List.of());
+    }
+
+    /**
+     * @param gatewayConfigFile a gateway YAML file (extra scheduler profiles), or null
+     * @param adapterModels     LoRA adapters served by the pool, each declared as an InferenceModel of its
+     *                          own name (the simulated pods must know them: {@link SimConfig#withAdapters})
+     */
+    public BenchPipeline(int pods, String baseAddress, SimConfig sim, Map<String, String> gatewayEnv,
+                         Path gatewayConfigFile, Path work, List<String> adapterModels) throws Exception {
         this.gatewayConfigFile = gatewayConfigFile;
         this.pods = pods;
         this.baseAddress = baseAddress;
@@ -80,7 +90,13 @@ public final class BenchPipeline implements AutoCloseable {
                 kind: InferenceModel
                 metadata: {name: base, namespace: bench}
                 spec: {modelName: "%s", criticality: Critical, poolRef: {name: pool}}
-                """.formatted(port, MODEL));
+                """.formatted(port, MODEL) + adapterModels.stream().map(a -> """
+                ---
+                apiVersion: inference.networking.x-k8s.io/v1alpha2
+                kind: InferenceModel
+                metadata: {name: %s, namespace: bench}
+                spec: {modelName: "%s", criticality: Standard, poolRef: {name: pool}}
+                """.formatted(a, a)).collect(java.util.stream.Collectors.joining()));
         kube = KubeApi.start("127.0.0.1", 0, work, List.of(manifests));
         fleet = SimFleet.start(new FleetConfig(pods, baseAddress, port, sim, Map.of()));
         try (KubernetesClient client = kube.newClient()) {

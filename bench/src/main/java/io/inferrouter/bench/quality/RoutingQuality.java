@@ -39,6 +39,7 @@ public final class RoutingQuality {
                     prefix-cache: 4
                     queue: 2
                     kv-cache: 1
+                    lora-affinity: 1
                   picker: max-score
             """;
 
@@ -63,13 +64,22 @@ public final class RoutingQuality {
         Path gatewayYaml = work.resolve("gateway.yaml");
         Files.writeString(gatewayYaml, OURS_YAML);
         SimConfig sim = SimConfig.defaults().withTimeScale(timeScale).withCache(blocks);
+        // W6: more adapters than the pods' LoRA slots, each served as an InferenceModel of its own name.
+        int adapterCount = Integer.parseInt(option(args, "--adapters", "16"));
+        int loraSlots = Integer.parseInt(option(args, "--max-loras", "4"));
+        List<String> adapters = kind == Workload.Kind.W6
+                ? java.util.stream.IntStream.range(0, adapterCount).mapToObj(i -> "lora-" + i).toList() : List.of();
+        if (!adapters.isEmpty()) {
+            sim = sim.withAdapters(adapters, loraSlots);
+        }
         System.out.printf(Locale.ROOT, "routing quality: workload %s (token scale %s, %d groups), %d pods x %d KV blocks, "
                 + "time scale %s, rates %s req/s, %d s per stage%n", kind, scale, groups, pods, blocks, timeScale, rates,
                 seconds);
         List<Map<String, Object>> rows = new ArrayList<>();
         SvgChart ttft = new SvgChart("TTFT p90 vs rate, " + kind, "arrival rate (req/s)", "TTFT p90 (ms)", true);
         SvgChart hits = new SvgChart("Prefix-cache hit rate vs rate, " + kind, "arrival rate (req/s)", "hit rate", false);
-        try (BenchPipeline pipeline = new BenchPipeline(pods, "127.0.1.40", sim, Map.of(), gatewayYaml, work)) {
+        try (BenchPipeline pipeline = new BenchPipeline(pods, "127.0.1.40", sim, Map.of(), gatewayYaml, work,
+                adapters)) {
             pipeline.awaitRoutable(Duration.ofSeconds(60));
             System.out.printf("%n%-18s %6s %8s %9s %9s %9s %8s %8s %9s %8s %7s %6s%n", "profile", "rate", "reqs",
                     "ttft p50", "ttft p90", "ttft p99", "itl p50", "tpot p90", "e2e p90", "tok/s", "hit%", "errs");
@@ -77,7 +87,7 @@ public final class RoutingQuality {
                 pipeline.reset();
                 LoadGenerator gen = new LoadGenerator(URI.create(pipeline.gatewayUrl()),
                         Map.of("x-gateway-scheduler-profile", profile), Duration.ofMinutes(5));
-                Workload workload = new Workload(kind, scale, seed, BenchPipeline.MODEL, groups, List.of());
+                Workload workload = new Workload(kind, scale, seed, BenchPipeline.MODEL, groups, adapters);
                 gen.run(workload, rates.get(0), Duration.ofSeconds(Math.max(3, seconds / 3)), seed + 1);
                 for (double rate : rates) {
                     long[] before = counters(pipeline);

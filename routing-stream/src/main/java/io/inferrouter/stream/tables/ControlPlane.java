@@ -34,24 +34,32 @@ public final class ControlPlane {
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final ControlPlaneStores s;
+    private final ResourceIndex index;
 
     public ControlPlane(ControlPlaneStores stores) {
         this.s = Objects.requireNonNull(stores);
+        this.index = new ResourceIndex(stores.index());
     }
 
     public List<TableChange> onPool(String key, InferencePool pool) {
+        InferencePool old = s.pools().get(key);
         replace(s.pools(), key, pool);
+        index.pool(key, old, pool);
         List<TableChange> out = new ArrayList<>();
         emit(out, TableChange.Table.POOLS, s.poolRows(), key, pool == null ? null : PoolRules.row(pool));
         String ns = Keys.namespaceOf(key);
-        forEachInNamespace(s.pods(), ns, e -> refreshMembership(out, e.key));
-        Map<String, TreeSet<String>> groups = new TreeMap<>();
-        forEachInNamespace(s.models(), ns, e -> {
-            if (ModelRules.poolKeyOf(e.value).equals(key)) {
-                groups.computeIfAbsent(key, k -> new TreeSet<>()).add(e.value.modelName());
+        // The pods it selected before and the pods it selects now: every membership it can change.
+        TreeSet<String> pods = new TreeSet<>(index.podsSelectableBy(ns, old));
+        pods.addAll(index.podsSelectableBy(ns, pool));
+        pods.forEach(pod -> refreshMembership(out, pod));
+        TreeSet<String> names = new TreeSet<>();
+        for (String modelKey : index.modelsOfPool(key)) {
+            InferenceModel m = s.models().get(modelKey);
+            if (m != null && ModelRules.poolKeyOf(m).equals(key)) {
+                names.add(m.modelName());
             }
-        });
-        groups.getOrDefault(key, new TreeSet<>()).forEach(name -> refreshModelGroup(out, key, name));
+        }
+        names.forEach(name -> refreshModelGroup(out, key, name));
         forEachInNamespace(s.objectives(), ns, e -> {
             if (PolicyRules.poolKeyOf(e.value).equals(key)) {
                 refreshObjective(out, e.key);
@@ -75,7 +83,9 @@ public final class ControlPlane {
     }
 
     public List<TableChange> onPod(String key, Pod pod) {
+        Pod old = s.pods().get(key);
         replace(s.pods(), key, pod);
+        index.pod(key, old, pod);
         List<TableChange> out = new ArrayList<>();
         refreshMembership(out, key);
         return out;
@@ -84,6 +94,7 @@ public final class ControlPlane {
     public List<TableChange> onModel(String key, InferenceModel model) {
         InferenceModel old = s.models().get(key);
         replace(s.models(), key, model);
+        index.model(key, old, model);
         List<TableChange> out = new ArrayList<>();
         if (model == null) {
             emit(out, TableChange.Table.MODELS, s.modelRows(), key, null);
@@ -121,7 +132,14 @@ public final class ControlPlane {
     private void refreshMembership(List<TableChange> out, String podKey) {
         Pod pod = s.pods().get(podKey);
         List<PoolRow> pools = new ArrayList<>();
-        forEachInNamespace(s.poolRows(), Keys.namespaceOf(podKey), e -> pools.add(e.value));
+        if (pod != null) {
+            for (String poolKey : new TreeSet<>(index.poolsThatMaySelect(Keys.namespaceOf(podKey), pod.labels()))) {
+                PoolRow row = s.poolRows().get(poolKey);
+                if (row != null) {
+                    pools.add(row);
+                }
+            }
+        }
         Map<String, EndpointMembership> now = MembershipRules.endpointsOf(pod, pools);
         PodEndpoints before = s.podEndpoints().get(podKey);
         Map<String, EndpointMembership> then = before == null ? Map.of() : before.endpoints();
@@ -140,11 +158,12 @@ public final class ControlPlane {
 
     private void refreshModelGroup(List<TableChange> out, String poolKey, String modelName) {
         Map<String, InferenceModel> group = new HashMap<>();
-        forEachInNamespace(s.models(), Keys.namespaceOf(poolKey), e -> {
-            if (ModelRules.poolKeyOf(e.value).equals(poolKey) && e.value.modelName().equals(modelName)) {
-                group.put(e.key, e.value);
+        for (String key : index.models(poolKey, modelName)) {
+            InferenceModel m = s.models().get(key);
+            if (m != null && ModelRules.poolKeyOf(m).equals(poolKey) && m.modelName().equals(modelName)) {
+                group.put(key, m);
             }
-        });
+        }
         Map<String, ModelRow> rows = new TreeMap<>(ModelRules.rows(group, s.poolRows().get(poolKey)));
         rows.forEach((k, row) -> emit(out, TableChange.Table.MODELS, s.modelRows(), k, row));
     }

@@ -13,7 +13,11 @@ import io.inferrouter.schemas.tables.RewriteRow;
 import io.inferrouter.schemas.tables.RouteRow;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** The state the control-plane rules keep: the latest resources, and the rows last emitted. */
+/**
+ * The state the control-plane rules keep: the latest resources, the rows last emitted, and the
+ * secondary index ({@link ResourceIndex}) that lets a change find the resources it affects without
+ * scanning its namespace.
+ */
 public record ControlPlaneStores(KeyValueStore<String, InferencePool> pools,
                                  KeyValueStore<String, Pod> pods,
                                  KeyValueStore<String, InferenceModel> models,
@@ -25,5 +29,6 @@ public record ControlPlaneStores(KeyValueStore<String, InferencePool> pools,
                                  KeyValueStore<String, ModelRow> modelRows,
                                  KeyValueStore<String, ObjectiveRow> objectiveRows,
                                  KeyValueStore<String, RewriteRow> rewriteRows,
-                                 KeyValueStore<String, RouteRow> routeRows) {
+                                 KeyValueStore<String, RouteRow> routeRows,
+                                 KeyValueStore<String, String> index) {
 }

@@ -42,7 +42,8 @@ final class ControlPlaneProcessor<V> extends ContextualProcessor<String, V, Stri
                 context.getStateStore(StoreNames.REWRITES), context.getStateStore(StoreNames.ROUTES),
                 context.getStateStore(StoreNames.POD_ENDPOINTS), context.getStateStore(StoreNames.POOL_ROWS),
                 context.getStateStore(StoreNames.MODEL_ROWS), context.getStateStore(StoreNames.OBJECTIVE_ROWS),
-                context.getStateStore(StoreNames.REWRITE_ROWS), context.getStateStore(StoreNames.ROUTE_ROWS)));
+                context.getStateStore(StoreNames.REWRITE_ROWS), context.getStateStore(StoreNames.ROUTE_ROWS),
+                context.getStateStore(StoreNames.RESOURCE_INDEX)));
     }
 
     @Override

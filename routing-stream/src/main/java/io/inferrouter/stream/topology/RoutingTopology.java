@@ -139,6 +139,7 @@ public final class RoutingTopology {
         store(b, settings, StoreNames.OBJECTIVE_ROWS, Topics.TABLE_OBJECTIVES.valueSerde());
         store(b, settings, StoreNames.REWRITE_ROWS, Topics.TABLE_REWRITES.valueSerde());
         store(b, settings, StoreNames.ROUTE_ROWS, Topics.TABLE_ROUTES.valueSerde());
+        store(b, settings, StoreNames.RESOURCE_INDEX, org.apache.kafka.common.serialization.Serdes.String());
         store(b, settings, StoreNames.ENDPOINT_MEMBERSHIPS, new JsonSerde<>(EndpointMembership.class));
         store(b, settings, StoreNames.ENDPOINT_METRICS, Topics.ENDPOINT_METRICS.valueSerde());
     }

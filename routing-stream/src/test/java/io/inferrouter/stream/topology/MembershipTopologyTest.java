@@ -155,6 +155,51 @@ class MembershipTopologyTest {
         assertThat(t.newEndpointRecords()).isEmpty();
     }
 
+    /** Pools are indexed by the smallest key of their selector: a pod must be found whichever entry changes. */
+    @Test
+    void multiLabelSelectorsMatchOnEveryEntryWhicheverEntryChanges() {
+        Map<String, String> gpuLlama = Map.of("app", "llama", "tier", "gpu");
+        t.pools.pipeInput("llm/pool", pool("llm", "pool", gpuLlama, 10, 8000), 10);
+        t.pods.pipeInput("llm/a", pod("llm", "a", "10.0.0.1", gpuLlama, true, 20), 20);
+        t.pods.pipeInput("llm/b", pod("llm", "b", "10.0.0.2", LLAMA, true, 20), 20);
+        t.pods.pipeInput("llm/c", pod("llm", "c", "10.0.0.3", Map.of("tier", "gpu", "zone", "z1"), true, 20), 20);
+        assertThat(t.endpoints()).containsOnlyKeys("llm/pool|llm/a:8000");
+
+        // The smallest selector key changes from "app" to "tier": c joins, a stays, b is still out.
+        t.pools.pipeInput("llm/pool", pool("llm", "pool", Map.of("tier", "gpu"), 30, 8000), 30);
+        assertThat(t.endpoints()).containsOnlyKeys("llm/pool|llm/a:8000", "llm/pool|llm/c:8000");
+
+        // A pod losing the one label the pool is indexed by leaves; relabelled back, it returns.
+        t.pods.pipeInput("llm/c", pod("llm", "c", "10.0.0.3", Map.of("zone", "z1"), true, 40), 40);
+        assertThat(t.endpoints()).containsOnlyKeys("llm/pool|llm/a:8000");
+        t.pods.pipeInput("llm/c", pod("llm", "c", "10.0.0.3", Map.of("tier", "gpu"), true, 50), 50);
+        assertThat(t.endpoints()).containsOnlyKeys("llm/pool|llm/a:8000", "llm/pool|llm/c:8000");
+
+        // Deleting the pool and bringing it back with the original selector restores exactly a.
+        t.pools.pipeInput("llm/pool", null, 60);
+        assertThat(t.endpoints()).isEmpty();
+        t.pools.pipeInput("llm/pool", pool("llm", "pool", gpuLlama, 70, 8000), 70);
+        assertThat(t.endpoints()).containsOnlyKeys("llm/pool|llm/a:8000");
+    }
+
+    @Test
+    void manyPoolsInOneNamespaceEachSelectOnlyTheirPods() {
+        for (int p = 0; p < 50; p++) {
+            t.pools.pipeInput("llm/pool-" + p, pool("llm", "pool-" + p, Map.of("app", "pool-" + p), 10, 8000), 10);
+            for (int i = 0; i < 3; i++) {
+                t.pods.pipeInput("llm/p" + p + "-" + i, pod("llm", "p" + p + "-" + i, "10.0." + p + "." + i,
+                        Map.of("app", "pool-" + p, "shared", "yes"), true, 20), 20);
+            }
+        }
+        java.util.Set<String> expected = new java.util.HashSet<>();
+        for (int p = 0; p < 50; p++) {
+            for (int i = 0; i < 3; i++) {
+                expected.add("llm/pool-" + p + "|llm/p" + p + "-" + i + ":8000");
+            }
+        }
+        assertThat(t.endpoints().keySet()).isEqualTo(expected);
+    }
+
     @Test
     void tombstonesForKeysNeverSeenAreHarmless() {
         t.pools.pipeInput("llm/ghost", null, 1);

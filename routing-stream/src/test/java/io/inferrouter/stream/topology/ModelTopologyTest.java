@@ -61,6 +61,35 @@ class ModelTopologyTest {
     }
 
     @Test
+    void aModelThatChangesNameOrPoolLeavesItsOldGroup() {
+        llamaPool();
+        t.pools.pipeInput("llm/qwen", pool("llm", "qwen", Map.of("app", "qwen"), 10, 8000), 10);
+        t.models.pipeInput("llm/older", model("llm", "older", "chat", "llama", 100), 100);
+        t.models.pipeInput("llm/newer", model("llm", "newer", "chat", "llama", 200), 200);
+        assertThat(t.models().get("llm/newer").status()).isEqualTo(RowStatus.ModelNameInUse);
+
+        // Renamed: the name is free for the younger model.
+        t.models.pipeInput("llm/older", model("llm", "older", "chat-v2", "llama", 100), 300);
+        assertThat(t.models().get("llm/newer").status()).isEqualTo(RowStatus.Accepted);
+        assertThat(t.models().get("llm/older").status()).isEqualTo(RowStatus.Accepted);
+
+        // Back to the old name: the older model wins it again.
+        t.models.pipeInput("llm/older", model("llm", "older", "chat", "llama", 100), 400);
+        assertThat(t.models().get("llm/older").status()).isEqualTo(RowStatus.Accepted);
+        assertThat(t.models().get("llm/newer").status()).isEqualTo(RowStatus.ModelNameInUse);
+
+        // Moved to the other pool: no conflict left in either.
+        t.models.pipeInput("llm/older", model("llm", "older", "chat", "qwen", 100), 500);
+        assertThat(t.models().values()).allMatch(r -> r.status() == RowStatus.Accepted);
+        assertThat(t.models().get("llm/older").pool()).isEqualTo("llm/qwen");
+
+        // Deleting the pool marks only its model unresolved.
+        t.pools.pipeInput("llm/qwen", null, 600);
+        assertThat(t.models().get("llm/older").status()).isEqualTo(RowStatus.UnresolvedRefs);
+        assertThat(t.models().get("llm/newer").status()).isEqualTo(RowStatus.Accepted);
+    }
+
+    @Test
     void aModelOfAMissingPoolIsUnresolvedUntilThePoolAppears() {
         t.models.pipeInput("llm/chat", model("llm", "chat", "chat", "llama", 20), 20);
         assertThat(t.models().get("llm/chat").status()).isEqualTo(RowStatus.UnresolvedRefs);

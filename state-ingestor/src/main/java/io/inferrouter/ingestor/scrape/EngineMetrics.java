@@ -95,19 +95,17 @@ public final class EngineMetrics {
 
     /** The sum over the finite samples of {@code name} whose labels include {@code match}; null when there are none. */
     static Double sum(List<PrometheusText.Sample> samples, String name, Map<String, String> match) {
-        double total = 0;
-        int found = 0;
-        for (PrometheusText.Sample s : samples) {
-            if (matches(s, name, match)) {
-                total += s.value();
-                found++;
-            }
-        }
-        return found == 0 ? null : total;
+        double[] totalAndCount = totalAndCount(samples, name, match);
+        return totalAndCount[1] == 0 ? null : totalAndCount[0];
     }
 
     /** The mean over the finite samples of {@code name} whose labels include {@code match}; null when there are none. */
     static Double mean(List<PrometheusText.Sample> samples, String name, Map<String, String> match) {
+        double[] totalAndCount = totalAndCount(samples, name, match);
+        return totalAndCount[1] == 0 ? null : totalAndCount[0] / totalAndCount[1];
+    }
+
+    private static double[] totalAndCount(List<PrometheusText.Sample> samples, String name, Map<String, String> match) {
         double total = 0;
         int found = 0;
         for (PrometheusText.Sample s : samples) {
@@ -116,7 +114,7 @@ public final class EngineMetrics {
                 found++;
             }
         }
-        return found == 0 ? null : total / found;
+        return new double[] {total, found};
     }
 
     private static boolean matches(PrometheusText.Sample s, String name, Map<String, String> match) {
