@@ -2,6 +2,7 @@ package io.inferrouter.devstack;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.inferrouter.devstack.kube.KubeApi;
+import io.inferrouter.devstack.kube.ModelServers;
 import io.inferrouter.devstack.sim.SimulatedPods;
 import io.inferrouter.ingestor.IngestorConfig;
 import io.inferrouter.ingestor.StateIngestor;
@@ -16,6 +17,10 @@ import io.inferrouter.kafka.embedded.EmbeddedKafka;
 import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +51,7 @@ public final class Devstack implements AutoCloseable {
 
     /** Where the running parts listen. */
     public record Addresses(String kafka, String gateway, String routingStream, String kubeApi, Path kubeconfig,
-                            String ingestor) {
+                            String ingestor, List<ModelServers.Registered> modelServers) {
     }
 
     private Devstack(DevstackConfig config, String bootstrapServers, Deque<AutoCloseable> parts, Addresses addresses) {
@@ -78,6 +83,7 @@ public final class Devstack implements AutoCloseable {
                 new TopicAdmin(admin, config.replicationFactor(), Duration.ofSeconds(30)).ensure(Topics.all());
             }
             KubeApi kube = null;
+            List<ModelServers.Registered> modelServers = List.of();
             Path kubeconfig = config.kubeconfig();
             if (kubeconfig == null) {
                 kube = KubeApi.start("127.0.0.1", config.kubePort(), config.dataDir(), config.manifests());
@@ -89,6 +95,11 @@ public final class Devstack implements AutoCloseable {
                     parts.push(sims);
                     try (KubernetesClient client = kube.newClient()) {
                         sims.register(client);
+                    }
+                }
+                if (!config.modelServers().isEmpty()) {
+                    try (KubernetesClient client = kube.newClient()) {
+                        modelServers = ModelServers.register(client, config.modelServers());
                     }
                 }
             }
@@ -118,10 +129,48 @@ public final class Devstack implements AutoCloseable {
             parts.push(gateway);
             return new Devstack(config, bootstrap, parts, new Addresses(bootstrap, "http://127.0.0.1:" + gateway.port(),
                     "http://127.0.0.1:" + routingStream.port(), kube == null ? "(your cluster)" : kube.url(),
-                    kubeconfig, "http://127.0.0.1:" + ingestor.port()));
+                    kubeconfig, "http://127.0.0.1:" + ingestor.port(), modelServers));
         } catch (RuntimeException e) {
             closeAll(parts);
             throw e;
+        }
+    }
+
+    /**
+     * Waits until every service answers 200 on {@code /ready} (ingestor synced, Streams RUNNING,
+     * gateway caught up with the tables), so the printed requests work when pasted.
+     *
+     * @return the services not ready when the time ran out; empty when all are
+     */
+    public List<String> awaitReady(Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        Map<String, String> services = Map.of("state-ingestor", addresses.ingestor(), "routing-stream",
+                addresses.routingStream(), "gateway-node", addresses.gateway());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> waiting = List.copyOf(services.keySet());
+        while (true) {
+            waiting = waiting.stream().filter(name -> !ready(http, services.get(name))).sorted().toList();
+            if (waiting.isEmpty() || System.nanoTime() > deadline) {
+                return waiting;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return waiting;
+            }
+        }
+    }
+
+    private static boolean ready(HttpClient http, String base) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(base + "/ready")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.inferrouter.devstack;
 
+import io.inferrouter.devstack.kube.ModelServers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,16 +29,18 @@ import java.util.Map;
  * @param simPort           every simulated pod's port ({@code --sim-port}; default 8000, the example pools' port)
  * @param simTimeScale      real time per simulated GPU time ({@code --sim-time-scale}; default 1.0)
  * @param manifests         manifests seeded into the mock API ({@code --manifests}, repeatable; default the
- *                          existing ones of {@code deploy/crds}, {@code deploy/examples}, {@code deploy/devstack})
+ *                          existing ones of {@code deploy/crds} and {@code deploy/examples})
+ * @param modelServers      real model servers registered as Ready pods of a seeded pool
+ *                          ({@code --model-server [NAMESPACE/]POOL=IP}, repeatable; mock API only)
  */
 public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int kafkaPort, String bootstrapServers,
                              short replicationFactor, int gatewayPort, int routingStreamPort, int kubePort,
                              Path kubeconfig, List<Path> manifests, int ingestorPort, int simPods,
-                             String simBaseAddress, int simPort, double simTimeScale) {
+                             String simBaseAddress, int simPort, double simTimeScale,
+                             List<ModelServers.Spec> modelServers) {
 
     /** The manifests the mock Kubernetes API is seeded with when none are named. */
-    public static final List<Path> DEFAULT_MANIFESTS = List.of(Path.of("deploy", "crds"), Path.of("deploy", "examples"),
-            Path.of("deploy", "devstack"));
+    public static final List<Path> DEFAULT_MANIFESTS = List.of(Path.of("deploy", "crds"), Path.of("deploy", "examples"));
 
     public static final int DEFAULT_KAFKA_PORT = 9092;
 
@@ -63,6 +66,11 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
             throw new IllegalArgumentException("--sim-time-scale must be positive, was " + simTimeScale);
         }
         manifests = List.copyOf(manifests);
+        modelServers = List.copyOf(modelServers);
+        if (!modelServers.isEmpty() && kubeconfig != null) {
+            throw new IllegalArgumentException("--model-server registers pods in the mock Kubernetes API; with"
+                    + " --kubeconfig the cluster's own pods are the model servers");
+        }
         if (bootstrapServers != null && bootstrapServers.isBlank()) {
             bootstrapServers = null;
         }
@@ -90,6 +98,7 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
         double simTimeScale = 1.0;
         Path kubeconfig = null;
         List<Path> manifests = new ArrayList<>();
+        List<ModelServers.Spec> modelServers = new ArrayList<>();
         List<String> rest = new ArrayList<>(args);
         while (!rest.isEmpty()) {
             String flag = rest.remove(0);
@@ -110,6 +119,7 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
                 case "--sim-time-scale" -> simTimeScale = doubleOf(value(flag, rest), flag);
                 case "--kubeconfig" -> kubeconfig = Path.of(value(flag, rest));
                 case "--manifests" -> manifests.add(Path.of(value(flag, rest)));
+                case "--model-server" -> modelServers.add(modelServer(value(flag, rest)));
                 case "--help", "-h" -> throw new UsageException(usage());
                 default -> throw new UsageException("unknown option '" + flag + "'\n" + usage());
             }
@@ -118,7 +128,7 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
             DEFAULT_MANIFESTS.stream().filter(java.nio.file.Files::exists).forEach(manifests::add);
         }
         return new DevstackConfig(dataDir, clean, kafkaHost, kafkaPort, bootstrap, rf, gatewayPort, routingStreamPort,
-                kubePort, kubeconfig, manifests, ingestorPort, simPods, simBase, simPort, simTimeScale);
+                kubePort, kubeconfig, manifests, ingestorPort, simPods, simBase, simPort, simTimeScale, modelServers);
     }
 
     public static String usage() {
@@ -134,13 +144,24 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
                   --routing-stream-port P   routing-stream query API (default 8082; 0 = any free)
                   --kube-port PORT          mock Kubernetes API (default 6443; 0 = any free)
                   --manifests PATH          seed the mock API with these manifests (repeatable;
-                                            default: deploy/crds, deploy/examples, deploy/devstack)
+                                            default: deploy/crds, deploy/examples)
                   --kubeconfig FILE         use this cluster instead of the mock API (and its model servers)
+                  --model-server [NS/]POOL=IP  register a real model server at IP (listening on the
+                                            pool's target port) as a Ready pod of that seeded pool
+                                            (repeatable; NS defaults to llm; combine with --sim-pods 0)
                   --ingestor-port PORT      state-ingestor /metrics, /health (default 8083; 0 = any free)
                   --sim-pods N              simulated vLLM pods (default 8; 0 = none)
                   --sim-base-address IP     first simulated pod's address (default 127.0.1.1)
                   --sim-port PORT           simulated pods' port (default 8000)
                   --sim-time-scale F        real time per simulated GPU time (default 1.0; 0.1 = 10x faster)""";
+    }
+
+    private static ModelServers.Spec modelServer(String text) {
+        try {
+            return ModelServers.Spec.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     private static void checkPort(int port, String flag) {

@@ -1,5 +1,6 @@
 package io.inferrouter.devstack;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -37,6 +38,11 @@ public final class Main {
             stack.close();
             stopped.countDown();
         }, "devstack-shutdown"));
+        List<String> notReady = stack.awaitReady(Duration.ofSeconds(90));
+        if (!notReady.isEmpty()) {
+            System.out.println("devstack: still not ready after 90 s: " + String.join(", ", notReady)
+                    + " (see their /ready for why); the requests below may answer 503 until they are");
+        }
         System.out.println(Banner.of(stack));
         stopped.await();
     }

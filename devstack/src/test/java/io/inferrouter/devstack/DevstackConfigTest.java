@@ -46,4 +46,23 @@ class DevstackConfigTest {
         assertThatThrownBy(() -> DevstackConfig.parse(List.of("--kafka-port", "70000"), Map.of()))
                 .hasMessageContaining("0-65535");
     }
+
+    @Test
+    void modelServersNameAPoolAndAnIpAddress() {
+        DevstackConfig c = DevstackConfig.parse(List.of("--sim-pods", "0", "--model-server", "llama=10.1.2.3",
+                "--model-server", "team-a/qwen=10.1.2.4"), Map.of());
+        assertThat(c.modelServers()).extracting(s -> s.poolKey() + "@" + s.address())
+                .containsExactly("llm/llama@10.1.2.3", "team-a/qwen@10.1.2.4");
+        assertThatThrownBy(() -> DevstackConfig.parse(List.of("--model-server", "10.1.2.3"), Map.of()))
+                .hasMessageContaining("[NAMESPACE/]POOL=IP");
+        assertThatThrownBy(() -> DevstackConfig.parse(List.of("--model-server", "llama=vllm.local"), Map.of()))
+                .hasMessageContaining("must be an IPv4 address");
+        assertThatThrownBy(() -> DevstackConfig.parse(List.of("--kubeconfig", "k", "--model-server", "llama=10.1.2.3"),
+                Map.of())).hasMessageContaining("with --kubeconfig");
+    }
+
+    @Test
+    void theDefaultSeedIsTheCrdsAndTheExamples() {
+        assertThat(DevstackConfig.DEFAULT_MANIFESTS).containsExactly(Path.of("deploy", "crds"), Path.of("deploy", "examples"));
+    }
 }

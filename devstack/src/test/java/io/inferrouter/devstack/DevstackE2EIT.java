@@ -36,7 +36,7 @@ class DevstackE2EIT {
     @Test
     void requestsThroughTheGatewayAreServedBySimulatedPodsSpreadByTheScheduler(@TempDir Path dir) throws Exception {
         DevstackConfig config = new DevstackConfig(dir.resolve("data"), false, "127.0.0.1", 0, null, (short) 1, 0, 0, 0,
-                null, List.of(Path.of("..", "deploy", "examples")), 0, 8, "127.0.1.101", 8000, 0.05);
+                null, List.of(Path.of("..", "deploy", "examples")), 0, 8, "127.0.1.101", 8000, 0.05, List.of());
         try (Devstack stack = Devstack.start(config)) {
             String gateway = stack.addresses().gateway();
             String routing = stack.addresses().routingStream();

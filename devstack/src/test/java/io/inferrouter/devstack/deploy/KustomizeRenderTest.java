@@ -234,7 +234,7 @@ class KustomizeRenderTest {
                         .redirectError(err.toFile()).start();
             } catch (IOException e) {
                 throw new AssertionError("kubectl is needed to render deploy/ and was not found on the PATH: install "
-                        + "kubectl 1.21 or newer (CI's .ci/run installs it when missing)", e);
+                        + "kubectl 1.21 or newer (Kustomize v4+; Debian's kubernetes-client 1.20 is too old)", e);
             }
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -43,6 +43,29 @@ class KubeApiIT {
     }
 
     @Test
+    void aModelServerBecomesAReadyPodWithThePoolsSelectorAndPorts(@TempDir Path dir) {
+        try (KubeApi api = KubeApi.start("127.0.0.1", 0, dir, List.of(Path.of("..", "deploy", "examples")));
+             KubernetesClient client = api.newClient()) {
+            List<ModelServers.Registered> servers = ModelServers.register(client, List.of(
+                    ModelServers.Spec.parse("llama=10.9.0.1"), ModelServers.Spec.parse("llama=10.9.0.2"),
+                    ModelServers.Spec.parse("llm/qwen=10.9.0.3")));
+            assertThat(servers).extracting(ModelServers.Registered::podName)
+                    .containsExactly("llama-model-server-0", "llama-model-server-1", "qwen-model-server-0");
+            Pod v1Member = client.pods().inNamespace("llm").withName("llama-model-server-1").get();
+            assertThat(v1Member.getMetadata().getLabels()).containsEntry("app", "vllm-llama");
+            assertThat(v1Member.getStatus().getPodIP()).isEqualTo("10.9.0.2");
+            assertThat(v1Member.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready")
+                    && c.getStatus().equals("True"));
+            assertThat(v1Member.getSpec().getContainers().get(0).getPorts()).extracting(p -> p.getContainerPort())
+                    .containsExactly(8000);
+            Pod v1alpha2Member = client.pods().inNamespace("llm").withName("qwen-model-server-0").get();
+            assertThat(v1alpha2Member.getMetadata().getLabels()).containsEntry("app", "vllm-qwen");
+            assertThatThrownBy(() -> ModelServers.register(client, List.of(ModelServers.Spec.parse("nope=10.9.0.9"))))
+                    .hasMessageContaining("no InferencePool llm/nope");
+        }
+    }
+
+    @Test
     void aMissingManifestDirectoryIsAClearError(@TempDir Path dir) {
         assertThatThrownBy(() -> KubeApi.start("127.0.0.1", 0, dir, List.of(dir.resolve("nope"))))
                 .hasMessageContaining("does not exist");
