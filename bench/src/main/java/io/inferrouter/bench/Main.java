@@ -44,8 +44,10 @@ public final class Main {
                                             added latency and max throughput: direct vs gateway-node, nginx, HAProxy
                   quality [--quick] [--workload W1..W7] [--rates 10,25,40] [--profiles a,b] [--seconds N]
                           [--time-scale F] [--pods N] [--kv-blocks N] [--token-scale F] [--groups N]
-                          [--adapters N] [--max-loras N] (W6)
-                                            TTFT, ITL, TPOT, throughput, goodput, hit rate per scheduler profile
+                          [--adapters N] [--max-loras N] (W6) [--progress-seconds N] (0: none) [--out DIR]
+                                            TTFT, ITL, TPOT, normalized time per token, throughput, goodput, hit rate,
+                                            decision time per scheduler profile; profile direct-service sends straight
+                                            to the pods (a random pod per request, like a Kubernetes Service)
                   freshness [--samples N]   metric change / pod unready / resource edit to gateway table, p50/p99
                   scale [--pools 10,100,1000] [--endpoints-per-pool N] [--models-per-pool N]
                         [--updates-per-endpoint N] [--decisions N] [--in-memory-stores]

@@ -1,5 +1,7 @@
 package io.inferrouter.bench.decision;
 
+import io.inferrouter.bench.report.Csv;
+import io.inferrouter.bench.report.SvgChart;
 import io.inferrouter.schemas.serde.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +63,16 @@ public final class DecisionTime {
         doc.put("rows", rows);
         Path out = dir.resolve("decision-time.json");
         Files.writeString(out, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n");
-        System.out.println("wrote " + out);
+        Files.writeString(dir.resolve("decision-time.csv"), Csv.of(rows));
+        SvgChart chart = new SvgChart(
+                "Scheduler decision time vs pool size", "endpoints in the pool", "decision time (us)", true);
+        for (Map<String, Object> row : rows) {
+            int endpoints = (Integer) row.get("endpoints");
+            chart.point("p50", endpoints, (Double) row.get("p50Micros"));
+            chart.point("p99", endpoints, (Double) row.get("p99Micros"));
+            chart.point("p99.9", endpoints, (Double) row.get("p999Micros"));
+        }
+        Files.writeString(dir.resolve("decision-time.svg"), chart.render());
+        System.out.println("wrote " + out + ", .csv, .svg");
     }
 }

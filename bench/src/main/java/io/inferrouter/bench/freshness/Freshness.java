@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.inferrouter.bench.pipeline.BenchPipeline;
+import io.inferrouter.bench.report.Csv;
 import io.inferrouter.bench.report.Percentiles;
 import io.inferrouter.gateway.tables.Endpoint;
 import io.inferrouter.gateway.tables.PoolSnapshot;
@@ -72,7 +73,8 @@ public final class Freshness {
         doc.put("rows", rows);
         Files.writeString(out.resolve("freshness.json"), Json.mapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsString(doc) + "\n");
-        System.out.println("wrote " + out.resolve("freshness.json"));
+        Files.writeString(out.resolve("freshness.csv"), Csv.of(rows));
+        System.out.println("wrote " + out.resolve("freshness.json") + ", .csv");
     }
 
     /** Pause pod 0's engine, then queue one request at a time on it and time until the gateway sees the queue grow. */

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,27 +28,51 @@ import java.util.concurrent.locks.LockSupport;
  * do, each on its own virtual thread, and stream their answers (SSE) while recording time to first
  * token, inter-token gaps and end-to-end time. The lag between planned and actual send time is
  * recorded too; it shows whether the generator itself kept up.
+ *
+ * <p>It sends to one base URL (the gateway), or to several (the pods behind a Kubernetes Service
+ * without the gateway): then each request goes to a pod picked uniformly at random from a seeded
+ * generator, as kube-proxy's iptables mode picks a backend at random for each new connection.
  */
 public final class LoadGenerator {
 
     private final HttpClient http;
-    private final URI chatUrl;
+    private final List<URI> chatUrls;
     private final Map<String, String> headers;
     private final Duration timeout;
+    private final SplittableRandom picks;
 
     public LoadGenerator(URI baseUrl, Map<String, String> headers, Duration timeout) {
+        this(List.of(baseUrl), headers, timeout, 0);
+    }
+
+    /** @param pickSeed seeds the choice of target per request when there are several */
+    public LoadGenerator(List<URI> baseUrls, Map<String, String> headers, Duration timeout, long pickSeed) {
+        if (baseUrls.isEmpty()) {
+            throw new IllegalArgumentException("the load generator needs at least one target URL");
+        }
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
-        this.chatUrl = baseUrl.resolve("/v1/chat/completions");
+        this.chatUrls = baseUrls.stream().map(u -> u.resolve("/v1/chat/completions")).toList();
         this.headers = Map.copyOf(headers);
         this.timeout = timeout;
+        this.picks = new SplittableRandom(pickSeed);
     }
 
     /** Sends requests at {@code rate} per second for {@code duration}, then waits for all answers. */
     public List<RequestResult> run(Workload workload, double rate, Duration duration, long seed) {
-        Arrivals arrivals = new Arrivals(rate, workload.burstiness(), new java.util.SplittableRandom(seed));
+        return run(workload, rate, duration, seed, "load", Duration.ZERO);
+    }
+
+    /**
+     * As {@link #run(Workload, double, Duration, long)}, printing a progress line to stderr every
+     * {@code progressEvery} (zero for none) under {@code label}.
+     */
+    public List<RequestResult> run(Workload workload, double rate, Duration duration, long seed, String label,
+                                   Duration progressEvery) {
+        Arrivals arrivals = new Arrivals(rate, workload.burstiness(), new SplittableRandom(seed));
         ConcurrentLinkedQueue<RequestResult> results = new ConcurrentLinkedQueue<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (Progress progress = new Progress(label, progressEvery, System.err);
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             long start = System.nanoTime();
             long end = start + duration.toNanos();
             long planned = start;
@@ -61,8 +86,14 @@ public final class LoadGenerator {
                     LockSupport.parkNanos(wait);
                 }
                 RequestSpec spec = workload.next();
+                URI target = chatUrls.size() == 1 ? chatUrls.get(0) : chatUrls.get(picks.nextInt(chatUrls.size()));
                 long plannedAt = planned;
-                pool.submit(() -> results.add(send(spec, plannedAt)));
+                progress.sent();
+                pool.submit(() -> {
+                    RequestResult r = send(spec, plannedAt, plannedAt - start, target);
+                    results.add(r);
+                    progress.completed(r);
+                });
             }
             pool.shutdown();
             pool.awaitTermination(timeout.toSeconds() + 30, TimeUnit.SECONDS);
@@ -72,10 +103,15 @@ public final class LoadGenerator {
         return new ArrayList<>(results);
     }
 
-    /** Sends one request now and streams its answer. */
+    /** Sends one request now to the first target and streams its answer. */
     public RequestResult send(RequestSpec spec, long plannedNanos) {
+        return send(spec, plannedNanos, 0, chatUrls.get(0));
+    }
+
+    private RequestResult send(RequestSpec spec, long plannedNanos, long offset, URI chatUrl) {
         long sent = System.nanoTime();
         long lag = Math.max(0, sent - plannedNanos);
+        String direct = chatUrls.size() > 1 ? chatUrl.getHost() + ":" + chatUrl.getPort() : null;
         List<Long> chunks = new ArrayList<>();
         int usageTokens = -1;
         try {
@@ -84,11 +120,11 @@ public final class LoadGenerator {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body(spec)));
             headers.forEach(b::header);
             HttpResponse<InputStream> response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-            String endpoint = response.headers().firstValue("x-gateway-endpoint").orElse(null);
+            String endpoint = response.headers().firstValue("x-gateway-endpoint").orElse(direct);
             try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                 if (response.statusCode() != 200) {
                     String text = in.lines().reduce("", String::concat);
-                    return new RequestResult(spec.group(), lag, -1, new long[0], System.nanoTime() - sent, 0,
+                    return new RequestResult(spec.group(), offset, lag, -1, new long[0], System.nanoTime() - sent, 0,
                             response.statusCode(), endpoint, text.length() > 200 ? text.substring(0, 200) : text);
                 }
                 String line;
@@ -102,8 +138,8 @@ public final class LoadGenerator {
                     }
                     JsonNode chunk = Json.mapper().readTree(data);
                     if (chunk.has("error")) {
-                        return new RequestResult(spec.group(), lag, -1, new long[0], System.nanoTime() - sent, 0,
-                                200, endpoint, chunk.get("error").toString());
+                        return new RequestResult(spec.group(), offset, lag, -1, new long[0], System.nanoTime() - sent,
+                                0, 200, endpoint, chunk.get("error").toString());
                     }
                     if (hasContent(chunk)) {
                         chunks.add(System.nanoTime());
@@ -120,14 +156,14 @@ public final class LoadGenerator {
                 itl[i - 1] = chunks.get(i) - chunks.get(i - 1);
             }
             long ttft = chunks.isEmpty() ? -1 : chunks.get(0) - sent;
-            return new RequestResult(spec.group(), lag, ttft, itl, done - sent,
+            return new RequestResult(spec.group(), offset, lag, ttft, itl, done - sent,
                     usageTokens >= 0 ? usageTokens : chunks.size(), 200, endpoint, chunks.isEmpty() ? "no tokens" : null);
         } catch (IOException e) {
-            return new RequestResult(spec.group(), lag, -1, new long[0], System.nanoTime() - sent, 0, 0, null,
+            return new RequestResult(spec.group(), offset, lag, -1, new long[0], System.nanoTime() - sent, 0, 0, direct,
                     e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new RequestResult(spec.group(), lag, -1, new long[0], System.nanoTime() - sent, 0, 0, null,
+            return new RequestResult(spec.group(), offset, lag, -1, new long[0], System.nanoTime() - sent, 0, 0, direct,
                     "interrupted");
         }
     }

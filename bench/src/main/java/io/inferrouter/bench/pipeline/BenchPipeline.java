@@ -19,6 +19,7 @@ import io.inferrouter.stream.app.RoutingStreamServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +50,7 @@ public final class BenchPipeline implements AutoCloseable {
     private final Path gatewayConfigFile;
     private SimFleet fleet;
     private GatewayServer gateway;
+    private PrometheusMeterRegistry gatewayRegistry;
 
     /** @param gatewayConfigFile a gateway YAML file (extra scheduler profiles), or null */
     public BenchPipeline(int pods, String baseAddress, SimConfig sim, Map<String, String> gatewayEnv,
@@ -132,6 +134,16 @@ public final class BenchPipeline implements AutoCloseable {
         return gateway;
     }
 
+    /** The running gateway's meters (a fresh registry after every {@link #reset}). */
+    public PrometheusMeterRegistry gatewayRegistry() {
+        return gatewayRegistry;
+    }
+
+    /** The pods' base URLs, as a client inside the cluster would reach them without the gateway. */
+    public List<URI> podUrls() {
+        return fleet.pods().stream().map(p -> URI.create(p.url())).toList();
+    }
+
     public SimFleet fleet() {
         return fleet;
     }
@@ -176,8 +188,9 @@ public final class BenchPipeline implements AutoCloseable {
         env.put("GATEWAY_ALLOW_PROFILE_HEADER", "true");
         env.put("GATEWAY_DECISIONS_ENABLED", "false");
         List<String> args = gatewayConfigFile == null ? List.of() : List.of("--config", gatewayConfigFile.toString());
+        gatewayRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         gateway = GatewayServer.start(GatewayConfig.from(ConfigLoader.load(args, env, GatewayConfig.ENVIRONMENT)),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+                gatewayRegistry);
     }
 
     @Override

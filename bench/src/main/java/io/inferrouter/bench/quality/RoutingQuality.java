@@ -4,6 +4,7 @@ import io.inferrouter.bench.load.LoadGenerator;
 import io.inferrouter.bench.load.RequestResult;
 import io.inferrouter.bench.load.Workload;
 import io.inferrouter.bench.pipeline.BenchPipeline;
+import io.inferrouter.bench.report.Csv;
 import io.inferrouter.bench.report.SvgChart;
 import io.inferrouter.bench.report.StageStats;
 import io.inferrouter.schemas.serde.Json;
@@ -17,6 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,8 +29,17 @@ import java.util.Map;
  * Routing quality on a simulated fleet: the same workload, seed and fleet through the same gateway
  * code path with each scheduler profile, at a ladder of arrival rates. Fleet and gateway restart for
  * each profile so that no strategy inherits another's warm caches.
+ *
+ * <p>The {@value #DIRECT} profile is the baseline users know, a Kubernetes Service without the
+ * gateway: the generator sends straight to the pods, each request to a pod picked uniformly at
+ * random (kube-proxy's iptables mode picks a backend at random per connection).
  */
 public final class RoutingQuality {
+
+    /** Not a gateway profile: straight to the pods, as through a plain Kubernetes Service. */
+    static final String DIRECT = "direct-service";
+
+    static final String DEFAULT_PROFILES = DIRECT + ",random,round-robin,least-outstanding,queue-kv,default,ours";
 
     /** The profile we propose, defined in the gateway config the benchmark writes (see README). */
     static final String OURS_YAML = """
@@ -43,6 +55,14 @@ public final class RoutingQuality {
                   picker: max-score
             """;
 
+    static final String STAGE_COLUMNS = "profile,rate,requests,errors,ttftP50,ttftP90,ttftP99,itlP50,tpotP90,e2eP90,"
+            + "outputTokensPerSecond,goodputPerSecond,prefixHitRate,preemptions,lagP99Ms,tpotP50,tpotP99,"
+            + "normalizedPerTokenP50,normalizedPerTokenP90,normalizedPerTokenP99,decisions,decisionMeanUs,"
+            + "decisionP50Us,decisionP99Us";
+
+    static final String REQUEST_COLUMNS = "profile,rate,startOffsetMs,status,ttftMs,e2eMs,outputTokens,itlMeanMs,"
+            + "endpoint,group,lagMs,error";
+
     private RoutingQuality() {
     }
 
@@ -55,10 +75,10 @@ public final class RoutingQuality {
         double scale = Double.parseDouble(option(args, "--token-scale", "0.25"));
         int blocks = Integer.parseInt(option(args, "--kv-blocks", "2000"));
         int groups = Integer.parseInt(option(args, "--groups", "256"));
+        Duration progressEvery = Duration.ofSeconds(Integer.parseInt(option(args, "--progress-seconds", "5")));
         List<Double> rates = Arrays.stream(option(args, "--rates", quick ? "10,30" : "10,25,40").split(","))
                 .map(Double::parseDouble).toList();
-        List<String> profiles = Arrays.asList(option(args, "--profiles",
-                "random,round-robin,least-outstanding,queue-kv,default,ours").split(","));
+        List<String> profiles = Arrays.asList(option(args, "--profiles", DEFAULT_PROFILES).split(","));
         long seed = 42;
         Path work = Files.createTempDirectory("quality-");
         Path gatewayYaml = work.resolve("gateway.yaml");
@@ -76,39 +96,56 @@ public final class RoutingQuality {
                 + "time scale %s, rates %s req/s, %d s per stage%n", kind, scale, groups, pods, blocks, timeScale, rates,
                 seconds);
         List<Map<String, Object>> rows = new ArrayList<>();
+        StringBuilder requests = new StringBuilder(REQUEST_COLUMNS).append('\n');
         SvgChart ttft = new SvgChart("TTFT p90 vs rate, " + kind, "arrival rate (req/s)", "TTFT p90 (ms)", true);
         SvgChart hits = new SvgChart("Prefix-cache hit rate vs rate, " + kind, "arrival rate (req/s)", "hit rate", false);
         try (BenchPipeline pipeline = new BenchPipeline(pods, "127.0.1.40", sim, Map.of(), gatewayYaml, work,
                 adapters)) {
             pipeline.awaitRoutable(Duration.ofSeconds(60));
-            System.out.printf("%n%-18s %6s %8s %9s %9s %9s %8s %8s %9s %8s %7s %6s%n", "profile", "rate", "reqs",
-                    "ttft p50", "ttft p90", "ttft p99", "itl p50", "tpot p90", "e2e p90", "tok/s", "hit%", "errs");
+            System.out.printf("%n%-18s %6s %8s %9s %9s %9s %8s %8s %9s %9s %8s %7s %6s %7s%n", "profile", "rate", "reqs",
+                    "ttft p50", "ttft p90", "ttft p99", "itl p50", "tpot p90", "ntpot p90", "e2e p90", "tok/s", "hit%",
+                    "errs", "dec us");
             for (String profile : profiles) {
                 pipeline.reset();
-                LoadGenerator gen = new LoadGenerator(URI.create(pipeline.gatewayUrl()),
-                        Map.of("x-gateway-scheduler-profile", profile), Duration.ofMinutes(5));
+                boolean direct = profile.equals(DIRECT);
+                LoadGenerator gen = direct
+                        ? new LoadGenerator(pipeline.podUrls(), Map.of(), Duration.ofMinutes(5), seed)
+                        : new LoadGenerator(URI.create(pipeline.gatewayUrl()),
+                                Map.of("x-gateway-scheduler-profile", profile), Duration.ofMinutes(5));
                 Workload workload = new Workload(kind, scale, seed, BenchPipeline.MODEL, groups, adapters);
-                gen.run(workload, rates.get(0), Duration.ofSeconds(Math.max(3, seconds / 3)), seed + 1);
+                gen.run(workload, rates.get(0), Duration.ofSeconds(Math.max(3, seconds / 3)), seed + 1,
+                        profile + " warm-up", progressEvery);
                 for (double rate : rates) {
                     long[] before = counters(pipeline);
-                    List<RequestResult> results = gen.run(workload, rate, Duration.ofSeconds(seconds), seed + (long) rate);
+                    RouterOverhead.Snapshot decisionsBefore = RouterOverhead.snapshot(pipeline.gatewayRegistry());
+                    List<RequestResult> results = gen.run(workload, rate, Duration.ofSeconds(seconds),
+                            seed + (long) rate, String.format(Locale.ROOT, "%s %.0f req/s", profile, rate),
+                            progressEvery);
                     long[] after = counters(pipeline);
+                    RouterOverhead overhead = RouterOverhead.between(decisionsBefore,
+                            RouterOverhead.snapshot(pipeline.gatewayRegistry()));
                     StageStats s = StageStats.of(profile, kind.name(), rate, seconds, timeScale, 500, 50, results);
                     double hitRate = after[0] == before[0] ? 0 : (double) (after[1] - before[1]) / (after[0] - before[0]);
                     Map<String, Object> row = new LinkedHashMap<>(Json.mapper().convertValue(s, Map.class));
                     row.put("prefixHitRate", hitRate);
                     row.put("preemptions", after[2] - before[2]);
+                    row.put("routerOverhead", direct ? null : overhead);
                     rows.add(row);
+                    results.stream().sorted(Comparator.comparingLong(RequestResult::offsetNanos))
+                            .forEach(r -> requests.append(requestLine(profile, rate, r)).append('\n'));
                     ttft.point(profile, rate, s.ttftMs().get("p90"));
                     hits.point(profile, rate, hitRate);
-                    System.out.printf(Locale.ROOT, "%-18s %6.1f %8d %9.1f %9.1f %9.1f %8.2f %8.2f %9.1f %8.0f %6.1f%% %6d%n",
+                    System.out.printf(Locale.ROOT,
+                            "%-18s %6.1f %8d %9.1f %9.1f %9.1f %8.2f %8.2f %9.2f %9.1f %8.0f %6.1f%% %6d %7s%n",
                             profile, rate, s.requests(), s.ttftMs().get("p50"), s.ttftMs().get("p90"),
-                            s.ttftMs().get("p99"), s.itlMs().get("p50"), s.tpotMs().get("p90"), s.e2eMs().get("p90"),
-                            s.outputTokensPerSecond(), 100 * hitRate, s.errors());
+                            s.ttftMs().get("p99"), s.itlMs().get("p50"), s.tpotMs().get("p90"),
+                            s.normalizedMsPerToken().get("p90"), s.e2eMs().get("p90"), s.outputTokensPerSecond(),
+                            100 * hitRate, s.errors(), direct || overhead.decisions() == 0 ? "-"
+                                    : String.format(Locale.ROOT, "%.1f", overhead.meanMicros()));
                 }
             }
         }
-        Path out = Path.of("bench", "results");
+        Path out = Path.of(option(args, "--out", "bench/results"));
         Files.createDirectories(out);
         String name = "quality-" + kind.name().toLowerCase(Locale.ROOT);
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -122,32 +159,54 @@ public final class RoutingQuality {
         doc.put("groups", groups);
         doc.put("secondsPerStage", seconds);
         doc.put("slo", "TTFT <= 500 ms and TPOT <= 50 ms, in model time");
+        doc.put("directService", "straight to the pods without the gateway, a uniformly random pod per request");
+        doc.put("routerOverhead", "the gateway's scheduler decision time per stage (gateway_decision_duration; "
+                + "percentiles interpolated in its histogram buckets)");
         doc.put("oursProfile", OURS_YAML);
         doc.put("rows", rows);
         Files.writeString(out.resolve(name + ".json"), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc)
                 + "\n");
-        StringBuilder csv = new StringBuilder("profile,rate,requests,errors,ttftP50,ttftP90,ttftP99,itlP50,tpotP90,e2eP90,"
-                + "outputTokensPerSecond,goodputPerSecond,prefixHitRate,preemptions,lagP99Ms\n");
-        for (Map<String, Object> r : rows) {
-            @SuppressWarnings("unchecked")
-            Map<String, Double> t = (Map<String, Double>) r.get("ttftMs");
-            @SuppressWarnings("unchecked")
-            Map<String, Double> i = (Map<String, Double>) r.get("itlMs");
-            @SuppressWarnings("unchecked")
-            Map<String, Double> p = (Map<String, Double>) r.get("tpotMs");
-            @SuppressWarnings("unchecked")
-            Map<String, Double> e = (Map<String, Double>) r.get("e2eMs");
-            csv.append(String.join(",", List.of(String.valueOf(r.get("strategy")), String.valueOf(r.get("rate")),
-                    String.valueOf(r.get("requests")), String.valueOf(r.get("errors")), String.valueOf(t.get("p50")),
-                    String.valueOf(t.get("p90")), String.valueOf(t.get("p99")), String.valueOf(i.get("p50")),
-                    String.valueOf(p.get("p90")), String.valueOf(e.get("p90")), String.valueOf(r.get("outputTokensPerSecond")),
-                    String.valueOf(r.get("goodputPerSecond")), String.valueOf(r.get("prefixHitRate")),
-                    String.valueOf(r.get("preemptions")), String.valueOf(r.get("lagP99Ms"))))).append('\n');
-        }
+        StringBuilder csv = new StringBuilder(STAGE_COLUMNS).append('\n');
+        rows.forEach(r -> csv.append(stageLine(r)).append('\n'));
         Files.writeString(out.resolve(name + ".csv"), csv.toString());
+        Files.writeString(out.resolve(name + "-requests.csv"), requests.toString());
         Files.writeString(out.resolve(name + "-ttft.svg"), ttft.render());
         Files.writeString(out.resolve(name + "-hits.svg"), hits.render());
-        System.out.println("wrote " + out.resolve(name + ".json") + ", .csv, -ttft.svg, -hits.svg");
+        System.out.println("wrote " + out.resolve(name + ".json") + ", .csv, -requests.csv, -ttft.svg, -hits.svg");
+    }
+
+    /** One stage row of the CSV, in {@link #STAGE_COLUMNS} order. */
+    @SuppressWarnings("unchecked")
+    static String stageLine(Map<String, Object> r) {
+        Map<String, Double> t = (Map<String, Double>) r.get("ttftMs");
+        Map<String, Double> i = (Map<String, Double>) r.get("itlMs");
+        Map<String, Double> p = (Map<String, Double>) r.get("tpotMs");
+        Map<String, Double> n = (Map<String, Double>) r.get("normalizedMsPerToken");
+        Map<String, Double> e = (Map<String, Double>) r.get("e2eMs");
+        RouterOverhead o = (RouterOverhead) r.get("routerOverhead");
+        List<Object> cells = new ArrayList<>(List.of(r.get("strategy"), r.get("rate"), r.get("requests"),
+                r.get("errors"), t.get("p50"), t.get("p90"), t.get("p99"), i.get("p50"), p.get("p90"), e.get("p90"),
+                r.get("outputTokensPerSecond"), r.get("goodputPerSecond"), r.get("prefixHitRate"),
+                r.get("preemptions"), r.get("lagP99Ms"), p.get("p50"), p.get("p99"), n.get("p50"), n.get("p90"),
+                n.get("p99")));
+        if (o == null) {
+            cells.addAll(Collections.nCopies(4, ""));
+        } else {
+            cells.addAll(List.of(o.decisions(), o.meanMicros(), o.p50Micros(), o.p99Micros()));
+        }
+        return String.join(",", cells.stream().map(Csv::cell).toList());
+    }
+
+    /** One request of the per-request CSV, in {@link #REQUEST_COLUMNS} order; latencies in ms, empty when none. */
+    static String requestLine(String profile, double rate, RequestResult r) {
+        return String.join(",", Csv.cell(profile), Csv.cell(rate), ms(r.offsetNanos()), Csv.cell(r.status()),
+                r.ttftNanos() < 0 ? "" : ms(r.ttftNanos()), ms(r.e2eNanos()), Csv.cell(r.outputTokens()),
+                r.itlMeanNanos() < 0 ? "" : ms(r.itlMeanNanos()), Csv.cell(r.endpoint()), Csv.cell(r.group()),
+                ms(r.lagNanos()), Csv.cell(r.error()));
+    }
+
+    private static String ms(double nanos) {
+        return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
     }
 
     /** Prefix-cache queries, hits and preemptions summed over the fleet. */

@@ -4,7 +4,9 @@ import io.inferrouter.bench.load.LoadGenerator;
 import io.inferrouter.bench.load.RequestResult;
 import io.inferrouter.bench.load.RequestSpec;
 import io.inferrouter.bench.load.Text;
+import io.inferrouter.bench.report.Csv;
 import io.inferrouter.bench.report.Percentiles;
+import io.inferrouter.bench.report.SvgChart;
 import io.inferrouter.schemas.serde.Json;
 import io.inferrouter.sim.engine.SimConfig;
 import io.inferrouter.sim.fleet.FleetConfig;
@@ -61,7 +63,9 @@ public final class SimCalibration {
                 double measured = Percentiles.ofNanosAsMillis(itl).at(50);
                 // Decode steps: N sequences, each reading on average its prompt plus half its output.
                 double model = cfg.stepMs(batch, (long) batch * (512 + 64));
-                rows.add(row("TPOT batch " + batch, measured, model));
+                Map<String, Object> r = row("TPOT batch " + batch, measured, model);
+                r.put("batch", batch);
+                rows.add(r);
                 System.out.printf(Locale.ROOT, "%-30s %14.2f %14.2f%n", "TPOT (median ITL) batch " + batch, measured, model);
             }
             RequestResult prefill = gen.send(new RequestSpec(cfg.model(), "", Text.words(random, 2048), 1, "p"),
@@ -80,7 +84,17 @@ public final class SimCalibration {
         doc.put("rows", rows);
         Files.writeString(out.resolve("sim-calibration.json"), Json.mapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsString(doc) + "\n");
-        System.out.println("wrote " + out.resolve("sim-calibration.json"));
+        Files.writeString(out.resolve("sim-calibration.csv"), Csv.of(rows));
+        SvgChart chart = new SvgChart(
+                "Simulated pod: TPOT vs batch, measured and model", "batch (sequences decoding)", "TPOT (ms)", false);
+        for (Map<String, Object> row : rows) {
+            if (row.get("batch") instanceof Integer batch) {
+                chart.point("measured", batch, (Double) row.get("measuredMs"));
+                chart.point("model", batch, (Double) row.get("modelMs"));
+            }
+        }
+        Files.writeString(out.resolve("sim-calibration.svg"), chart.render());
+        System.out.println("wrote " + out.resolve("sim-calibration.json") + ", .csv, .svg");
     }
 
     private static Map<String, Object> row(String what, double measured, double model) {

@@ -75,6 +75,25 @@ class WorkloadTest {
     }
 
     @Test
+    void gammaArrivalsWithShapeHalfAreBurstierThanPoisson() {
+        // The coefficient of variation of gamma gaps is 1/sqrt(shape): 1 for Poisson, 1.41 at shape 0.5.
+        for (double shape : new double[] {1.0, 0.5}) {
+            Arrivals a = new Arrivals(50, shape, new SplittableRandom(13));
+            int n = 50_000;
+            double sum = 0;
+            double sumSq = 0;
+            for (int i = 0; i < n; i++) {
+                double gap = a.nextGapNanos() / 1e9;
+                sum += gap;
+                sumSq += gap * gap;
+            }
+            double mean = sum / n;
+            double cv = Math.sqrt(sumSq / n - mean * mean) / mean;
+            assertThat(cv).as("CV of gaps at shape %s", shape).isCloseTo(1 / Math.sqrt(shape), within(0.06));
+        }
+    }
+
+    @Test
     void poissonAndBurstyArrivalsKeepTheRate() {
         for (double burstiness : new double[] {1.0, 0.5}) {
             Arrivals a = new Arrivals(50, burstiness, new SplittableRandom(11));

@@ -28,7 +28,10 @@ import java.util.concurrent.locks.LockSupport;
  * What vLLM's OpenAI server answers: {@code /v1/completions} and {@code /v1/chat/completions},
  * streamed (SSE, {@code data: [DONE]}, optional usage chunk) or not, plus {@code /v1/models}. The
  * answer always has exactly {@code max_tokens} tokens (like {@code ignore_eos}), capped by the
- * model length. Tokens are streamed as the engine produces them.
+ * model length. Tokens are streamed as the engine produces them. Bad input is a 400 in OpenAI's
+ * error shape, as vLLM's request validation gives: no {@code model}, no {@code messages} or
+ * {@code prompt}, or a {@code max_tokens} that is not an integer of at least 1 (absent or null, it
+ * is 16, the completions API's default).
  */
 public final class CompletionService implements HttpService {
 
@@ -76,7 +79,7 @@ public final class CompletionService implements HttpService {
             return;
         }
         if (faults.rejectStatus() != 0) {
-            OpenAiErrors.send(res, faults.rejectStatus(), "InternalServerError", "rejected by a fault drill");
+            OpenAiErrors.send(res, faults.rejectStatus(), "rejected by a fault drill");
             return;
         }
         if (body == null || !body.isObject() || !body.path("model").isTextual()) {
@@ -97,7 +100,13 @@ public final class CompletionService implements HttpService {
             OpenAiErrors.badRequest(res, chat ? "'messages' must be a non-empty array" : "'prompt' is required");
             return;
         }
-        int maxTokens = body.path("max_tokens").asInt(body.path("max_completion_tokens").asInt(DEFAULT_MAX_TOKENS));
+        int maxTokens;
+        try {
+            maxTokens = maxTokens(body);
+        } catch (IllegalArgumentException e) {
+            OpenAiErrors.badRequest(res, e.getMessage());
+            return;
+        }
         if (maxTokens < 1) {
             OpenAiErrors.badRequest(res, "max_tokens must be at least 1, got " + maxTokens);
             return;
@@ -154,56 +163,58 @@ public final class CompletionService implements HttpService {
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         int cutAfter = faults.dropAfterTokens();
-        try (OutputStream out = res.outputStream()) {
-            int sent = 0;
-            QueueSink.Event e;
-            while ((e = sink.take()) != null && e.kind() == QueueSink.Kind.TOKEN) {
-                ObjectNode chunk = chunk(id, model, chat);
-                ObjectNode choice = chunk.putArray("choices").addObject();
-                choice.put("index", 0);
-                if (chat) {
-                    ObjectNode delta = choice.putObject("delta");
-                    if (sent == 0) {
-                        delta.put("role", "assistant");
-                    }
-                    delta.put("content", e.text());
-                } else {
-                    choice.put("text", e.text());
+        // Not try-with-resources: the drop drill abandons the stream unclosed. Helidon, unable to send an
+        // error once the response has started, closes the connection, so the client reads a truncated
+        // chunked body (an IOException), as from a pod that dies mid-stream.
+        OutputStream out = res.outputStream();
+        int sent = 0;
+        QueueSink.Event e;
+        while ((e = sink.take()) != null && e.kind() == QueueSink.Kind.TOKEN) {
+            ObjectNode chunk = chunk(id, model, chat);
+            ObjectNode choice = chunk.putArray("choices").addObject();
+            choice.put("index", 0);
+            if (chat) {
+                ObjectNode delta = choice.putObject("delta");
+                if (sent == 0) {
+                    delta.put("role", "assistant");
                 }
-                choice.putNull("finish_reason");
-                write(out, chunk);
-                sent++;
-                if (cutAfter > 0 && sent >= cutAfter) {
-                    // The drill: the server dies mid-stream. Abandon the response without its end.
-                    throw new DroppedConnection();
-                }
-            }
-            if (e == null || e.kind() == QueueSink.Kind.FAILED) {
-                ObjectNode err = JSON.createObjectNode();
-                err.putObject("error").put("message", e == null ? "engine stopped" : e.text())
-                        .put("type", "InternalServerError").put("code", 500);
-                write(out, err);
+                delta.put("content", e.text());
             } else {
-                ObjectNode end = chunk(id, model, chat);
-                ObjectNode choice = end.putArray("choices").addObject();
-                choice.put("index", 0);
-                if (chat) {
-                    choice.putObject("delta");
-                } else {
-                    choice.put("text", "");
-                }
-                choice.put("finish_reason", "length");
-                write(out, end);
-                if (usage) {
-                    ObjectNode u = chunk(id, model, chat);
-                    u.putArray("choices");
-                    usage(u, e);
-                    write(out, u);
-                }
+                choice.put("text", e.text());
             }
-            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-            out.flush();
+            choice.putNull("finish_reason");
+            write(out, chunk);
+            sent++;
+            if (cutAfter > 0 && sent >= cutAfter) {
+                // The drill: the server dies mid-stream. Abandon the response without its end.
+                throw new DroppedConnection();
+            }
         }
+        if (e == null || e.kind() == QueueSink.Kind.FAILED) {
+            ObjectNode err = JSON.createObjectNode();
+            err.putObject("error").put("message", e == null ? "engine stopped" : e.text())
+                    .put("type", "InternalServerError").put("code", 500);
+            write(out, err);
+        } else {
+            ObjectNode end = chunk(id, model, chat);
+            ObjectNode choice = end.putArray("choices").addObject();
+            choice.put("index", 0);
+            if (chat) {
+                choice.putObject("delta");
+            } else {
+                choice.put("text", "");
+            }
+            choice.put("finish_reason", "length");
+            write(out, end);
+            if (usage) {
+                ObjectNode u = chunk(id, model, chat);
+                u.putArray("choices");
+                usage(u, e);
+                write(out, u);
+            }
+        }
+        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        out.close();
     }
 
     private static ObjectNode chunk(String id, String model, boolean chat) {
@@ -226,6 +237,27 @@ public final class CompletionService implements HttpService {
     private static void write(OutputStream out, JsonNode node) throws IOException {
         out.write(("data: " + node.toString() + "\n\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    /**
+     * {@code max_tokens} (or {@code max_completion_tokens}); 16 when neither is given or both are null.
+     * Like vLLM's request validation, anything but an integer is refused rather than defaulted.
+     *
+     * @throws IllegalArgumentException when the field is there but not an integer
+     */
+    static int maxTokens(JsonNode body) {
+        for (String field : new String[] {"max_tokens", "max_completion_tokens"}) {
+            JsonNode v = body.get(field);
+            if (v == null || v.isNull()) {
+                continue;
+            }
+            boolean integral = v.isIntegralNumber() || (v.isNumber() && v.asDouble() == Math.rint(v.asDouble()));
+            if (!integral || !v.canConvertToInt()) {
+                throw new IllegalArgumentException("'" + field + "' must be an integer, got " + v);
+            }
+            return v.asInt();
+        }
+        return DEFAULT_MAX_TOKENS;
     }
 
     static String completionPrompt(JsonNode body) {

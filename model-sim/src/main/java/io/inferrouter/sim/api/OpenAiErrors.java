@@ -28,4 +28,24 @@ final class OpenAiErrors {
     static void badRequest(ServerResponse res, String message) {
         send(res, 400, "BadRequestError", message);
     }
+
+    /** Sends {@code status} with the error type OpenAI's clients name for it. */
+    static void send(ServerResponse res, int status, String message) {
+        send(res, status, typeOf(status), message);
+    }
+
+    /** The error type for a status, as OpenAI's client libraries name their exceptions. */
+    static String typeOf(int status) {
+        return switch (status) {
+            case 400 -> "BadRequestError";
+            case 401 -> "AuthenticationError";
+            case 403 -> "PermissionDeniedError";
+            case 404 -> "NotFoundError";
+            case 409 -> "ConflictError";
+            case 422 -> "UnprocessableEntityError";
+            case 429 -> "RateLimitError";
+            case 503 -> "ServiceUnavailableError";
+            default -> status >= 500 ? "InternalServerError" : "BadRequestError";
+        };
+    }
 }

@@ -213,8 +213,7 @@ public final class Engine {
         out.add(new Delivery(r, index, " w" + (index % 97), last));
         if (last) {
             r.state = SimRequest.State.DONE;
-            r.blocks.forEach(cache::release);
-            r.blocks.clear();
+            release(r);
         }
     }
 
@@ -240,13 +239,25 @@ public final class Engine {
     }
 
     private void preempt(SimRequest victim) {
-        victim.blocks.forEach(cache::release);
-        victim.blocks.clear();
+        release(victim);
         victim.computed = 0;
         victim.state = SimRequest.State.WAITING;
         running.remove(victim);
         waiting.addFirst(victim);
         preemptions++;
+    }
+
+    /**
+     * Frees a request's blocks tail first, as vLLM's KV cache manager does: the free list evicts the
+     * least recently freed block first, so the tail of a prefix goes before its head and the shared
+     * head blocks (a system prompt) stay cached longest. Freeing head first would evict block 0 first
+     * and break the whole chain, since a hit must start at the first block.
+     */
+    private void release(SimRequest r) {
+        for (int i = r.blocks.size() - 1; i >= 0; i--) {
+            cache.release(r.blocks.get(i));
+        }
+        r.blocks.clear();
     }
 
     private void commitFullBlocks(SimRequest r) {

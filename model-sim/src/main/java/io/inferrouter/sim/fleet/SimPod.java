@@ -13,7 +13,9 @@ import io.inferrouter.sim.engine.Engine;
 import io.inferrouter.sim.engine.EngineRunner;
 import io.inferrouter.sim.engine.EngineStats;
 import io.inferrouter.sim.engine.SimConfig;
+import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +26,18 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /sim/control/pause}, {@code /resume}: stall the engine (requests queue up)</li>
  *   <li>{@code POST /sim/control/slow?factor=3}: every step takes 3 times longer</li>
  *   <li>{@code POST /sim/control/metrics?mode=ok|fail|hang}: {@code /metrics} answers, fails with 500, or hangs</li>
- *   <li>{@code POST /sim/control/reject?status=503}: answer inference requests with that status (0 to stop)</li>
- *   <li>{@code POST /sim/control/drop-after?tokens=3}: cut streamed answers after 3 tokens (0 to stop)</li>
+ *   <li>{@code POST /sim/control/reject?status=503}: answer inference requests with that status (0 to stop),
+ *       in OpenAI's error shape with the matching type ({@code ServiceUnavailableError}, {@code RateLimitError}, ...)</li>
+ *   <li>{@code POST /sim/control/drop-after?tokens=3}: cut streamed answers after 3 token chunks (0 to
+ *       stop): the connection closes with the chunked body unfinished (clients read an I/O error), no
+ *       final chunk and no {@code [DONE]}</li>
+ *   <li>{@code POST /sim/control/kill}: answer 200, then stop the pod's web server, as a killed pod:
+ *       new connections are refused; the engine keeps its state (queued work is abandoned by its
+ *       clients). {@code ?restart-after=2s} (or {@code 500ms}, {@code 1m}) listens again on the same
+ *       address and port after that delay; without it the pod stays down until {@link #restart}</li>
  *   <li>{@code POST /sim/control/clear}: every fault off; {@code GET /sim/state}: what is on</li>
  * </ul>
- * Killing a pod (the server stops listening) and restarting it are done through {@link SimFleet}.
+ * Tests can also call {@link #kill} and {@link #restart} directly.
  */
 public final class SimPod implements AutoCloseable {
 
@@ -41,7 +50,10 @@ public final class SimPod implements AutoCloseable {
     private final EngineRunner runner;
     private final PodMetrics metrics;
     private final Faults faults = new Faults();
+    /** Kill, restart and close: a delayed restart (the kill drill) must not revive a closed pod. */
+    private final ReentrantLock lifecycle = new ReentrantLock();
     private volatile WebServer server;
+    private boolean closed;
 
     SimPod(String name, String address, int port, SimConfig config) {
         this.name = name;
@@ -94,24 +106,40 @@ public final class SimPod implements AutoCloseable {
 
     /** Stops listening, as a killed pod; queued work in the engine is abandoned by its clients. */
     public void kill() {
-        WebServer s = server;
-        if (s != null) {
-            s.stop();
+        lifecycle.lock();
+        try {
+            WebServer s = server;
+            if (s != null && s.isRunning()) {
+                s.stop();
+                LOG.info("simulated pod killed name={}", name);
+            }
+        } finally {
+            lifecycle.unlock();
         }
-        LOG.info("simulated pod killed name={}", name);
     }
 
-    /** Listens again on the same address and port. */
+    /** Listens again on the same address and port; does nothing once the pod is closed. */
     public void restart() {
-        if (!listening()) {
-            server = listen(port);
-            LOG.info("simulated pod restarted name={}", name);
+        lifecycle.lock();
+        try {
+            if (!closed && !listening()) {
+                server = listen(port);
+                LOG.info("simulated pod restarted name={}", name);
+            }
+        } finally {
+            lifecycle.unlock();
         }
     }
 
     @Override
     public void close() {
-        kill();
+        lifecycle.lock();
+        try {
+            closed = true;
+            kill();
+        } finally {
+            lifecycle.unlock();
+        }
         runner.close();
     }
 
@@ -149,6 +177,10 @@ public final class SimPod implements AutoCloseable {
 
     private void control(ServerRequest req, ServerResponse res) {
         String action = req.path().pathParameters().get("action");
+        if (action.equals("kill")) {
+            kill(req, res);
+            return;
+        }
         try {
             switch (action) {
                 case "pause" -> runner.pause(true);
@@ -166,7 +198,7 @@ public final class SimPod implements AutoCloseable {
                 default -> {
                     res.status(Status.NOT_FOUND_404);
                     res.send("unknown control action '" + action
-                            + "' (pause, resume, slow, metrics, reject, drop-after, clear)");
+                            + "' (pause, resume, slow, metrics, reject, drop-after, kill, clear)");
                     return;
                 }
             }
@@ -177,6 +209,56 @@ public final class SimPod implements AutoCloseable {
         }
         LOG.info("fault drill pod={} action={} query={}", name, action, req.query().rawValue());
         state(req, res);
+    }
+
+    /** The kill drill: answers first, then stops the server from another thread (not its own handler). */
+    private void kill(ServerRequest req, ServerResponse res) {
+        Duration restartAfter;
+        try {
+            restartAfter = req.query().first("restart-after").map(SimPod::duration).orElse(null);
+        } catch (IllegalArgumentException e) {
+            res.status(Status.BAD_REQUEST_400);
+            res.send("bad control parameter: " + e.getMessage());
+            return;
+        }
+        LOG.info("fault drill pod={} action=kill restartAfter={}", name, restartAfter);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.header(HeaderNames.CONNECTION, "close");
+        res.send("{\"pod\":\"" + name + "\",\"killed\":true,\"restartAfterMs\":"
+                + (restartAfter == null ? "null" : restartAfter.toMillis()) + "}");
+        Thread.ofVirtual().name("kill-" + name).start(() -> {
+            kill();
+            if (restartAfter != null) {
+                LockSupport.parkNanos(restartAfter.toNanos());
+                restart();
+            }
+        });
+    }
+
+    /** {@code 2s}, {@code 500ms}, {@code 1.5s}, {@code 1m}; a bare number is seconds. */
+    static Duration duration(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        double factorMs = 1000;
+        String number = t;
+        if (t.endsWith("ms")) {
+            factorMs = 1;
+            number = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("s")) {
+            number = t.substring(0, t.length() - 1);
+        } else if (t.endsWith("m")) {
+            factorMs = 60_000;
+            number = t.substring(0, t.length() - 1);
+        }
+        double value;
+        try {
+            value = Double.parseDouble(number);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("restart-after must be a duration like 2s or 500ms, was '" + text + "'");
+        }
+        if (value < 0 || Double.isNaN(value)) {
+            throw new IllegalArgumentException("restart-after must not be negative, was '" + text + "'");
+        }
+        return Duration.ofNanos((long) (value * factorMs * 1e6));
     }
 
     private void state(ServerRequest req, ServerResponse res) {

@@ -171,6 +171,24 @@ class EngineModelTest {
     }
 
     @Test
+    void underCachePressureAFreedPrefixLosesItsTailBlocksFirstAndKeepsItsHead() {
+        // 20 blocks of 16 tokens. A one-letter seed keeps every word one token: 160 tokens = 10 blocks.
+        Clock c = new Clock(NO_JITTER.withCache(20));
+        String prefix = words(160, "a");
+        c.submit(prefix, 1, null);
+        c.runUntilIdle();
+        // 12 blocks for another prompt: the 10 never-used blocks, then the 2 first freed of the prefix's.
+        c.submit(words(192, "b"), 1, null);
+        c.runUntilIdle();
+        long hitsBefore = c.engine.stats().prefixHits();
+        c.submit(prefix, 1, null);
+        c.runUntilIdle();
+        // Freed tail first, the prefix lost blocks 9 and 8 and keeps blocks 0-7; freed head first, it
+        // would have lost block 0 and with it the whole chain (0 hits).
+        assertThat(c.engine.stats().prefixHits() - hitsBefore).isEqualTo(8 * 16);
+    }
+
+    @Test
     void theSamePrefixWithAnotherLoraIsNotAHit() {
         SimConfig lora = NO_JITTER.withAdapters(List.of("sql"), 2);
         Clock c = new Clock(lora);

@@ -2,17 +2,23 @@ package io.inferrouter.sim.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferrouter.sim.engine.SimConfig;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -124,17 +130,13 @@ class SimFleetIT {
             control(pod, "metrics?mode=fail");
             assertThat(get(pod, "/metrics").statusCode()).isEqualTo(500);
             control(pod, "reject?status=503");
-            assertThat(post(pod, "/v1/completions", body("x", 2)).statusCode()).isEqualTo(503);
-            control(pod, "clear");
-            control(pod, "drop-after?tokens=2");
-            HttpResponse<String> cut;
-            try {
-                cut = post(pod, "/v1/completions", "{\"model\":\"" + SimConfig.DEFAULT_MODEL
-                        + "\",\"stream\":true,\"max_tokens\":10,\"prompt\":\"x\"}");
-                assertThat(cut.body()).doesNotContain("[DONE]");
-            } catch (IOException e) {
-                assertThat(e).isNotNull();
-            }
+            HttpResponse<String> rejected = post(pod, "/v1/completions", body("x", 2));
+            assertThat(rejected.statusCode()).isEqualTo(503);
+            assertThat(JSON.readTree(rejected.body()).at("/error/type").asText()).isEqualTo("ServiceUnavailableError");
+            assertThat(JSON.readTree(rejected.body()).at("/error/code").asInt()).isEqualTo(503);
+            control(pod, "reject?status=429");
+            assertThat(JSON.readTree(post(pod, "/v1/completions", body("x", 2)).body()).at("/error/type").asText())
+                    .isEqualTo("RateLimitError");
             control(pod, "clear");
             control(pod, "pause");
             CompletableFuture<HttpResponse<String>> held = http.sendAsync(request(pod, "/v1/completions", body("x", 2)),
@@ -151,6 +153,151 @@ class SimFleetIT {
             pod.restart();
             control(pod, "clear");
         }
+    }
+
+    @Test
+    void dropAfterCutsTheStreamAfterThatManyChunksWithoutItsEnd() throws Exception {
+        SimPod pod = fleet.pod(1);
+        try {
+            control(pod, "drop-after?tokens=2");
+            HttpResponse<InputStream> r = http.send(request(pod, "/v1/completions", "{\"model\":\""
+                    + SimConfig.DEFAULT_MODEL + "\",\"stream\":true,\"max_tokens\":10,\"prompt\":\"x\"}"),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(r.statusCode()).isEqualTo(200);
+            List<String> events = new ArrayList<>();
+            BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
+            // The chunked body is never finished: reading past the two token chunks fails, as when a pod dies.
+            assertThatThrownBy(() -> {
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (!line.isEmpty()) {
+                        events.add(line);
+                    }
+                }
+            }).isInstanceOf(IOException.class);
+            assertThat(events).hasSize(2);
+            for (String e : events) {
+                assertThat(JSON.readTree(e.substring("data: ".length())).at("/choices/0/finish_reason").isNull())
+                        .isTrue();
+            }
+        } finally {
+            control(pod, "clear");
+        }
+    }
+
+    @Test
+    void killOverTheControlApiRefusesConnectionsUntilTheRestartDelayHasPassed() throws Exception {
+        SimPod pod = fleet.pod(1);
+        try {
+            HttpResponse<String> r = post(pod, "/sim/control/kill?restart-after=1s", "");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(r.body()).get("restartAfterMs").asLong()).isEqualTo(1000);
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> refused(pod));
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                    .until(() -> get(pod, "/health").statusCode() == 200);
+        } finally {
+            pod.restart();
+        }
+    }
+
+    @Test
+    void killWithoutRestartAfterStaysDown() throws Exception {
+        SimPod pod = fleet.pod(1);
+        try {
+            assertThat(post(pod, "/sim/control/kill", "").statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> refused(pod));
+            assertThat(pod.listening()).isFalse();
+            assertThat(post(fleet.pod(0), "/sim/control/kill?restart-after=soon", "").statusCode()).isEqualTo(400);
+            pod.restart();
+            assertThat(get(pod, "/health").statusCode()).isEqualTo(200);
+        } finally {
+            pod.restart();
+        }
+    }
+
+    @Test
+    void slowMakesEveryStepTakeThatManyTimesLonger() throws Exception {
+        SimPod pod = fleet.pod(1);
+        String req = body("slow steps", 300);
+        try {
+            post(pod, "/v1/completions", req);
+            long normal = timed(() -> post(pod, "/v1/completions", req));
+            control(pod, "slow?factor=10");
+            long slow = timed(() -> post(pod, "/v1/completions", req));
+            // 300 decode steps of ~6.5 ms model time at time scale 0.05: ~100 ms, then ~1 s. The bound
+            // leaves room for per-step overhead (thread wake-up) that does not scale with the factor.
+            assertThat((double) slow / normal).isGreaterThan(3.0);
+        } finally {
+            control(pod, "clear");
+        }
+    }
+
+    @Test
+    void streamedCompletionsAreJsonChunksOfTextEndingWithDone() throws Exception {
+        HttpResponse<String> r = post(fleet.pod(0), "/v1/completions", "{\"model\":\"" + SimConfig.DEFAULT_MODEL
+                + "\",\"stream\":true,\"max_tokens\":4,\"prompt\":\"once upon a time\"}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).get().asString().startsWith("text/event-stream");
+        String[] events = r.body().split("\n\n");
+        assertThat(events[events.length - 1]).isEqualTo("data: [DONE]");
+        List<JsonNode> chunks = new ArrayList<>();
+        for (int i = 0; i < events.length - 1; i++) {
+            assertThat(events[i]).startsWith("data: ");
+            chunks.add(JSON.readTree(events[i].substring("data: ".length())));
+        }
+        assertThat(chunks).allMatch(c -> c.get("object").asText().equals("text_completion"));
+        assertThat(chunks).hasSize(5);
+        assertThat(chunks.subList(0, 4)).allMatch(c -> c.at("/choices/0/text").asText().startsWith(" w")
+                && c.at("/choices/0/finish_reason").isNull());
+        assertThat(chunks.get(4).at("/choices/0/finish_reason").asText()).isEqualTo("length");
+    }
+
+    @Test
+    void missingModelMessagesOrABadMaxTokensIsA400() throws Exception {
+        String m = SimConfig.DEFAULT_MODEL;
+        assertBadRequest(post(fleet.pod(0), "/v1/chat/completions",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), "'model' is required");
+        assertBadRequest(post(fleet.pod(0), "/v1/chat/completions", "{\"model\":\"" + m + "\"}"), "'messages'");
+        assertBadRequest(post(fleet.pod(0), "/v1/chat/completions", "{\"model\":\"" + m + "\",\"messages\":[]}"),
+                "'messages'");
+        assertBadRequest(post(fleet.pod(0), "/v1/completions", "{\"model\":\"" + m + "\",\"prompt\":\"x\","
+                + "\"max_tokens\":\"lots\"}"), "'max_tokens' must be an integer");
+        assertBadRequest(post(fleet.pod(0), "/v1/completions", "{\"model\":\"" + m + "\",\"prompt\":\"x\","
+                + "\"max_tokens\":2.5}"), "'max_tokens' must be an integer");
+        assertBadRequest(post(fleet.pod(0), "/v1/completions", "{\"model\":\"" + m + "\",\"prompt\":\"x\","
+                + "\"max_tokens\":0}"), "at least 1");
+        JsonNode absent = JSON.readTree(post(fleet.pod(0), "/v1/completions",
+                "{\"model\":\"" + m + "\",\"prompt\":\"x\",\"max_tokens\":null}").body());
+        assertThat(absent.at("/usage/completion_tokens").asInt()).isEqualTo(16);
+    }
+
+    private static void assertBadRequest(HttpResponse<String> r, String message) throws IOException {
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode error = JSON.readTree(r.body()).get("error");
+        assertThat(error.get("type").asText()).isEqualTo("BadRequestError");
+        assertThat(error.get("code").asInt()).isEqualTo(400);
+        assertThat(error.get("message").asText()).contains(message);
+    }
+
+    private boolean refused(SimPod pod) throws Exception {
+        try {
+            HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            fresh.send(HttpRequest.newBuilder(URI.create(pod.url() + "/health")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return false;
+        } catch (ConnectException e) {
+            return true;
+        }
+    }
+
+    private interface Call {
+        void run() throws Exception;
+    }
+
+    private static long timed(Call call) throws Exception {
+        long start = System.nanoTime();
+        call.run();
+        return System.nanoTime() - start;
     }
 
     private static String body(String prompt, int maxTokens) {
