@@ -150,6 +150,13 @@ final class ApiServer implements AutoCloseable {
         client.pods().inNamespace(ns).resource(p).updateStatus();
     }
 
+    /** Replaces a pod's labels, as {@code kubectl label --overwrite} would. */
+    void relabel(String ns, String name, Map<String, String> labels) {
+        Pod p = client.pods().inNamespace(ns).withName(name).get();
+        p.getMetadata().setLabels(labels);
+        client.pods().inNamespace(ns).resource(p).update();
+    }
+
     @Override
     public void close() {
         client.close();

@@ -90,6 +90,11 @@ class KubeIngestIT {
                     "targetPortNumber", 8000));
             await().atMost(WAIT).until(() -> pools.latest(ns + "/llama") != null);
             assertThat(pools.latest(ns + "/llama").apiVersion()).isEqualTo(InferencePool.API_V1ALPHA2);
+            api.update(Kinds.INFERENCE_POOL_V1ALPHA2, ns, "llama", Map.of("selector", Map.of("app", "older"),
+                    "targetPortNumber", 9000));
+            await().atMost(WAIT).until(() -> pools.latest(ns + "/llama").targetPorts().equals(List.of(9000)));
+            assertThat(pools.latest(ns + "/llama").selector()).isEqualTo(Map.of("app", "older"));
+            assertThat(pools.latest(ns + "/llama").apiVersion()).isEqualTo(InferencePool.API_V1ALPHA2);
             api.create(Kinds.INFERENCE_POOL_V1, ns, "llama", v1Pool("vllm", 8000));
             await().atMost(WAIT).until(() -> InferencePool.API_V1.equals(pools.latest(ns + "/llama").apiVersion()));
             api.update(Kinds.INFERENCE_POOL_V1, ns, "llama", v1Pool("vllm", 8000, 8001));
@@ -156,7 +161,7 @@ class KubeIngestIT {
     }
 
     @Test
-    void aPodBecomingUnreadyIsPublishedAndSelectorChangesTombstonePodsNoPoolSelects(KafkaEndpoint kafka) throws Exception {
+    void aPodBecomingUnreadyOrRelabelledIsPublishedAndSelectorChangesTombstonePodsNoPoolSelects(KafkaEndpoint kafka) throws Exception {
         String ns = "readiness";
         api.namespace(ns);
         api.create(Kinds.INFERENCE_POOL_V1, ns, "pool", v1Pool("vllm", 8000));
@@ -174,6 +179,13 @@ class KubeIngestIT {
             await().atMost(WAIT).until(() -> ingestor.scrapedEndpoints().equals(java.util.Set.of(ns + "/b:8000")));
             api.setReady(ns, "a", true);
             await().atMost(WAIT).until(() -> pods.latest(ns + "/a").ready());
+
+            // A relabelled pod leaves the pool: tombstoned, and no longer scraped.
+            api.relabel(ns, "b", Map.of("app", "other"));
+            await().atMost(WAIT).until(() -> pods.tombstoned(ns + "/b"));
+            await().atMost(WAIT).until(() -> ingestor.scrapedEndpoints().equals(java.util.Set.of(ns + "/a:8000")));
+            api.relabel(ns, "b", Map.of("app", "vllm"));
+            await().atMost(WAIT).until(() -> pods.latest(ns + "/b") != null);
 
             api.update(Kinds.INFERENCE_POOL_V1, ns, "pool", v1Pool("web", 80));
             await().atMost(WAIT).until(() -> pods.tombstoned(ns + "/a") && pods.tombstoned(ns + "/b")

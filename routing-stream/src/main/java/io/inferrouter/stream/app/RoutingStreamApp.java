@@ -38,10 +38,12 @@ public final class RoutingStreamApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final int endpointPartitions;
 
-    private RoutingStreamApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics) {
+    private RoutingStreamApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, int endpointPartitions) {
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
+        this.endpointPartitions = endpointPartitions;
     }
 
     /**
@@ -69,11 +71,16 @@ public final class RoutingStreamApp implements AutoCloseable {
         streams.start();
         LOG.info("routing-stream started applicationId={} bootstrap={} endpointPartitions={}", config.applicationId(),
                 config.bootstrapServers(), metricsPartitions);
-        return new RoutingStreamApp(streams, binder);
+        return new RoutingStreamApp(streams, binder, metricsPartitions);
     }
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /** Partitions of the metrics topic, over which the endpoint tables are spread. */
+    public int endpointPartitions() {
+        return endpointPartitions;
     }
 
     /** Ready once every task has restored its state and is processing. */

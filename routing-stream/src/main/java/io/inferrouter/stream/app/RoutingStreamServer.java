@@ -36,7 +36,7 @@ public final class RoutingStreamServer implements AutoCloseable {
         RoutingStreamApp app = RoutingStreamApp.start(config, port, registry);
         try {
             TableQueries queries = new TableQueries(app.streams(), new HostInfo(config.advertisedHost(), port),
-                    new Peers(Duration.ofSeconds(5)));
+                    Peers.http(Duration.ofSeconds(5)), app.endpointPartitions());
             WebServer server = WebServer.builder().host(config.httpHost()).port(port)
                     .routing(r -> routing(r, app, queries, registry))
                     .build().start();

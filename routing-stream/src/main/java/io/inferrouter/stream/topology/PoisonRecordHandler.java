@@ -9,8 +9,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A record that cannot be read is logged with where it is and why, counted, and skipped: a poison
- * pill must never stop the topology. Streams creates this class itself; it finds the
- * {@link StreamMetrics} under {@link #METRICS_CONFIG} in the Streams config.
+ * pill must never stop the topology. Source values are read by {@link ValueReader}, which sends
+ * unreadable ones to {@code dead-letters}; what is left for this handler is a record Streams itself
+ * cannot read (a key, or the internal repartition topic, which only this topology writes). Streams
+ * creates this class itself; it finds the {@link StreamMetrics} under {@link #METRICS_CONFIG} in the
+ * Streams config.
  */
 public final class PoisonRecordHandler implements DeserializationExceptionHandler {
 

@@ -16,6 +16,7 @@ import io.inferrouter.stream.tables.EndpointTable;
 import io.inferrouter.stream.tables.PodEndpoints;
 import io.inferrouter.stream.tables.TableChange;
 import io.inferrouter.stream.tables.TableChange.Table;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -39,6 +40,9 @@ import org.apache.kafka.streams.state.Stores;
  *  metrics.endpoints (N partitions, by endpoint id) ──────────────┐                         │
  *                                                                  └─ endpoint rows ◄────────┘ ─ tables.endpoints
  * </pre>
+ *
+ * Every source is read by a {@link ValueReader} first: a record that cannot be read goes to
+ * {@code dead-letters} (raw bytes, reason in headers) and the rest flow on.
  *
  * Pure: {@link #build} returns a {@link Topology}; {@code RoutingStreamApp} owns the Streams client.
  */
@@ -95,9 +99,7 @@ public final class RoutingTopology {
                         Branched.withConsumer(s -> sink(s, Topics.TABLE_ROUTES, RouteRow.class, metrics), "routes"))
                 .noDefaultBranch();
 
-        KStream<String, EndpointRow> fromMetrics = b
-                .stream(Topics.ENDPOINT_METRICS.name(), Consumed.with(KEY, Topics.ENDPOINT_METRICS.valueSerde())
-                        .withName("metrics-source"))
+        KStream<String, EndpointRow> fromMetrics = readable(b, Topics.ENDPOINT_METRICS, "metrics", metrics)
                 .process(() -> new EndpointRowsProcessor<EndpointMetrics>(Topics.ENDPOINT_METRICS.name(),
                                 EndpointTable::onMetrics, metrics, settings.orphanHorizon()),
                         Named.as("metrics-to-endpoint-rows"), StoreNames.ENDPOINTS);
@@ -113,9 +115,29 @@ public final class RoutingTopology {
                                                               ControlPlaneProcessor.Rule<V> rule,
                                                               StreamMetrics metrics) {
         String name = topic.name().substring(topic.name().indexOf('.') + 1);
-        return b.stream(topic.name(), Consumed.with(KEY, topic.valueSerde()).withName(name + "-source"))
+        return readable(b, topic, name, metrics)
                 .process(() -> new ControlPlaneProcessor<>(topic.name(), rule, metrics),
                         Named.as(name + "-rules"), StoreNames.CONTROL_PLANE);
+    }
+
+    /**
+     * A source topic's readable records; the unreadable ones go to {@code dead-letters}. Each source
+     * has its own dead-letter sink: one shared sink would merge the control-plane and endpoint
+     * sub-topologies, whose topics are partitioned differently.
+     */
+    private static <V> KStream<String, V> readable(StreamsBuilder b, Topic<String, V> topic, String name,
+                                                   StreamMetrics metrics) {
+        Map<String, KStream<String, ValueReader.Read<V>>> read = b
+                .stream(topic.name(), Consumed.with(KEY, Serdes.ByteArray()).withName(name + "-source"))
+                .process(() -> new ValueReader<>(topic.name(), topic.valueSerde().deserializer(), metrics),
+                        Named.as(name + "-read"))
+                .split(Named.as(name + "-"))
+                .branch((k, r) -> r.deadLetter(), Branched.withConsumer(s -> s
+                        .mapValues(ValueReader.Read::unreadable, Named.as(name + "-dead-letter-bytes"))
+                        .to(Topics.DEAD_LETTERS.name(), Produced.with(KEY, Topics.DEAD_LETTERS.valueSerde())
+                                .withName(name + "-dead-letters-sink")), "dead-letters"))
+                .defaultBranch(Branched.as("readable"));
+        return read.get(name + "-readable").mapValues(ValueReader.Read::value, Named.as(name + "-value"));
     }
 
     private static <R> void sink(KStream<String, TableChange> changes, Topic<String, R> topic, Class<R> type,
@@ -139,7 +161,7 @@ public final class RoutingTopology {
         store(b, settings, StoreNames.OBJECTIVE_ROWS, Topics.TABLE_OBJECTIVES.valueSerde());
         store(b, settings, StoreNames.REWRITE_ROWS, Topics.TABLE_REWRITES.valueSerde());
         store(b, settings, StoreNames.ROUTE_ROWS, Topics.TABLE_ROUTES.valueSerde());
-        store(b, settings, StoreNames.RESOURCE_INDEX, org.apache.kafka.common.serialization.Serdes.String());
+        store(b, settings, StoreNames.RESOURCE_INDEX, Serdes.String());
         store(b, settings, StoreNames.ENDPOINT_MEMBERSHIPS, new JsonSerde<>(EndpointMembership.class));
         store(b, settings, StoreNames.ENDPOINT_METRICS, Topics.ENDPOINT_METRICS.valueSerde());
     }

@@ -17,12 +17,14 @@ import io.inferrouter.schemas.serde.Json;
 import io.inferrouter.schemas.tables.EndpointRow;
 import io.inferrouter.schemas.topics.Topic;
 import io.inferrouter.schemas.topics.Topics;
+import io.inferrouter.stream.topology.DeadLetterHeaders;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,12 +99,29 @@ class RoutingStreamIT {
             assertThat(json(get(base + "/v1/status")).at("/resources").size()).isGreaterThanOrEqualTo(2);
             assertThat(get(base + "/v1/pools/" + ns + "/nope").statusCode()).isEqualTo(404);
             assertThat(get(base + "/metrics").body()).contains("routing_stream_rows_emitted");
+            // The Streams client's own metrics, bound through Micrometer's KafkaStreamsMetrics, and live:
+            // the thread has processed the records above.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get(base + "/metrics").body())
+                    .containsPattern("(?m)^kafka_stream_alive_stream_threads\\{.*\\} 1\\.0$")
+                    .containsPattern("(?m)^kafka_stream_client_state\\{")
+                    .containsPattern("(?m)^kafka_stream_thread_process_total\\{.*\\} [1-9][0-9]*\\.0$")
+                    .containsPattern("(?m)^kafka_stream_thread_commit_total\\{"));
 
-            List<Long> latencies = freshness(producer, endpoints, endpoint, rowKey, 100);
-            Collections.sort(latencies);
-            System.out.printf("metric-change-to-table-row latency over %d updates: p50=%d ms p99=%d ms max=%d ms%n",
-                    latencies.size(), latencies.get(latencies.size() / 2), latencies.get(latencies.size() * 99 / 100),
-                    latencies.get(latencies.size() - 1));
+            // An unreadable record on a real broker lands on dead-letters, and the topology carries on.
+            String poison = "{not json " + ns;
+            producer.send(new ProducerRecord<>(Topics.PODS.name(), ns + "/bad", poison.getBytes(StandardCharsets.UTF_8)))
+                    .get();
+            ConsumerRecord<String, byte[]> letter = deadLetter(kafka, poison);
+            assertThat(letter.key()).startsWith(Topics.PODS.name() + "/0/");
+            assertThat(new String(letter.headers().lastHeader(DeadLetterHeaders.MESSAGE).value(),
+                    StandardCharsets.UTF_8)).isNotBlank();
+
+            Freshness f = freshness(producer, endpoints, endpoint, rowKey, 200);
+            // Reported, not asserted: a shared 2-core machine makes any bound flaky. See BENCHMARKS.md.
+            System.out.printf("routing-stream freshness (metrics record produced -> endpoint row read from %s),"
+                            + " n=%d: p50=%.1f ms p90=%.1f ms p99=%.1f ms max=%.1f ms%n", Topics.TABLE_ENDPOINTS.name(),
+                    f.samples(), f.percentileMs(50), f.percentileMs(90), f.percentileMs(99), f.percentileMs(100));
+            assertThat(f.samples()).isEqualTo(200);
         }
     }
 
@@ -148,9 +167,26 @@ class RoutingStreamIT {
                 "at_least_once", Duration.ofMillis(100), true, Duration.ofMinutes(10));
     }
 
-    /** Time from producing a metrics change to seeing it in the endpoint row, per update. */
-    private List<Long> freshness(KafkaProducer<String, byte[]> producer, TableReader endpoints, String endpoint,
-                                 String rowKey, int samples) throws Exception {
+    /** Latencies of metric changes, sorted, with nearest-rank percentiles. */
+    private record Freshness(List<Long> sortedNanos) {
+
+        int samples() {
+            return sortedNanos.size();
+        }
+
+        double percentileMs(double p) {
+            int rank = (int) Math.ceil(p / 100 * sortedNanos.size());
+            return sortedNanos.get(Math.max(0, rank - 1)) / 1e6;
+        }
+    }
+
+    /**
+     * Time from producing a metrics change to the reader consuming the endpoint row that carries it,
+     * one change at a time. The reader stamps each row as it reads it, so the test's polling does not
+     * add to the figure.
+     */
+    private Freshness freshness(KafkaProducer<String, byte[]> producer, TableReader endpoints, String endpoint,
+                                String rowKey, int samples) throws Exception {
         List<Long> latencies = new ArrayList<>();
         for (int i = 0; i < samples; i++) {
             int waiting = 100 + i;
@@ -160,9 +196,32 @@ class RoutingStreamIT {
                 EndpointRow row = endpoints.latest(rowKey);
                 return row != null && row.metrics() != null && row.metrics().waitingRequests() == waiting;
             });
-            latencies.add((System.nanoTime() - sent) / 1_000_000);
+            latencies.add(endpoints.readAtNanos(rowKey) - sent);
         }
-        return latencies;
+        Collections.sort(latencies);
+        return new Freshness(List.copyOf(latencies));
+    }
+
+    /** Reads dead-letters from the beginning until the record whose value is {@code value}. */
+    private static ConsumerRecord<String, byte[]> deadLetter(KafkaEndpoint kafka, String value) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> parts = List.of(
+                    new org.apache.kafka.common.TopicPartition(Topics.DEAD_LETTERS.name(), 0));
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> {
+                    if (value.equals(new String(r.value(), StandardCharsets.UTF_8))) {
+                        found.add(r);
+                    }
+                });
+                return !found.isEmpty();
+            });
+            return found.get(0);
+        }
     }
 
     private static EndpointMetrics metrics(String endpoint, int waiting, long at) {
@@ -194,6 +253,7 @@ class RoutingStreamIT {
     /** Follows a table topic on a background thread, keeping the latest row per key. */
     private static final class TableReader implements AutoCloseable {
         private final Map<String, EndpointRow> latest = new ConcurrentHashMap<>();
+        private final Map<String, Long> readAt = new ConcurrentHashMap<>();
         private final Thread thread;
         private volatile boolean running = true;
 
@@ -211,6 +271,9 @@ class RoutingStreamIT {
                             if (r.value() == null) {
                                 latest.remove(r.key());
                             } else {
+                                long now = System.nanoTime();
+                                // The stamp first: whoever sees the row also sees when it was read.
+                                readAt.put(r.key(), now);
                                 latest.put(r.key(), Topics.TABLE_ENDPOINTS.valueSerde().deserializer()
                                         .deserialize(topic, r.value()));
                             }
@@ -222,6 +285,11 @@ class RoutingStreamIT {
 
         EndpointRow latest(String key) {
             return latest.get(key);
+        }
+
+        /** {@link System#nanoTime()} when the latest row of {@code key} was read. */
+        long readAtNanos(String key) {
+            return readAt.get(key);
         }
 
         @Override

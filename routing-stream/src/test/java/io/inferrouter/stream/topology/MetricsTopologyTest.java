@@ -101,4 +101,28 @@ class MetricsTopologyTest {
         assertThat(t.newEndpointRecords()).extracting(r -> r.key())
                 .containsExactlyInAnyOrder("llm/gpu|llm/p0:8000", "llm/llama|llm/p0:8000");
     }
+
+    @Test
+    void aMetricsTombstoneForAKnownEndpointClearsItsMetricsButKeepsItsRow() {
+        // given both endpoints with metrics
+        t.endpointMetrics.pipeInput("llm/p0:8000", metrics("llm/p0:8000", 4, 0.5, 100), 100);
+        t.endpointMetrics.pipeInput("llm/p1:8000", metrics("llm/p1:8000", 6, 0.6, 100), 100);
+        t.newEndpointRecords();
+
+        // when the metrics of one are tombstoned
+        t.endpointMetrics.pipeInput("llm/p0:8000", null, 200);
+
+        // then only its row is rewritten, still a member of the pool, without metrics
+        var written = t.newEndpointRecords();
+        assertThat(written).hasSize(1);
+        assertThat(written.get(0).key()).isEqualTo("llm/llama|llm/p0:8000");
+        assertThat(written.get(0).value()).as("the endpoint is still in the pool").isNotNull();
+        assertThat(written.get(0).value().metrics()).isNull();
+        assertThat(t.endpoints().get("llm/llama|llm/p1:8000").metrics().waitingRequests()).isEqualTo(6);
+
+        // and the next snapshot, even one observed before the deleted one, is applied
+        t.endpointMetrics.pipeInput("llm/p0:8000", metrics("llm/p0:8000", 2, 0.2, 150), 210);
+        assertThat(t.endpoints().get("llm/llama|llm/p0:8000").metrics().waitingRequests()).isEqualTo(2);
+        assertThat(t.metrics.outOfOrder).hasValue(0);
+    }
 }

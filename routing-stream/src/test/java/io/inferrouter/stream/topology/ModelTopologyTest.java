@@ -129,6 +129,25 @@ class ModelTopologyTest {
     }
 
     @Test
+    void aTombstoneOfAnExistingObjectiveRemovesItsRowForGood() {
+        // given two objectives of an existing pool
+        llamaPool();
+        t.objectives.pipeInput("llm/batch", objective("llm", "batch", "llama", -5, 20), 20);
+        t.objectives.pipeInput("llm/online", objective("llm", "online", "llama", 10, 20), 20);
+        assertThat(t.objectives()).containsOnlyKeys("llm/batch", "llm/online");
+
+        // when one is deleted, and then its pool changes (which re-resolves the pool's objectives)
+        t.objectives.pipeInput("llm/batch", null, 30);
+        Map<String, ?> afterDelete = t.objectives();
+        t.pools.pipeInput("llm/llama", pool("llm", "llama", Map.of("app", "llama2"), 40, 8000), 40);
+
+        // then its row is tombstoned, the other stays, and the pool change does not bring it back
+        assertThat(afterDelete).containsOnlyKeys("llm/online");
+        assertThat(t.objectives()).containsOnlyKeys("llm/online");
+        assertThat(t.objectives().get("llm/online").priority()).isEqualTo(10);
+    }
+
+    @Test
     void rewritesAreCheckedAndResolved() {
         llamaPool();
         t.rewrites.pipeInput("llm/alias", rewrite("llm", "alias", "llama", "gpt-4o", 20,

@@ -54,4 +54,24 @@ class RouteTopologyTest {
         assertThat(row.status()).isEqualTo(RowStatus.Accepted);
         assertThat(row.reasons()).anyMatch(r -> r.contains("Service svc is ignored"));
     }
+
+    @Test
+    void aTombstoneOfAnExistingRouteRemovesItsRowForGood() {
+        // given a resolved route and a second one
+        t.pools.pipeInput("llm/a", pool("llm", "a", Map.of("app", "a"), 10, 8000), 10);
+        t.routes.pipeInput("llm/r", route("llm", "r", 20, poolBackend("a", 1)), 20);
+        t.routes.pipeInput("llm/other", route("llm", "other", 20, poolBackend("a", 1)), 20);
+        assertThat(t.routes()).containsOnlyKeys("llm/r", "llm/other");
+
+        // when it is deleted, and then the pool it pointed at is deleted and created again
+        t.routes.pipeInput("llm/r", null, 30);
+        Map<String, RouteRow> afterDelete = t.routes();
+        t.pools.pipeInput("llm/a", null, 40);
+        t.pools.pipeInput("llm/a", pool("llm", "a", Map.of("app", "a"), 50, 8000), 50);
+
+        // then its row is gone and stays gone; the other route follows its pool
+        assertThat(afterDelete).containsOnlyKeys("llm/other");
+        assertThat(t.routes()).containsOnlyKeys("llm/other");
+        assertThat(t.routes().get("llm/other").status()).isEqualTo(RowStatus.Accepted);
+    }
 }

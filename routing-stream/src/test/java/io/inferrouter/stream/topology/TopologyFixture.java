@@ -24,9 +24,11 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -53,6 +55,7 @@ final class TopologyFixture implements AutoCloseable {
     private final Table<ObjectiveRow> objectiveRows;
     private final Table<RewriteRow> rewriteRows;
     private final Table<RouteRow> routeRows;
+    private final TestOutputTopic<String, byte[]> deadLetters;
 
     TopologyFixture() {
         this("routing-stream-test");
@@ -74,12 +77,13 @@ final class TopologyFixture implements AutoCloseable {
         rewrites = input(Topics.INFERENCE_MODEL_REWRITES);
         routes = input(Topics.HTTP_ROUTES);
         endpointMetrics = input(Topics.ENDPOINT_METRICS);
-        endpointRows = new Table<>(output(Topics.TABLE_ENDPOINTS));
-        poolRows = new Table<>(output(Topics.TABLE_POOLS));
-        modelRows = new Table<>(output(Topics.TABLE_MODELS));
-        objectiveRows = new Table<>(output(Topics.TABLE_OBJECTIVES));
-        rewriteRows = new Table<>(output(Topics.TABLE_REWRITES));
-        routeRows = new Table<>(output(Topics.TABLE_ROUTES));
+        endpointRows = new Table<>(Topics.TABLE_ENDPOINTS, rawOutput(Topics.TABLE_ENDPOINTS));
+        poolRows = new Table<>(Topics.TABLE_POOLS, rawOutput(Topics.TABLE_POOLS));
+        modelRows = new Table<>(Topics.TABLE_MODELS, rawOutput(Topics.TABLE_MODELS));
+        objectiveRows = new Table<>(Topics.TABLE_OBJECTIVES, rawOutput(Topics.TABLE_OBJECTIVES));
+        rewriteRows = new Table<>(Topics.TABLE_REWRITES, rawOutput(Topics.TABLE_REWRITES));
+        routeRows = new Table<>(Topics.TABLE_ROUTES, rawOutput(Topics.TABLE_ROUTES));
+        deadLetters = rawOutput(Topics.DEAD_LETTERS);
     }
 
     TestInputTopic<String, byte[]> raw(Topic<?, ?> topic) {
@@ -115,15 +119,23 @@ final class TopologyFixture implements AutoCloseable {
         return routeRows.now();
     }
 
-    /** Every output topic's final contents as raw bytes, for replay comparisons. */
-    Map<String, Map<String, String>> allTablesAsJson() {
-        Map<String, Map<String, String>> all = new TreeMap<>();
-        all.put("endpoints", json(Topics.TABLE_ENDPOINTS, endpoints()));
-        all.put("pools", json(Topics.TABLE_POOLS, pools()));
-        all.put("models", json(Topics.TABLE_MODELS, models()));
-        all.put("objectives", json(Topics.TABLE_OBJECTIVES, objectives()));
-        all.put("rewrites", json(Topics.TABLE_REWRITES, rewrites()));
-        all.put("routes", json(Topics.TABLE_ROUTES, routes()));
+    /** Records written to {@code dead-letters} since the last call, as raw bytes with their headers. */
+    List<TestRecord<String, byte[]>> newDeadLetters() {
+        return deadLetters.readRecordsToList();
+    }
+
+    /**
+     * Every table topic's final contents (the value a compacted topic keeps per key) as the bytes
+     * that were written, not re-serialised from the rows: what a replay must reproduce.
+     */
+    Map<String, Map<String, Bytes>> allTablesAsWritten() {
+        Map<String, Map<String, Bytes>> all = new TreeMap<>();
+        all.put("endpoints", endpointRows.bytesNow());
+        all.put("pools", poolRows.bytesNow());
+        all.put("models", modelRows.bytesNow());
+        all.put("objectives", objectiveRows.bytesNow());
+        all.put("rewrites", rewriteRows.bytesNow());
+        all.put("routes", routeRows.bytesNow());
         return all;
     }
 
@@ -132,34 +144,38 @@ final class TopologyFixture implements AutoCloseable {
         driver.close();
     }
 
-    private static <V> Map<String, String> json(Topic<String, V> topic, Map<String, V> rows) {
-        Map<String, String> out = new TreeMap<>();
-        rows.forEach((k, v) -> out.put(k, new String(topic.valueSerde().serializer().serialize(topic.name(), v),
-                java.nio.charset.StandardCharsets.UTF_8)));
-        return out;
-    }
-
     private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {
         return driver.createInputTopic(topic.name(), new StringSerializer(), topic.valueSerde().serializer());
     }
 
-    private <V> TestOutputTopic<String, V> output(Topic<String, V> topic) {
-        return driver.createOutputTopic(topic.name(), new StringDeserializer(), topic.valueSerde().deserializer());
+    private TestOutputTopic<String, byte[]> rawOutput(Topic<String, ?> topic) {
+        return driver.createOutputTopic(topic.name(), new StringDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** An output topic read as a compacted table: the latest value per key, tombstones removing keys. */
+    /**
+     * An output topic read as a compacted table: the latest value per key, tombstones removing keys.
+     * It is read once, as bytes, and kept both as written and as rows.
+     */
     private static final class Table<V> {
-        private final TestOutputTopic<String, V> topic;
+        private final Topic<String, V> topic;
+        private final TestOutputTopic<String, byte[]> records;
         private final Map<String, V> state = new TreeMap<>();
+        private final Map<String, Bytes> written = new TreeMap<>();
         private final List<TestRecord<String, V>> unseen = new ArrayList<>();
 
-        Table(TestOutputTopic<String, V> topic) {
+        Table(Topic<String, V> topic, TestOutputTopic<String, byte[]> records) {
             this.topic = topic;
+            this.records = records;
         }
 
         Map<String, V> now() {
             drain();
             return new TreeMap<>(state);
+        }
+
+        Map<String, Bytes> bytesNow() {
+            drain();
+            return new TreeMap<>(written);
         }
 
         List<TestRecord<String, V>> drainNew() {
@@ -170,12 +186,15 @@ final class TopologyFixture implements AutoCloseable {
         }
 
         private void drain() {
-            for (TestRecord<String, V> r : topic.readRecordsToList()) {
-                unseen.add(r);
-                if (r.value() == null) {
-                    state.remove(r.key());
+            for (TestRecord<String, byte[]> raw : records.readRecordsToList()) {
+                V value = topic.valueSerde().deserializer().deserialize(topic.name(), raw.value());
+                unseen.add(new TestRecord<>(raw.key(), value, raw.headers(), raw.getRecordTime()));
+                if (raw.value() == null) {
+                    state.remove(raw.key());
+                    written.remove(raw.key());
                 } else {
-                    state.put(r.key(), r.value());
+                    state.put(raw.key(), value);
+                    written.put(raw.key(), Bytes.wrap(raw.value()));
                 }
             }
         }
