@@ -38,7 +38,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +56,8 @@ public final class InferenceService implements HttpService {
     public static final HeaderName PROFILE = HeaderNames.create("x-gateway-scheduler-profile");
     public static final HeaderName ENDPOINT = HeaderNames.create("x-gateway-endpoint");
     public static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
+    /** The metrics' model tag for names the tables do not claim. */
+    public static final String UNKNOWN_MODEL = "unknown";
 
     private final GatewayConfig config;
     private final Tables tables;
@@ -128,7 +129,7 @@ public final class InferenceService implements HttpService {
                     "the gateway failed to handle the request (request id " + draft.requestId() + ")"));
         } finally {
             long total = System.nanoTime() - started;
-            metrics.requestEnded(orNone(draft.model()), orNone(draft.pool()), status, total);
+            metrics.requestEnded(modelTag(draft.model()), orNone(draft.pool()), status, total);
             decisions.finish(draft, status, total);
         }
     }
@@ -213,6 +214,8 @@ public final class InferenceService implements HttpService {
             try (OutputStream out = res.outputStream()) {
                 try {
                     relay.relayEvents(in, out);
+                    // The upstream body is read to its end: free the connection before the client's stream ends.
+                    opened.finish();
                 } catch (UpstreamBrokenException e) {
                     // Headers and some events are out: end the stream cleanly with an error event.
                     draft.error("upstream_broken");
@@ -233,15 +236,17 @@ public final class InferenceService implements HttpService {
                 throw GatewayException.badGateway("endpoint " + opened.endpoint().id() + " response failed: "
                         + e.getMessage());
             }
+            opened.finish();
             res.send(body);
         }
+        String modelTag = modelTag(request.model());
         if (relay.firstByteNanos() > 0) {
             long ttft = relay.firstByteNanos() - started;
-            metrics.firstByte(request.model(), target.pool(), ttft);
+            metrics.firstByte(modelTag, target.pool(), ttft);
             draft.firstByte(ttft);
         }
         var usage = relay.usage();
-        metrics.tokens(request.model(), target.pool(), usage.promptTokens() == null ? 0 : usage.promptTokens(),
+        metrics.tokens(modelTag, target.pool(), usage.promptTokens() == null ? 0 : usage.promptTokens(),
                 usage.outputTokens());
         draft.usage(usage);
         return status;
@@ -292,7 +297,19 @@ public final class InferenceService implements HttpService {
     private static String requestId(ServerRequest req) {
         return req.headers().first(REQUEST_ID)
                 .filter(id -> !id.isBlank() && id.length() <= 128 && id.chars().allMatch(c -> c > 32 && c < 127))
-                .orElseGet(() -> UUID.randomUUID().toString());
+                .orElseGet(RequestIds::next);
+    }
+
+    /**
+     * The model as a metric tag: only names the tables claim, so a client cannot grow the number of
+     * series by sending made-up names (they are 404s, or pass through an HTTPRoute as they are).
+     */
+    private String modelTag(String model) {
+        if (model == null) {
+            return "none";
+        }
+        RoutingSnapshot s = tables.current();
+        return s.modelsByName().containsKey(model) || s.rewritesByName().containsKey(model) ? model : UNKNOWN_MODEL;
     }
 
     private static String orNone(String s) {

@@ -1,15 +1,15 @@
 package io.inferrouter.gateway.decisions;
 
+import io.inferrouter.gateway.concurrent.BoundedHandOff;
 import io.inferrouter.gateway.metrics.GatewayMetrics;
 import io.inferrouter.schemas.decisions.RoutingDecision;
 import io.inferrouter.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -21,15 +21,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes every request's {@link RoutingDecision} to the decisions topic without ever making a
- * request wait: events go into a bounded buffer that one thread drains into a Kafka producer. When
- * the buffer is full (Kafka slow or down) new events are dropped and counted; the gateway keeps
- * serving.
+ * request wait or take a lock: events go into a bounded lock-free buffer that one thread drains
+ * into a Kafka producer. When the buffer is full (Kafka slow or down) new events are dropped and
+ * counted; the gateway keeps serving.
  */
 public final class DecisionLog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DecisionLog.class);
+    /** The idle sender's poll interval; the producer lingers longer than this anyway. */
+    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
-    private final BlockingQueue<RoutingDecision> buffer;
+    private final BoundedHandOff<RoutingDecision> buffer;
     private final Producer<String, byte[]> producer;
     private final GatewayMetrics metrics;
     private final AtomicLong dropped = new AtomicLong();
@@ -46,13 +48,13 @@ public final class DecisionLog implements AutoCloseable {
         if (bufferSize < 1) {
             throw new IllegalArgumentException("decision buffer size must be >= 1, was " + bufferSize);
         }
-        this.buffer = new ArrayBlockingQueue<>(bufferSize);
+        this.buffer = new BoundedHandOff<>(bufferSize);
         this.producer = producer;
         this.metrics = metrics;
         this.sender = Thread.ofPlatform().name("decision-log").daemon().start(this::drain);
     }
 
-    /** Queues a decision; drops it (and counts it) when the buffer is full. Never blocks. */
+    /** Queues a decision; drops it (and counts it) when the buffer is full. Never blocks, takes no lock. */
     public void record(RoutingDecision decision) {
         if (!buffer.offer(decision)) {
             dropped.incrementAndGet();
@@ -86,13 +88,9 @@ public final class DecisionLog implements AutoCloseable {
 
     private void drain() {
         while (running || !buffer.isEmpty()) {
-            RoutingDecision d;
-            try {
-                d = buffer.poll(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
+            RoutingDecision d = buffer.poll();
             if (d == null) {
+                LockSupport.parkNanos(IDLE_PARK_NANOS);
                 continue;
             }
             try {

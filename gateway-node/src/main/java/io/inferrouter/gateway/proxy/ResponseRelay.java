@@ -88,19 +88,28 @@ public final class ResponseRelay {
         client.flush();
     }
 
-    /** Relays a whole (non-stream) body, rewriting the model and reading usage. */
+    /**
+     * Relays a whole (non-stream) body, rewriting the model and reading usage. The first byte's time
+     * is taken when the first bytes arrive, not once the whole body has.
+     */
     public byte[] relayBody(InputStream upstream, int maxBytes) throws IOException {
         byte[] body;
         try {
-            body = upstream.readNBytes(maxBytes + 1);
+            ByteArrayOutputStream all = new ByteArrayOutputStream(8192);
+            byte[] buf = new byte[8192];
+            int n;
+            while (all.size() <= maxBytes && (n = upstream.read(buf)) >= 0) {
+                if (firstByteNanos == 0 && n > 0) {
+                    firstByteNanos = System.nanoTime();
+                }
+                all.write(buf, 0, n);
+            }
+            body = all.toByteArray();
         } catch (IOException | RuntimeException e) {
             throw new UpstreamBrokenException("model server response broke: " + e.getMessage(), e);
         }
         if (body.length > maxBytes) {
             throw new UpstreamBrokenException("model server response is larger than " + maxBytes + " bytes", null);
-        }
-        if (body.length > 0) {
-            firstByteNanos = System.nanoTime();
         }
         try {
             JsonNode json = Json.mapper().readTree(body);

@@ -40,9 +40,45 @@ public final class UpstreamProxy {
         this.maxAttempts = maxAttempts;
     }
 
-    /** An open response from one endpoint; the endpoint counts it in flight until {@link #finish()}. */
-    public record Opened(Endpoint endpoint, HttpClientResponse response, int attempts) {
+    /**
+     * An open response from one endpoint; the endpoint counts it in flight until {@link #finish()}.
+     * Used by the request's own thread only.
+     */
+    public static final class Opened {
+        private final Endpoint endpoint;
+        private final HttpClientResponse response;
+        private final int attempts;
+        private boolean finished;
+
+        Opened(Endpoint endpoint, HttpClientResponse response, int attempts) {
+            this.endpoint = endpoint;
+            this.response = response;
+            this.attempts = attempts;
+        }
+
+        public Endpoint endpoint() {
+            return endpoint;
+        }
+
+        public HttpClientResponse response() {
+            return response;
+        }
+
+        /** 1 when the first endpoint answered, 2 after one retry, ... */
+        public int attempts() {
+            return attempts;
+        }
+
+        /**
+         * Closes the response (a fully read one hands its keep-alive connection back to the pool) and
+         * ends the endpoint's in-flight count. Only the first call acts: the caller finishes as soon as
+         * the upstream body is read, before the client's response is complete, and again when done.
+         */
         public void finish() {
+            if (finished) {
+                return;
+            }
+            finished = true;
             try {
                 response.close();
             } finally {

@@ -22,12 +22,13 @@ public final class MaxScorePicker implements Picker {
         if (n > PACKED_LIMIT) {
             return rankLarge(totals);
         }
-        // One primitive sort of packed keys: score (as a sortable float) | random tie-break | index.
-        // Scores closer than a float's precision count as equal, which is what a tie means here.
+        // One primitive sort of packed keys: score (as a signed-sortable float) | random tie-break | index.
+        // The score fills the upper, signed half, so signed order of the keys is the order of the totals,
+        // negative totals included. Scores closer than a float's precision count as equal: that is a tie.
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long[] keys = new long[n];
         for (int i = 0; i < n; i++) {
-            long score = sortable((float) totals[i]) & 0xFFFF_FFFFL;
+            long score = sortable((float) totals[i]);
             keys[i] = (score << 32) | ((long) random.nextInt(1 << 16) << 16) | i;
         }
         Arrays.sort(keys);
@@ -38,10 +39,14 @@ public final class MaxScorePicker implements Picker {
         return order;
     }
 
-    /** Float bits reordered so that unsigned comparison of the result orders the floats. */
-    private static int sortable(float f) {
-        int bits = Float.floatToIntBits(f);
-        return bits ^ ((bits >> 31) | 0x8000_0000);
+    /**
+     * Float bits reordered so that signed comparison of the result orders the floats: negative floats
+     * keep their sign bit and have the rest flipped, so a more negative float gives a smaller int.
+     */
+    static int sortable(float f) {
+        // -0.0 and 0.0 are the same score; NaN (a broken scorer) ranks last.
+        int bits = Float.isNaN(f) ? Float.floatToIntBits(Float.NEGATIVE_INFINITY) : Float.floatToIntBits(f + 0.0f);
+        return bits ^ ((bits >> 31) & 0x7FFF_FFFF);
     }
 
     private static int[] rankLarge(double[] totals) {

@@ -1,5 +1,6 @@
 package io.inferrouter.gateway.scheduler;
 
+import io.inferrouter.gateway.concurrent.BoundedHandOff;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -8,11 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,12 +20,15 @@ import org.slf4j.LoggerFactory;
  * Which endpoints were sent which prompt blocks: the gateway's model of each server's prefix cache.
  * Each endpoint remembers at most its capacity of blocks, least recently used first out, as the
  * server's KV cache drops them. Reads are lock-free map lookups on the request path; writes (a
- * routed request's blocks) are queued and applied by one background thread, so the request path
- * never waits. The index lags routing by microseconds.
+ * routed request's blocks) are handed to one background thread through a lock-free bounded queue
+ * (dropped and counted when it is full), so the request path never waits and takes no lock. An idle
+ * writer looks for work every millisecond, so the index lags routing by about that much.
  */
 public final class PrefixIndex implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrefixIndex.class);
+    /** The idle writer's poll interval: how far the index may lag routing. */
+    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /**
      * The endpoints holding one block. Replaced, never mutated. A set, because a popular system
@@ -44,7 +47,7 @@ public final class PrefixIndex implements AutoCloseable {
     private final Map<String, ConcurrentHashMap<Long, Holders>> byPool = new ConcurrentHashMap<>();
     /** Written and read by the writer thread only: each endpoint's blocks in access order (its LRU). */
     private final Map<String, LinkedHashMap<Long, Boolean>> lruByEndpoint = new HashMap<>();
-    private final BlockingQueue<Update> updates;
+    private final BoundedHandOff<Update> updates;
     private final int capacityPerEndpoint;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong queued = new AtomicLong();
@@ -57,12 +60,18 @@ public final class PrefixIndex implements AutoCloseable {
      * @param queueSize           routed requests waiting to be applied before new ones are dropped
      */
     public PrefixIndex(int capacityPerEndpoint, int queueSize) {
+        this(capacityPerEndpoint, queueSize, true);
+    }
+
+    /** @param startWriter false leaves updates queued, never applied: for tests of the queue's bound */
+    PrefixIndex(int capacityPerEndpoint, int queueSize, boolean startWriter) {
         if (capacityPerEndpoint < 1 || queueSize < 1) {
             throw new IllegalArgumentException("prefix index capacity and queue size must be >= 1");
         }
         this.capacityPerEndpoint = capacityPerEndpoint;
-        this.updates = new ArrayBlockingQueue<>(queueSize);
-        this.writer = Thread.ofPlatform().daemon().name("prefix-index-writer").start(this::applyUpdates);
+        this.updates = new BoundedHandOff<>(queueSize);
+        Thread.Builder builder = Thread.ofPlatform().daemon().name("prefix-index-writer");
+        this.writer = startWriter ? builder.start(this::applyUpdates) : builder.unstarted(this::applyUpdates);
     }
 
     /**
@@ -104,7 +113,10 @@ public final class PrefixIndex implements AutoCloseable {
         return matched;
     }
 
-    /** Remembers that {@code endpoint} of {@code pool} was sent these blocks; never blocks the caller. */
+    /**
+     * Remembers that {@code endpoint} of {@code pool} was sent these blocks. Never blocks the caller
+     * and takes no lock; drops and counts the update when the writer is {@code queueSize} updates behind.
+     */
     public void record(String pool, long[] blocks, String endpoint) {
         if (blocks.length == 0) {
             return;
@@ -148,21 +160,17 @@ public final class PrefixIndex implements AutoCloseable {
 
     private void applyUpdates() {
         while (running) {
+            Update u = updates.poll();
+            if (u == null) {
+                LockSupport.parkNanos(IDLE_PARK_NANOS);
+                continue;
+            }
             try {
-                Update u = updates.poll(100, TimeUnit.MILLISECONDS);
-                if (u != null) {
-                    try {
-                        apply(u);
-                    } finally {
-                        applied.incrementAndGet();
-                    }
-                }
-            } catch (InterruptedException e) {
-                if (!running) {
-                    return;
-                }
+                apply(u);
             } catch (RuntimeException e) {
                 LOG.warn("prefix index update failed error={}", e.toString());
+            } finally {
+                applied.incrementAndGet();
             }
         }
     }

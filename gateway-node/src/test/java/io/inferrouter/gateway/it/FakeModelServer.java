@@ -24,7 +24,11 @@ import java.util.regex.Pattern;
  */
 final class FakeModelServer implements AutoCloseable {
 
-    enum Mode { NORMAL, DROP_AFTER_TWO_EVENTS, RESET_BEFORE_RESPONSE }
+    /**
+     * NORMAL answers; DROP_AFTER_TWO_EVENTS cuts a stream; RESET_BEFORE_RESPONSE resets the connection
+     * before any byte; STATUS_503 answers 503 at once; SILENT reads the request and never answers.
+     */
+    enum Mode { NORMAL, DROP_AFTER_TWO_EVENTS, RESET_BEFORE_RESPONSE, STATUS_503, SILENT }
 
     record Received(String path, Map<String, String> headers, String body) {
     }
@@ -93,6 +97,21 @@ final class FakeModelServer implements AutoCloseable {
             received.add(new Received(path, headers, body));
             if (mode == Mode.RESET_BEFORE_RESPONSE) {
                 s.setSoLinger(true, 0);
+                return;
+            }
+            if (mode == Mode.SILENT) {
+                // Holds the connection open, answering nothing, until the gateway gives up and closes it.
+                in.transferTo(OutputStream.nullOutputStream());
+                return;
+            }
+            if (mode == Mode.STATUS_503) {
+                byte[] error = "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\",\"code\":503}}"
+                        .getBytes(StandardCharsets.UTF_8);
+                s.getOutputStream().write(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + error.length + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().write(error);
+                s.getOutputStream().flush();
                 return;
             }
             Matcher m = MODEL.matcher(body);

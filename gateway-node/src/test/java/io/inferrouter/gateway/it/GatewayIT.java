@@ -14,6 +14,7 @@ import io.inferrouter.schemas.metrics.EndpointMetrics;
 import io.inferrouter.schemas.resources.Criticality;
 import io.inferrouter.schemas.resources.InferencePool;
 import io.inferrouter.schemas.resources.ResourceMeta;
+import io.inferrouter.schemas.resources.TargetModel;
 import io.inferrouter.schemas.serde.Json;
 import io.inferrouter.schemas.tables.EndpointRow;
 import io.inferrouter.schemas.tables.ModelRow;
@@ -25,10 +26,12 @@ import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -65,6 +68,8 @@ class GatewayIT {
     private static final String POOL = "llm/pool";
     private static final String BUSY_POOL = "llm/busy";
     private static final String EMPTY_POOL = "llm/empty";
+    /** Two endpoints whose metrics always rank {@code first} before {@code fallback}: retries are deterministic. */
+    private static final String RETRY_POOL = "llm/retry";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<FakeModelServer> servers = new ArrayList<>();
@@ -72,6 +77,8 @@ class GatewayIT {
     private GatewayServer gateway;
     private PrometheusMeterRegistry registry;
     private String base;
+    private FakeModelServer first;
+    private FakeModelServer fallback;
 
     @BeforeAll
     void start(KafkaEndpoint kafka) throws Exception {
@@ -80,21 +87,31 @@ class GatewayIT {
         }
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                 new StringSerializer(), new ByteArraySerializer());
-        for (String n : List.of("a", "b", "c", "d")) {
+        for (String n : List.of("a", "b", "c", "d", "e", "f")) {
             servers.add(new FakeModelServer(n));
         }
+        first = servers.get(4);
+        fallback = servers.get(5);
         long now = System.currentTimeMillis();
         send(Topics.TABLE_POOLS, POOL, poolRow("pool"));
         send(Topics.TABLE_POOLS, BUSY_POOL, poolRow("busy"));
         send(Topics.TABLE_POOLS, EMPTY_POOL, poolRow("empty"));
+        send(Topics.TABLE_POOLS, RETRY_POOL, poolRow("retry"));
         for (FakeModelServer s : servers.subList(0, 3)) {
             endpoint(POOL, s, 0, now);
         }
         endpoint(BUSY_POOL, servers.get(3), 50, now);
+        // An empty queue and cache against a queue of 3 and a 90% full cache: first wins every decision.
+        endpoint(RETRY_POOL, first, 0, now);
+        endpoint(RETRY_POOL, fallback, 3, now);
         send(Topics.TABLE_MODELS, "llm/chat", model("chat", POOL, Criticality.Standard));
         send(Topics.TABLE_MODELS, "llm/batch", model("batch", BUSY_POOL, Criticality.Sheddable));
         send(Topics.TABLE_MODELS, "llm/vip", model("vip", BUSY_POOL, Criticality.Critical));
         send(Topics.TABLE_MODELS, "llm/nowhere", model("nowhere", EMPTY_POOL, Criticality.Standard));
+        send(Topics.TABLE_MODELS, "llm/retry", model("retry", RETRY_POOL, Criticality.Standard));
+        send(Topics.TABLE_MODELS, "llm/split", new ModelRow("llm/split", POOL, "split", Criticality.Standard,
+                List.of(new TargetModel("split-v1", 1), new TargetModel("split-v2", 1)), RowStatus.Accepted, List.of(),
+                1, 1));
         producer.flush();
 
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -102,11 +119,15 @@ class GatewayIT {
                 "ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "GATEWAY_HTTP_PORT", "0",
                 "GATEWAY_METRICS_STALENESS", "PT1H",
+                "GATEWAY_READ_TIMEOUT", "PT1S",
+                "GATEWAY_ALLOW_PROFILE_HEADER", "true",
                 "GATEWAY_MAX_BODY_BYTES", "20000"), GatewayConfig.ENVIRONMENT));
         gateway = GatewayServer.start(config, registry);
         base = "http://127.0.0.1:" + gateway.port();
         await().atMost(Duration.ofSeconds(30)).until(() -> get("/ready").statusCode() == 200);
-        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.tables().current().modelsByName().size() == 4);
+        // Other ITs of the run share the broker, so the tables may hold their models too.
+        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.tables().current().modelsByName().keySet()
+                .containsAll(List.of("chat", "batch", "vip", "nowhere", "retry", "split")));
     }
 
     @AfterAll
@@ -154,22 +175,60 @@ class GatewayIT {
     }
 
     @Test
-    void aFailureBeforeTheFirstByteIsRetriedOnAnotherEndpoint() throws Exception {
-        FakeModelServer broken = servers.get(1);
-        broken.mode(FakeModelServer.Mode.RESET_BEFORE_RESPONSE);
+    void aResetBeforeTheFirstByteIsRetriedOnTheNextEndpoint() throws Exception {
+        HttpResponse<String> r = whileFirstIs(FakeModelServer.Mode.RESET_BEFORE_RESPONSE);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-gateway-endpoint")).contains(endpointId(fallback));
+    }
+
+    @Test
+    void a5xxBeforeTheFirstByteIsRetriedOnTheNextEndpoint() throws Exception {
+        HttpResponse<String> r = whileFirstIs(FakeModelServer.Mode.STATUS_503);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-gateway-endpoint")).contains(endpointId(fallback));
+    }
+
+    @Test
+    void anEndpointSilentPastTheReadTimeoutIsRetriedOnTheNextEndpoint() throws Exception {
+        HttpResponse<String> r = whileFirstIs(FakeModelServer.Mode.SILENT);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("x-gateway-endpoint")).contains(endpointId(fallback));
+    }
+
+    @Test
+    void whenEveryAttemptTimesOutTheClientGets504() throws Exception {
+        first.received().clear();
+        fallback.received().clear();
+        first.mode(FakeModelServer.Mode.SILENT);
+        fallback.mode(FakeModelServer.Mode.SILENT);
         try {
-            Set<String> answeredBy = new HashSet<>();
-            for (int i = 0; i < 12; i++) {
-                HttpResponse<String> r = post("/v1/completions", "{\"model\":\"chat\",\"prompt\":\"retry " + i + "\"}",
-                        Map.of());
-                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-                answeredBy.add(r.headers().firstValue("x-gateway-endpoint").orElseThrow());
-            }
-            assertThat(answeredBy).doesNotContain(endpointId(broken));
-            assertThat(broken.received()).isNotEmpty();
-            assertThat(registry.scrape()).contains("gateway_retries_total");
+            HttpResponse<String> r = post("/v1/completions", "{\"model\":\"retry\",\"prompt\":\"x\"}", Map.of());
+            assertThat(error(r, 504).get("code").asText()).isEqualTo("upstream_timeout");
+            assertThat(error(r).get("type").asText()).isEqualTo("upstream_error");
+            // The documented policy: a timeout before the first byte is retried once, on the next endpoint.
+            assertThat(first.received()).hasSize(1);
+            assertThat(fallback.received()).hasSize(1);
         } finally {
-            broken.mode(FakeModelServer.Mode.NORMAL);
+            first.mode(FakeModelServer.Mode.NORMAL);
+            fallback.mode(FakeModelServer.Mode.NORMAL);
+        }
+    }
+
+    /** One request to the retry pool while its first-ranked endpoint fails in the given way. */
+    private HttpResponse<String> whileFirstIs(FakeModelServer.Mode failure) throws Exception {
+        first.received().clear();
+        fallback.received().clear();
+        double retriesBefore = metric(registry.scrape(), "gateway_retries_total", "pool=\"" + RETRY_POOL + "\"");
+        first.mode(failure);
+        try {
+            HttpResponse<String> r = post("/v1/completions", "{\"model\":\"retry\",\"prompt\":\"retry\"}", Map.of());
+            assertThat(first.received()).as("the first-ranked endpoint was tried").hasSize(1);
+            assertThat(fallback.received()).hasSize(1);
+            assertThat(metric(registry.scrape(), "gateway_retries_total", "pool=\"" + RETRY_POOL + "\""))
+                    .isEqualTo(retriesBefore + 1);
+            return r;
+        } finally {
+            first.mode(FakeModelServer.Mode.NORMAL);
         }
     }
 
@@ -245,10 +304,122 @@ class GatewayIT {
 
     @Test
     void everyRequestProducesADecisionEvent(KafkaEndpoint kafka) throws Exception {
-        HttpResponse<String> r = post("/v1/completions", "{\"model\":\"chat\",\"prompt\":\"decide\"}", Map.of());
+        servers.forEach(s -> s.received().clear());
+        HttpResponse<String> r = post("/v1/completions", "{\"model\":\"chat\",\"prompt\":\"decide\"}",
+                Map.of("x-gateway-inference-fairness-id", "tenant-7"));
         String requestId = r.headers().firstValue("x-request-id").orElseThrow();
         HttpResponse<String> missing = post("/v1/completions", "{\"model\":\"ghost\",\"prompt\":\"x\"}", Map.of());
         String missingId = missing.headers().firstValue("x-request-id").orElseThrow();
+
+        Map<String, RoutingDecision> seen = decisions(kafka, requestId, missingId);
+        RoutingDecision ok = seen.get(requestId);
+        assertThat(ok.outcome().status()).isEqualTo(200);
+        assertThat(ok.pool()).isEqualTo(POOL);
+        assertThat(ok.chosenEndpoint()).isEqualTo(r.headers().firstValue("x-gateway-endpoint").orElseThrow());
+        assertThat(ok.candidates()).hasSize(3);
+        assertThat(ok.candidates().get(0).scores()).containsKeys("queue", "kv-cache", "prefix-cache");
+        assertThat(ok.outcome().outputTokens()).isEqualTo(1);
+        assertThat(ok.outcome().ttftMicros()).isPositive();
+        assertThat(ok.fairnessId()).isEqualTo("tenant-7");
+        assertThat(servers.stream().flatMap(s -> s.received().stream()).toList()).singleElement()
+                .satisfies(got -> assertThat(got.headers()).doesNotContainKey("x-gateway-inference-fairness-id"));
+        assertThat(seen.get(missingId).outcome().status()).isEqualTo(404);
+    }
+
+    @Test
+    void theProfileHeaderChoosesAProfileAndAnUnknownProfileIs400(KafkaEndpoint kafka) throws Exception {
+        HttpResponse<String> chosen = post("/v1/completions", "{\"model\":\"chat\",\"prompt\":\"p\"}",
+                Map.of("x-gateway-scheduler-profile", "queue-kv"));
+        assertThat(chosen.statusCode()).as(chosen.body()).isEqualTo(200);
+        HttpResponse<String> unknown = post("/v1/completions", "{\"model\":\"chat\",\"prompt\":\"p\"}",
+                Map.of("x-gateway-scheduler-profile", "no-such-profile"));
+        assertThat(error(unknown, 400).get("message").asText()).contains("unknown scheduler profile 'no-such-profile'");
+
+        String id = chosen.headers().firstValue("x-request-id").orElseThrow();
+        RoutingDecision d = decisions(kafka, id).get(id);
+        assertThat(d.profile()).isEqualTo("queue-kv");
+        assertThat(d.candidates().get(0).scores()).containsOnlyKeys("queue", "kv-cache");
+    }
+
+    @Test
+    void aTrafficSplitSendsTheTargetUpstreamAndAnswersWithTheClientsModel() throws Exception {
+        servers.forEach(s -> s.received().clear());
+        HttpResponse<String> whole = post("/v1/completions", "{\"model\":\"split\",\"prompt\":\"x\"}", Map.of());
+        assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(whole.body()).get("model").asText()).isEqualTo("split");
+        assertThat(upstreamModels()).singleElement().isIn("split-v1", "split-v2");
+
+        servers.forEach(s -> s.received().clear());
+        HttpResponse<String> streamed = post("/v1/completions",
+                "{\"model\":\"split\",\"stream\":true,\"prompt\":\"x\"}", Map.of());
+        assertThat(streamed.statusCode()).isEqualTo(200);
+        assertThat(upstreamModels()).singleElement().isIn("split-v1", "split-v2");
+        List<String> events = streamed.body().lines().filter(l -> l.startsWith("data: {")).toList();
+        assertThat(events).hasSize(5).allSatisfy(e -> assertThat(e).contains("\"model\":\"split\"")
+                .doesNotContain("split-v"));
+    }
+
+    @Test
+    void metricsCountRequestsTtftTokensInFlightDroppedDecisionsAndTableAge() throws Exception {
+        assertThat(post("/v1/completions", "{\"model\":\"chat\",\"prompt\":\"m\"}", Map.of()).statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> r = get("/metrics");
+        assertThat(r.statusCode()).isEqualTo(200);
+        String m = r.body();
+        String chat = "model=\"chat\"";
+        String pool = "pool=\"" + POOL + "\"";
+        assertThat(metric(m, "gateway_request_duration_seconds_count", chat, pool, "status=\"200\"")).isPositive();
+        assertThat(metric(m, "gateway_time_to_first_byte_seconds_count", chat, pool)).isPositive();
+        assertThat(metric(m, "gateway_output_tokens_sum", chat, pool)).isPositive();
+        assertThat(metric(m, "gateway_prompt_tokens_sum", chat, pool)).isPositive();
+        for (FakeModelServer s : servers.subList(0, 3)) {
+            assertThat(metric(m, "gateway_endpoint_in_flight", "endpoint=\"" + endpointId(s) + "\"")).isZero();
+        }
+        assertThat(m).containsPattern("(?m)^gateway_endpoint_in_flight\\{");
+        assertThat(m).containsPattern("(?m)^gateway_decisions_dropped_total(\\{\\})? 0\\.0$");
+        assertThat(metric(m, "gateway_table_age_seconds")).isGreaterThanOrEqualTo(0);
+        assertThat(metric(m, "gateway_decision_duration_seconds_count", pool)).isPositive();
+    }
+
+    @Test
+    void modelsNoTableClaimsAreTaggedUnknownSoClientsCannotGrowTheSeries() throws Exception {
+        String made = "made-up-" + System.nanoTime();
+        assertThat(post("/v1/completions", "{\"model\":\"" + made + "\",\"prompt\":\"x\"}", Map.of()).statusCode())
+                .isEqualTo(404);
+        String m = get("/metrics").body();
+        assertThat(m).doesNotContain(made);
+        assertThat(metric(m, "gateway_request_duration_seconds_count", "model=\"unknown\"", "pool=\"none\"",
+                "status=\"404\"")).isPositive();
+    }
+
+    @Test
+    void aChunkedBodyWithoutContentLengthOverTheLimitGets413() throws Exception {
+        byte[] big = ("{\"model\":\"chat\",\"prompt\":\"" + "x".repeat(30_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/completions")).timeout(Duration.ofSeconds(20))
+                .version(HttpClient.Version.HTTP_1_1).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))).build();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(error(r, 413).get("code").asText()).isEqualTo("request_too_large");
+    }
+
+    @Test
+    void healthAndReadyAnswer200() throws Exception {
+        assertThat(get("/health").statusCode()).isEqualTo(200);
+        assertThat(get("/ready").statusCode()).isEqualTo(200);
+    }
+
+    private List<String> upstreamModels() throws Exception {
+        List<String> models = new ArrayList<>();
+        for (FakeModelServer s : servers) {
+            for (FakeModelServer.Received got : s.received()) {
+                models.add(Json.mapper().readTree(got.body()).get("model").asText());
+            }
+        }
+        return models;
+    }
+
+    /** The decision events of these requests, read from the decisions topic. */
+    private static Map<String, RoutingDecision> decisions(KafkaEndpoint kafka, String... requestIds) {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
@@ -261,17 +432,19 @@ class GatewayIT {
                 for (ConsumerRecord<String, byte[]> rec : c.poll(Duration.ofMillis(200))) {
                     seen.put(rec.key(), Topics.DECISIONS.valueSerde().deserializer().deserialize(rec.topic(), rec.value()));
                 }
-                return seen.containsKey(requestId) && seen.containsKey(missingId);
+                return seen.keySet().containsAll(List.of(requestIds));
             });
-            RoutingDecision ok = seen.get(requestId);
-            assertThat(ok.outcome().status()).isEqualTo(200);
-            assertThat(ok.pool()).isEqualTo(POOL);
-            assertThat(ok.chosenEndpoint()).isEqualTo(r.headers().firstValue("x-gateway-endpoint").orElseThrow());
-            assertThat(ok.candidates()).hasSize(3);
-            assertThat(ok.candidates().get(0).scores()).containsKeys("queue", "kv-cache", "prefix-cache");
-            assertThat(ok.outcome().outputTokens()).isEqualTo(1);
-            assertThat(seen.get(missingId).outcome().status()).isEqualTo(404);
+            return seen;
         }
+    }
+
+    /** The value of the first sample of {@code name} whose labels contain every fragment; 0 when none. */
+    static double metric(String scrape, String name, String... labelFragments) {
+        return scrape.lines()
+                .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .filter(l -> java.util.Arrays.stream(labelFragments).allMatch(l::contains))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(0);
     }
 
     private static String endpointId(FakeModelServer s) {

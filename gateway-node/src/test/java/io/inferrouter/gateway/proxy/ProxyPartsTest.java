@@ -92,6 +92,42 @@ class ProxyPartsTest {
                 .isInstanceOf(UpstreamBrokenException.class);
     }
 
+    @Test
+    void aWholeBodysFirstByteIsTimedWhenItArrivesNotWhenTheBodyEnds() throws IOException {
+        byte[] head = "{\"model\":\"m\",".getBytes(StandardCharsets.UTF_8);
+        byte[] rest = "\"usage\":{\"completion_tokens\":5}}".getBytes(StandardCharsets.UTF_8);
+        long[] restArrivedAt = new long[1];
+        InputStream slowBody = new InputStream() {
+            private int reads;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException("read in chunks");
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                byte[] chunk = switch (reads++) {
+                    case 0 -> head;
+                    case 1 -> rest;
+                    default -> null;
+                };
+                if (chunk == null) {
+                    return -1;
+                }
+                if (chunk == rest) {
+                    restArrivedAt[0] = System.nanoTime();
+                }
+                System.arraycopy(chunk, 0, b, off, chunk.length);
+                return chunk.length;
+            }
+        };
+        ResponseRelay relay = new ResponseRelay("m", "m");
+        relay.relayBody(slowBody, 1024);
+        assertThat(relay.firstByteNanos()).isPositive().isLessThan(restArrivedAt[0]);
+        assertThat(relay.usage()).isEqualTo(new Usage(null, 5));
+    }
+
     private static final class CountingOut extends ByteArrayOutputStream {
         int flushes;
 

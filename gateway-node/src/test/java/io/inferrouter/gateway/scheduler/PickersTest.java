@@ -14,6 +14,17 @@ class PickersTest {
     }
 
     @Test
+    void maxScoreRanksNegativeTotalsBelowZeroAndPositives() {
+        assertThat(new MaxScorePicker().rank(new double[] {-1.0, 2.0, -3.5, 0.0, 0.25, -0.0001}))
+                .containsExactly(1, 4, 3, 5, 0, 2);
+    }
+
+    @Test
+    void maxScoreRanksANaNTotalLast() {
+        assertThat(new MaxScorePicker().rank(new double[] {Double.NaN, -7.0, 1.0})).containsExactly(2, 1, 0);
+    }
+
+    @Test
     void maxScoreBreaksTiesAtRandom() {
         Set<Integer> firsts = new HashSet<>();
         for (int i = 0; i < 200; i++) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.inferrouter.gateway.tables.Endpoint;
+import io.inferrouter.gateway.tables.Endpoints;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -44,8 +45,9 @@ class ScorersTest {
 
     @Test
     void runningRequestsScorerPrefersSmallBatches() {
-        double[] s = new RunningRequestsScorer().score(Contexts.of("m"), List.of(idle, busy));
-        assertThat(s).containsExactly(1.0, 1.0);
+        double[] s = new RunningRequestsScorer().score(Contexts.of("m"),
+                List.of(Endpoints.running("small", 2), Endpoints.running("large", 10), Endpoints.running("mid", 6)));
+        assertThat(s).containsExactly(1.0, 0.0, 0.5);
     }
 
     @Test
