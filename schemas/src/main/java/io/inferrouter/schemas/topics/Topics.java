@@ -66,10 +66,14 @@ public final class Topics {
     public static final Topic<String, byte[]> DEAD_LETTERS = new Topic<>("dead-letters", KEY, Serdes.ByteArray(),
             "source topic/partition/offset", 1, CleanupPolicy.DELETE, Duration.ofDays(7),
             "Records that could not be read, as they were, with the reason in headers");
+    public static final Topic<String, RoutingDecision> DECISIONS_REPLAY = new Topic<>("decisions.replay", KEY,
+            new JsonSerde<>(RoutingDecision.class), "replay id/request id", 1, CleanupPolicy.DELETE, Duration.ofDays(7),
+            "Windows of the decisions topic copied by admin-ui for replay, in arrival order; headers name the"
+                    + " replay and the source partition, offset and timestamp");
 
     private static final List<Topic<?, ?>> ALL = List.of(INFERENCE_POOLS, INFERENCE_MODELS, INFERENCE_OBJECTIVES,
             INFERENCE_MODEL_REWRITES, HTTP_ROUTES, PODS, ENDPOINT_METRICS, TABLE_POOLS, TABLE_ENDPOINTS,
-            TABLE_MODELS, TABLE_OBJECTIVES, TABLE_REWRITES, TABLE_ROUTES, DECISIONS, DEAD_LETTERS);
+            TABLE_MODELS, TABLE_OBJECTIVES, TABLE_REWRITES, TABLE_ROUTES, DECISIONS, DEAD_LETTERS, DECISIONS_REPLAY);
 
     private Topics() {
     }

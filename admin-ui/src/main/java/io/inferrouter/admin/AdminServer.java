@@ -1,0 +1,172 @@
+package io.inferrouter.admin;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
+import io.helidon.webserver.staticcontent.StaticContentFeature;
+import io.inferrouter.admin.decisions.DecisionTail;
+import io.inferrouter.admin.decisions.DecisionWindow;
+import io.inferrouter.admin.decisions.DecisionsService;
+import io.inferrouter.admin.resources.KubeResources;
+import io.inferrouter.admin.resources.ResourcesService;
+import io.inferrouter.admin.tables.TablesClient;
+import io.inferrouter.admin.tables.TablesService;
+import io.inferrouter.schemas.topics.TopicAdmin;
+import io.inferrouter.schemas.topics.Topics;
+import io.inferrouter.support.Health;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * admin-ui as a running service, wired in data-flow order: the tables read through from
+ * routing-stream, the decisions followed on Kafka, edits written to the Kubernetes API, then the
+ * web server with the UI's static files and its JSON API.
+ */
+public final class AdminServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+
+    private final WebServer server;
+    private final Deque<AutoCloseable> parts;
+
+    private AdminServer(WebServer server, Deque<AutoCloseable> parts) {
+        this.server = server;
+        this.parts = parts;
+    }
+
+    /**
+     * @param kube a Kubernetes client to edit with (owned by the caller), or null to build one from
+     *             the config when {@code kubernetes.enabled}
+     */
+    public static AdminServer start(AdminConfig config, PrometheusMeterRegistry registry, KubernetesClient kube) {
+        Deque<AutoCloseable> parts = new ArrayDeque<>();
+        try {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+                new TopicAdmin(admin, config.replicationFactor(), Duration.ofSeconds(30)).ensure(Topics.all());
+            }
+            TablesClient tables = new TablesClient(config.routingStreamUrl(), config.queryTimeout());
+            Supplier<Consumer<String, byte[]>> consumers = () -> consumer(config);
+            DecisionTail tail = DecisionTail.start(consumers, config.recentDecisions(), registry);
+            parts.push(tail);
+            Producer<String, byte[]> producer = producer(config);
+            parts.push(producer);
+            DecisionWindow window = new DecisionWindow(consumers, producer, config.replayMaxRecords());
+            KubeResources resources = null;
+            if (config.kubernetes()) {
+                KubernetesClient client = kube;
+                if (client == null) {
+                    client = kubernetesClient(config);
+                    parts.push(client);
+                }
+                resources = new KubeResources(client, registry);
+            }
+            KubeResources edits = resources;
+            WebServer server = WebServer.builder().host(config.httpHost()).port(config.httpPort())
+                    .routing(r -> routing(r, tables, tail, window, edits, config, registry))
+                    .build().start();
+            LOG.info("admin-ui started url=http://{}:{} routingStream={} editing={}", config.httpHost(), server.port(),
+                    config.routingStreamUrl(), edits != null);
+            return new AdminServer(server, parts);
+        } catch (RuntimeException e) {
+            closeAll(parts);
+            throw e;
+        }
+    }
+
+    static void routing(HttpRouting.Builder r, TablesClient tables, DecisionTail tail, DecisionWindow window,
+                        KubeResources edits, AdminConfig config, PrometheusMeterRegistry registry) {
+        r.register(new TablesService(tables))
+                .register(new DecisionsService(tail, window, config.recentDecisions()))
+                .register(new ResourcesService(edits))
+                .get("/health", (req, res) -> Health.send(res, true))
+                .get("/ready", (req, res) -> Health.send(res, tail.ready() && tables.ready()))
+                .get("/metrics", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                    res.send(registry.scrape());
+                })
+                .register("/", StaticContentFeature.createService(ClasspathHandlerConfig.builder()
+                        .location("web").welcome("index.html").build()));
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        closeAll(parts);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> parts) {
+        while (!parts.isEmpty()) {
+            AutoCloseable part = parts.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("stopping part failed part={} error={}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    private static Consumer<String, byte[]> consumer(AdminConfig config) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.CLIENT_ID_CONFIG, "admin-ui-decisions",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000),
+                new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static Producer<String, byte[]> producer(AdminConfig config) {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.CLIENT_ID_CONFIG, "admin-ui-replay",
+                ProducerConfig.LINGER_MS_CONFIG, 5),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static KubernetesClient kubernetesClient(AdminConfig config) {
+        Config k;
+        if (config.masterUrl() != null) {
+            k = new ConfigBuilder().withMasterUrl(config.masterUrl()).build();
+        } else if (config.kubeconfig() != null) {
+            try {
+                k = Config.fromKubeconfig(Files.readString(config.kubeconfig()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read kubernetes.kubeconfig " + config.kubeconfig(), e);
+            }
+        } else {
+            k = Config.autoConfigure(null);
+        }
+        return new KubernetesClientBuilder().withConfig(k).build();
+    }
+}

@@ -1,0 +1,215 @@
+package io.inferrouter.admin.decisions;
+
+import io.inferrouter.admin.api.AdminException;
+import io.inferrouter.schemas.decisions.RoutingDecision;
+import io.inferrouter.schemas.serde.JsonSerde;
+import io.inferrouter.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replay: any window of the decisions topic read back in the order the requests arrived, and
+ * copied on request into the replay topic, where a replay stays readable under its own id after
+ * the window has aged out of a UI's memory. A decision is in a window when it was logged (its
+ * record time, the end of its request) within it.
+ */
+public final class DecisionWindow {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DecisionWindow.class);
+    private static final Pattern REPLAY_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    public static final String HEADER_REPLAY_ID = "inferrouter.replay.id";
+    public static final String HEADER_SOURCE_PARTITION = "inferrouter.replay.source-partition";
+    public static final String HEADER_SOURCE_OFFSET = "inferrouter.replay.source-offset";
+
+    private final Supplier<Consumer<String, byte[]>> consumers;
+    private final Producer<String, byte[]> producer;
+    private final int maxRecords;
+    private final JsonSerde<RoutingDecision> serde = new JsonSerde<>(RoutingDecision.class);
+
+    public DecisionWindow(Supplier<Consumer<String, byte[]>> consumers, Producer<String, byte[]> producer,
+                          int maxRecords) {
+        this.consumers = consumers;
+        this.producer = producer;
+        this.maxRecords = maxRecords;
+    }
+
+    /** What a window read found: the decisions in arrival order, and whether more matched than were kept. */
+    public record Window(String from, String to, List<LoggedDecision> decisions, boolean truncated, int unreadable) {
+    }
+
+    /** What a replay wrote. */
+    public record Replay(String id, String topic, int records, boolean truncated) {
+    }
+
+    /** The matching decisions logged in [from, to), oldest arrival first, at most the configured maximum. */
+    public Window read(Instant from, Instant to, DecisionFilter filter) {
+        check(from, to);
+        List<LoggedDecision> found = new ArrayList<>();
+        int[] unreadable = {0};
+        boolean truncated = scan(Topics.DECISIONS.name(), from.toEpochMilli(), to.toEpochMilli(), (r, d) -> {
+            if (d == null) {
+                unreadable[0]++;
+                return true;
+            }
+            if (filter.test(d)) {
+                found.add(new LoggedDecision(r.partition(), r.offset(), r.timestamp(), d));
+            }
+            return found.size() <= maxRecords;
+        });
+        if (found.size() > maxRecords) {
+            found.subList(maxRecords, found.size()).clear();
+            truncated = true;
+        }
+        found.sort(Comparator.comparingLong((LoggedDecision d) -> d.decision().receivedAtMs())
+                .thenComparingLong(LoggedDecision::loggedAtMs));
+        return new Window(from.toString(), to.toString(), List.copyOf(found), truncated, unreadable[0]);
+    }
+
+    /**
+     * Copies a window into the replay topic, keyed {@code id/requestId}, each record with its
+     * original timestamp and headers naming the replay and the source partition and offset.
+     *
+     * @param id the replay's id, or null for a generated one
+     */
+    public Replay replay(String id, Instant from, Instant to, DecisionFilter filter) {
+        String replayId = id == null || id.isBlank() ? generatedId() : id.trim();
+        if (!REPLAY_ID.matcher(replayId).matches()) {
+            throw AdminException.badRequest("a replay id is 1-63 lowercase letters, digits and dashes, was '"
+                    + replayId + "'");
+        }
+        Window window = read(from, to, filter);
+        for (LoggedDecision d : window.decisions()) {
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(HEADER_REPLAY_ID, replayId.getBytes(StandardCharsets.UTF_8));
+            headers.add(HEADER_SOURCE_PARTITION, Integer.toString(d.partition()).getBytes(StandardCharsets.UTF_8));
+            headers.add(HEADER_SOURCE_OFFSET, Long.toString(d.offset()).getBytes(StandardCharsets.UTF_8));
+            producer.send(new ProducerRecord<>(Topics.DECISIONS_REPLAY.name(), null, d.loggedAtMs(),
+                    replayId + "/" + d.decision().requestId(), serde.serialize(Topics.DECISIONS_REPLAY.name(),
+                    d.decision()), headers));
+        }
+        producer.flush();
+        LOG.info("replay written id={} topic={} records={} from={} to={} truncated={}", replayId,
+                Topics.DECISIONS_REPLAY.name(), window.decisions().size(), from, to, window.truncated());
+        return new Replay(replayId, Topics.DECISIONS_REPLAY.name(), window.decisions().size(), window.truncated());
+    }
+
+    /** The decisions of one replay, in the order it was written; empty when there is no such replay. */
+    public List<LoggedDecision> replayed(String id) {
+        String prefix = id + "/";
+        List<LoggedDecision> found = new ArrayList<>();
+        scan(Topics.DECISIONS_REPLAY.name(), 0, Long.MAX_VALUE, (r, d) -> {
+            if (d != null && r.key() != null && r.key().startsWith(prefix)) {
+                found.add(new LoggedDecision(r.partition(), r.offset(), r.timestamp(), d));
+            }
+            return found.size() < maxRecords;
+        });
+        return List.copyOf(found);
+    }
+
+    private interface Visitor {
+        /** @return false to stop the scan */
+        boolean visit(ConsumerRecord<String, byte[]> record, RoutingDecision decisionOrNull);
+    }
+
+    /** Reads every partition from the first record at or after fromMs to its end (as of the start) or past toMs. */
+    private boolean scan(String topic, long fromMs, long toMs, Visitor visitor) {
+        try (Consumer<String, byte[]> consumer = consumers.get()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> query = new HashMap<>();
+            partitions.forEach(tp -> query.put(tp, fromMs));
+            Map<TopicPartition, OffsetAndTimestamp> start = consumer.offsetsForTimes(query);
+            Set<TopicPartition> open = new HashSet<>();
+            for (TopicPartition tp : partitions) {
+                OffsetAndTimestamp at = start.get(tp);
+                if (at != null && at.offset() < end.get(tp)) {
+                    consumer.seek(tp, at.offset());
+                    open.add(tp);
+                }
+            }
+            consumer.pause(partitions.stream().filter(tp -> !open.contains(tp)).toList());
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!open.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AdminException(504, "timeout", "reading " + topic + " took over 30 s; narrow the window");
+                }
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    if (!open.contains(tp)) {
+                        continue;
+                    }
+                    if (r.timestamp() >= toMs) {
+                        close(consumer, open, tp);
+                        continue;
+                    }
+                    if (!visitor.visit(r, decode(r))) {
+                        return true;
+                    }
+                    if (r.offset() + 1 >= end.get(tp)) {
+                        close(consumer, open, tp);
+                    }
+                }
+                for (TopicPartition tp : List.copyOf(open)) {
+                    if (consumer.position(tp) >= end.get(tp)) {
+                        close(consumer, open, tp);
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    private static void close(Consumer<String, byte[]> consumer, Set<TopicPartition> open, TopicPartition tp) {
+        open.remove(tp);
+        consumer.pause(List.of(tp));
+    }
+
+    private RoutingDecision decode(ConsumerRecord<String, byte[]> r) {
+        if (r.value() == null) {
+            return null;
+        }
+        try {
+            return serde.deserialize(r.topic(), r.value());
+        } catch (SerializationException e) {
+            LOG.warn("unreadable decision skipped topic={} partition={} offset={} error={}", r.topic(), r.partition(),
+                    r.offset(), e.getMessage());
+            return null;
+        }
+    }
+
+    private static void check(Instant from, Instant to) {
+        if (from == null || to == null) {
+            throw AdminException.badRequest("a window needs 'from' and 'to' (ISO-8601 instants or epoch milliseconds)");
+        }
+        if (!from.isBefore(to)) {
+            throw AdminException.badRequest("'from' (" + from + ") must be before 'to' (" + to + ")");
+        }
+    }
+
+    private static String generatedId() {
+        return "r-" + Long.toString(System.currentTimeMillis(), 36) + "-"
+                + Integer.toString(java.util.concurrent.ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+    }
+}

@@ -1,0 +1,149 @@
+package io.inferrouter.admin.decisions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.inferrouter.admin.api.AdminException;
+import io.inferrouter.admin.api.ApiErrors;
+import io.inferrouter.schemas.serde.Json;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decisions and replay over HTTP:
+ * <ul>
+ *   <li>{@code GET /api/decisions?model=&pool=&endpoint=&status=&limit=}: the newest, newest first</li>
+ *   <li>{@code GET /api/decisions/window?from=&to=&...}: a window read from Kafka, in arrival order</li>
+ *   <li>{@code POST /api/replays} {@code {"from", "to", "id"?, "model"?, ...}}: copy a window to the
+ *       replay topic; {@code GET /api/replays/{id}}: read a replay back</li>
+ * </ul>
+ * Times are ISO-8601 instants ({@code 2026-12-01T07:00:00Z}) or epoch milliseconds.
+ */
+public final class DecisionsService implements HttpService {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DecisionsService.class);
+
+    private static final int DEFAULT_LIMIT = 100;
+
+    private final DecisionTail tail;
+    private final DecisionWindow window;
+    private final int maxRecent;
+
+    public DecisionsService(DecisionTail tail, DecisionWindow window, int maxRecent) {
+        this.tail = tail;
+        this.window = window;
+        this.maxRecent = maxRecent;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/decisions", (req, res) -> handle(res, () -> recent(req)))
+                .get("/api/decisions/window", (req, res) -> handle(res, () -> window(req)))
+                .post("/api/replays", (req, res) -> handle(res, () -> replay(req), 201))
+                .get("/api/replays/{id}", (req, res) -> handle(res, () -> replayed(req)));
+    }
+
+    private Object recent(ServerRequest req) {
+        Map<String, String> q = query(req);
+        int limit = limit(q.get("limit"));
+        List<LoggedDecision> found = tail.recent(DecisionFilter.of(q), limit);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("following", tail.ready());
+        out.put("decisions", found);
+        return out;
+    }
+
+    private Object window(ServerRequest req) {
+        Map<String, String> q = query(req);
+        return window.read(instant(q.get("from"), "from"), instant(q.get("to"), "to"), DecisionFilter.of(q));
+    }
+
+    private Object replay(ServerRequest req) {
+        JsonNode body;
+        try {
+            body = Json.mapper().readTree(req.content().inputStream());
+        } catch (IOException e) {
+            throw AdminException.badRequest("the body is not JSON: " + e.getMessage());
+        }
+        if (body == null || !body.isObject()) {
+            throw AdminException.badRequest("the body must be a JSON object with 'from' and 'to'");
+        }
+        Map<String, String> fields = new HashMap<>();
+        body.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
+        return window.replay(fields.get("id"), instant(fields.get("from"), "from"), instant(fields.get("to"), "to"),
+                DecisionFilter.of(fields));
+    }
+
+    private Object replayed(ServerRequest req) {
+        String id = req.path().pathParameters().get("id");
+        List<LoggedDecision> found = window.replayed(id);
+        if (found.isEmpty()) {
+            throw AdminException.notFound("no replay '" + id + "' in the replay topic (replays are kept 7 days)");
+        }
+        return Map.of("id", id, "decisions", found);
+    }
+
+    private int limit(String text) {
+        if (text == null || text.isBlank()) {
+            return Math.min(DEFAULT_LIMIT, maxRecent);
+        }
+        try {
+            int n = Integer.parseInt(text.trim());
+            if (n < 1 || n > maxRecent) {
+                throw AdminException.badRequest("limit must be 1-" + maxRecent + ", was " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw AdminException.badRequest("limit must be a number, was '" + text + "'");
+        }
+    }
+
+    static Instant instant(String text, String name) {
+        if (text == null || text.isBlank()) {
+            throw AdminException.badRequest("'" + name + "' is required (an ISO-8601 instant or epoch milliseconds)");
+        }
+        String t = text.trim();
+        try {
+            return t.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(t)) : Instant.parse(t);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw AdminException.badRequest("'" + name + "' must be an ISO-8601 instant (2026-12-01T07:00:00Z) or epoch"
+                    + " milliseconds, was '" + text + "'");
+        }
+    }
+
+    private static Map<String, String> query(ServerRequest req) {
+        Map<String, String> q = new HashMap<>();
+        for (String name : req.query().names()) {
+            q.put(name, req.query().get(name));
+        }
+        return q;
+    }
+
+    private interface Action {
+        Object run();
+    }
+
+    private static void handle(ServerResponse res, Action action) {
+        handle(res, action, 200);
+    }
+
+    private static void handle(ServerResponse res, Action action, int okStatus) {
+        try {
+            ApiErrors.sendJson(res, okStatus, action.run());
+        } catch (AdminException e) {
+            ApiErrors.send(res, e);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            ApiErrors.send(res, new AdminException(503, "kafka_unavailable", "Kafka did not answer: " + e.getMessage(), e));
+        } catch (RuntimeException e) {
+            LOG.error("decisions request failed error={}", e.toString(), e);
+            ApiErrors.send(res, new AdminException(500, "internal_error", "admin-ui failed: " + e.getMessage(), e));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.inferrouter.admin.resources;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.inferrouter.admin.api.AdminException;
+import io.inferrouter.admin.api.ApiErrors;
+import io.inferrouter.schemas.serde.Json;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Editing pools and models over HTTP, written to the Kubernetes API:
+ * {@code GET|PUT|DELETE /api/resources/models/{namespace}/{name}} and
+ * {@code GET|PUT|DELETE /api/resources/pools/{namespace}/{name}}. Without a Kubernetes API (the
+ * ingestor reads manifest files, or {@code kubernetes.enabled=false}) every edit answers 503 and
+ * says so; reading the tables still works.
+ */
+public final class ResourcesService implements HttpService {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResourcesService.class);
+
+    private final KubeResources kube;
+
+    /** @param kube null when edits are off */
+    public ResourcesService(KubeResources kube) {
+        this.kube = kube;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/resources/models/{namespace}/{name}", (req, res) -> run(req, res, (ns, n) ->
+                        answer(res, 200, kube.getModel(ns, n))))
+                .put("/api/resources/models/{namespace}/{name}", (req, res) -> run(req, res, (ns, n) -> {
+                    KubeResources.Written w = kube.putModel(ns, n, ResourceEdits.model(body(req)));
+                    answer(res, w.created() ? 201 : 200, w.object());
+                }))
+                .delete("/api/resources/models/{namespace}/{name}", (req, res) -> run(req, res, (ns, n) -> {
+                    kube.deleteModel(ns, n);
+                    res.status(Status.NO_CONTENT_204).send();
+                }))
+                .get("/api/resources/pools/{namespace}/{name}", (req, res) -> run(req, res, (ns, n) ->
+                        answer(res, 200, kube.getPool(ns, n))))
+                .put("/api/resources/pools/{namespace}/{name}", (req, res) -> run(req, res, (ns, n) -> {
+                    KubeResources.Written w = kube.putPool(ns, n, ResourceEdits.pool(body(req)));
+                    answer(res, w.created() ? 201 : 200, w.object());
+                }))
+                .delete("/api/resources/pools/{namespace}/{name}", (req, res) -> run(req, res, (ns, n) -> {
+                    kube.deletePool(ns, n);
+                    res.status(Status.NO_CONTENT_204).send();
+                }))
+                .get("/api/resources", (req, res) -> ApiErrors.sendJson(res, 200, Map.of("editable", kube != null)));
+    }
+
+    private interface Action {
+        void run(String namespace, String name);
+    }
+
+    private void run(ServerRequest req, ServerResponse res, Action action) {
+        try {
+            if (kube == null) {
+                throw new AdminException(503, "editing_disabled", "editing is off: admin-ui has no Kubernetes API"
+                        + " (kubernetes.enabled=false, or the system reads manifest files); edit the manifests instead");
+            }
+            String namespace = req.path().pathParameters().get("namespace");
+            String name = req.path().pathParameters().get("name");
+            ResourceEdits.checkName(namespace, name);
+            action.run(namespace, name);
+        } catch (AdminException e) {
+            ApiErrors.send(res, e);
+        } catch (RuntimeException e) {
+            LOG.error("resource request failed path={} error={}", req.path().path(), e.toString(), e);
+            ApiErrors.send(res, new AdminException(500, "internal_error", "admin-ui failed: " + e.getMessage(), e));
+        }
+    }
+
+    private static JsonNode body(ServerRequest req) {
+        try {
+            return Json.mapper().readTree(req.content().inputStream());
+        } catch (IOException e) {
+            throw AdminException.badRequest("the body is not JSON: " + e.getMessage());
+        }
+    }
+
+    private static void answer(ServerResponse res, int status, GenericKubernetesResource r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("apiVersion", r.getApiVersion());
+        out.put("kind", r.getKind());
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("namespace", r.getMetadata().getNamespace());
+        meta.put("name", r.getMetadata().getName());
+        meta.put("resourceVersion", r.getMetadata().getResourceVersion());
+        meta.put("creationTimestamp", r.getMetadata().getCreationTimestamp());
+        out.put("metadata", meta);
+        out.put("spec", r.getAdditionalProperties().get("spec"));
+        ApiErrors.sendJson(res, status, out);
+    }
+}

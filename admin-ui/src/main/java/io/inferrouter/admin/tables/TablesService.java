@@ -1,0 +1,66 @@
+package io.inferrouter.admin.tables;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.inferrouter.admin.api.AdminException;
+import io.inferrouter.admin.api.ApiErrors;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * The tables as the UI shows them, read through from routing-stream:
+ * {@code GET /api/pools}, {@code /api/pools/{namespace}/{name}}, {@code /api/models},
+ * {@code /api/objectives}, {@code /api/rewrites}, {@code /api/routes}, {@code /api/status}.
+ */
+public final class TablesService implements HttpService {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+
+    private final TablesClient tables;
+
+    public TablesService(TablesClient tables) {
+        this.tables = tables;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/pools", (req, res) -> pass(res, "/v1/pools"))
+                .get("/api/pools/{namespace}/{name}", this::pool)
+                .get("/api/models", (req, res) -> pass(res, "/v1/models"))
+                .get("/api/objectives", (req, res) -> pass(res, "/v1/objectives"))
+                .get("/api/rewrites", (req, res) -> pass(res, "/v1/rewrites"))
+                .get("/api/routes", (req, res) -> pass(res, "/v1/routes"))
+                .get("/api/status", (req, res) -> pass(res, "/v1/status"));
+    }
+
+    private void pool(ServerRequest req, ServerResponse res) {
+        String namespace = req.path().pathParameters().get("namespace");
+        String name = req.path().pathParameters().get("name");
+        if (!NAME.matcher(namespace).matches() || !NAME.matcher(name).matches()) {
+            ApiErrors.send(res, AdminException.badRequest("'" + namespace + "/" + name
+                    + "' is not a Kubernetes namespace/name"));
+            return;
+        }
+        pass(res, "/v1/pools/" + encode(namespace) + "/" + encode(name));
+    }
+
+    private void pass(ServerResponse res, String path) {
+        try {
+            TablesClient.Answer answer = tables.get(path);
+            res.status(Status.create(answer.status()));
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            res.send(answer.body());
+        } catch (AdminException e) {
+            ApiErrors.send(res, e);
+        }
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,322 @@
+package io.inferrouter.admin.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.inferrouter.admin.AdminConfig;
+import io.inferrouter.admin.AdminServer;
+import io.inferrouter.admin.decisions.DecisionWindow;
+import io.inferrouter.kafka.embedded.EmbeddedKafkaExtension;
+import io.inferrouter.kafka.embedded.KafkaEndpoint;
+import io.inferrouter.schemas.Samples;
+import io.inferrouter.schemas.decisions.RoutingDecision;
+import io.inferrouter.schemas.serde.Json;
+import io.inferrouter.schemas.serde.JsonSerde;
+import io.inferrouter.schemas.topics.TopicAdmin;
+import io.inferrouter.schemas.topics.Topics;
+import io.inferrouter.stream.app.RoutingStreamConfig;
+import io.inferrouter.stream.app.RoutingStreamServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * admin-ui against the real parts it talks to: routing-stream (on the embedded broker) for the
+ * tables, the decisions topic for the live view and replay, and fabric8's mock Kubernetes API in
+ * CRUD mode for edits.
+ */
+@ExtendWith(EmbeddedKafkaExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AdminUiIT {
+
+    private static final ResourceDefinitionContext MODEL = new ResourceDefinitionContext.Builder()
+            .withGroup("inference.networking.x-k8s.io").withVersion("v1alpha2").withPlural("inferencemodels")
+            .withKind("InferenceModel").withNamespaced(true).build();
+    private static final ResourceDefinitionContext POOL_V1ALPHA2 = new ResourceDefinitionContext.Builder()
+            .withGroup("inference.networking.x-k8s.io").withVersion("v1alpha2").withPlural("inferencepools")
+            .withKind("InferencePool").withNamespaced(true).build();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private KubernetesMockServer kubeServer;
+    private KubernetesClient kube;
+    private RoutingStreamServer routingStream;
+    private AdminServer admin;
+    private AdminServer readOnly;
+    private String base;
+    private String bootstrap;
+
+    @BeforeAll
+    void start(KafkaEndpoint kafka) throws Exception {
+        bootstrap = kafka.bootstrapServers();
+        try (Admin a = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            new TopicAdmin(a, (short) 1, Duration.ofSeconds(30)).ensure(Topics.all());
+        }
+        kubeServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        kubeServer.init(InetAddress.getByName("127.0.0.1"), 0);
+        kube = kubeServer.createClient();
+        Path state = Files.createTempDirectory("admin-ui-it");
+        routingStream = RoutingStreamServer.start(new RoutingStreamConfig(bootstrap, "admin-ui-it", state, "127.0.0.1", 0,
+                null, 1, 0, (short) 1, "at_least_once", Duration.ofMillis(100), true, Duration.ofMinutes(10)),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        admin = AdminServer.start(config(true), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), kube);
+        readOnly = AdminServer.start(config(false), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
+        base = "http://127.0.0.1:" + admin.port();
+    }
+
+    private AdminConfig config(boolean kubernetes) {
+        return new AdminConfig(bootstrap, URI.create("http://127.0.0.1:" + routingStream.port()), "127.0.0.1", 0,
+                kubernetes, null, null, 100, 1000, Duration.ofSeconds(5), (short) 1);
+    }
+
+    @AfterAll
+    void stop() {
+        readOnly.close();
+        admin.close();
+        routingStream.close();
+        kube.close();
+        kubeServer.destroy();
+    }
+
+    @Test
+    void theUiIsServedAndReadyOnceItsSourcesAnswer() throws Exception {
+        HttpResponse<String> page = get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>inference-router admin</title>").contains("app.js");
+        assertThat(get("/app.js").body()).contains("/api/decisions/window");
+        assertThat(get("/health").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> get("/ready").statusCode() == 200);
+    }
+
+    @Test
+    void poolsAreReadThroughFromRoutingStream() throws Exception {
+        try (KafkaProducer<String, byte[]> p = producer()) {
+            p.send(new ProducerRecord<>(Topics.INFERENCE_POOLS.name(), "llm/llama",
+                    new JsonSerde<>(io.inferrouter.schemas.resources.InferencePool.class)
+                            .serialize("t", Samples.pool()))).get();
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> get("/api/pools").body().contains("\"name\":\"llama\""));
+        HttpResponse<String> pool = get("/api/pools/llm/llama");
+        assertThat(pool.statusCode()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(pool.body()).at("/pool/status").asText()).isEqualTo("Accepted");
+        assertThat(get("/api/pools/llm/nope").statusCode()).isEqualTo(404);
+        HttpResponse<String> bad = get("/api/pools/LLM/x_y");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(Json.mapper().readTree(bad.body()).at("/error/type").asText()).isEqualTo("invalid_request_error");
+    }
+
+    @Test
+    void aModelEditIsWrittenToKubernetesKeepingWhatTheUiDoesNotOwn() throws Exception {
+        HttpResponse<String> created = send("PUT", "/api/resources/models/llm/chat", """
+                {"modelName":"chat","criticality":"Standard","poolRef":"llama",
+                 "targetModels":[{"name":"chat-v1","weight":90},{"name":"chat-v2","weight":10}]}""");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        GenericKubernetesResource stored = kube.genericKubernetesResources(MODEL).inNamespace("llm").withName("chat").get();
+        assertThat(spec(stored)).containsEntry("modelName", "chat").containsEntry("criticality", "Standard");
+        assertThat(spec(stored).get("poolRef")).isEqualTo(Map.of("group", "inference.networking.k8s.io",
+                "kind", "InferencePool", "name", "llama"));
+
+        Map<String, Object> withExtra = new HashMap<>(spec(stored));
+        withExtra.put("annotatedBy", "someone-else");
+        stored.setAdditionalProperty("spec", withExtra);
+        kube.genericKubernetesResources(MODEL).inNamespace("llm").resource(stored).update();
+
+        HttpResponse<String> updated = send("PUT", "/api/resources/models/llm/chat",
+                "{\"modelName\":\"chat\",\"criticality\":\"Sheddable\",\"poolRef\":\"llama\"}");
+        assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+        Map<String, Object> after = spec(kube.genericKubernetesResources(MODEL).inNamespace("llm").withName("chat").get());
+        assertThat(after).containsEntry("criticality", "Sheddable").containsEntry("annotatedBy", "someone-else")
+                .doesNotContainKey("targetModels");
+
+        HttpResponse<String> invalid = send("PUT", "/api/resources/models/llm/chat",
+                "{\"modelName\":\"chat\",\"criticality\":\"Urgent\",\"poolRef\":\"llama\"}");
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(invalid.body()).contains("criticality must be");
+        assertThat(spec(kube.genericKubernetesResources(MODEL).inNamespace("llm").withName("chat").get()))
+                .containsEntry("criticality", "Sheddable");
+
+        assertThat(send("DELETE", "/api/resources/models/llm/chat", null).statusCode()).isEqualTo(204);
+        assertThat(kube.genericKubernetesResources(MODEL).inNamespace("llm").withName("chat").get()).isNull();
+        assertThat(get("/api/resources/models/llm/chat").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aPoolStoredAsV1alpha2IsEditedInThatVersion() throws Exception {
+        GenericKubernetesResource old = new GenericKubernetesResource();
+        old.setApiVersion("inference.networking.x-k8s.io/v1alpha2");
+        old.setKind("InferencePool");
+        old.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace("llm").withName("qwen").build());
+        old.setAdditionalProperty("spec", Map.of("selector", Map.of("app", "vllm-qwen"), "targetPortNumber", 8000));
+        kube.genericKubernetesResources(POOL_V1ALPHA2).inNamespace("llm").resource(old).create();
+
+        HttpResponse<String> edited = send("PUT", "/api/resources/pools/llm/qwen",
+                "{\"selector\":{\"app\":\"vllm-qwen\",\"tier\":\"gpu\"},\"targetPorts\":[9000],\"failureMode\":\"FailOpen\"}");
+        assertThat(edited.statusCode()).as(edited.body()).isEqualTo(200);
+        Map<String, Object> spec = spec(kube.genericKubernetesResources(POOL_V1ALPHA2).inNamespace("llm").withName("qwen")
+                .get());
+        assertThat(spec).containsEntry("targetPortNumber", 9000)
+                .containsEntry("selector", Map.of("app", "vllm-qwen", "tier", "gpu"));
+        assertThat(spec.get("extensionRef")).isEqualTo(Map.of("name", "inference-router", "portNumber", 8080,
+                "failureMode", "FailOpen"));
+        HttpResponse<String> twoPorts = send("PUT", "/api/resources/pools/llm/qwen",
+                "{\"selector\":{\"app\":\"vllm-qwen\"},\"targetPorts\":[9000,9001]}");
+        assertThat(twoPorts.statusCode()).isEqualTo(400);
+        assertThat(twoPorts.body()).contains("v1alpha2");
+    }
+
+    @Test
+    void withoutAKubernetesApiEditsAreRefusedAndSaySo() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + readOnly.port()
+                        + "/api/resources/models/llm/chat")).PUT(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(Json.mapper().readTree(r.body()).at("/error/type").asText()).isEqualTo("editing_disabled");
+    }
+
+    @Test
+    void decisionsAreFollowedLiveReadByWindowAndReplayedIntoTheReplayTopic() throws Exception {
+        long t0 = System.currentTimeMillis();
+        RoutingDecision ok = withId(Samples.decision(), "it-ok-1", t0, 200);
+        RoutingDecision shed = withId(Samples.decision(), "it-shed-1", t0 + 1, 429);
+        RoutingDecision late = withId(Samples.decision(), "it-ok-2", t0 + 2, 200);
+        JsonSerde<RoutingDecision> serde = new JsonSerde<>(RoutingDecision.class);
+        try (KafkaProducer<String, byte[]> p = producer()) {
+            p.send(new ProducerRecord<>(Topics.DECISIONS.name(), 0, t0, ok.requestId(), serde.serialize("t", ok))).get();
+            p.send(new ProducerRecord<>(Topics.DECISIONS.name(), 1, t0 + 1, shed.requestId(), serde.serialize("t", shed))).get();
+            p.send(new ProducerRecord<>(Topics.DECISIONS.name(), 2, t0 + 2, "poison", "{not json".getBytes())).get();
+            p.send(new ProducerRecord<>(Topics.DECISIONS.name(), 2, t0 + 60_000, late.requestId(),
+                    serde.serialize("t", late))).get();
+        }
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> ids(get("/api/decisions?limit=100").body()).containsAll(List.of("it-ok-1", "it-shed-1", "it-ok-2")));
+        assertThat(ids(get("/api/decisions?status=429").body())).containsExactly("it-shed-1");
+        assertThat(get("/api/decisions?limit=0").statusCode()).isEqualTo(400);
+        assertThat(get("/metrics").body()).contains("admin_decisions_unreadable_total 1.0");
+
+        String window = "from=" + Instant.ofEpochMilli(t0) + "&to=" + Instant.ofEpochMilli(t0 + 30_000);
+        JsonNode w = Json.mapper().readTree(get("/api/decisions/window?" + window).body());
+        assertThat(ids(w)).containsExactly("it-ok-1", "it-shed-1");
+        assertThat(w.get("unreadable").asInt()).isEqualTo(1);
+        assertThat(w.get("truncated").asBoolean()).isFalse();
+        assertThat(get("/api/decisions/window?from=" + (t0 + 10) + "&to=" + t0).statusCode()).isEqualTo(400);
+
+        HttpResponse<String> replay = send("POST", "/api/replays", "{\"id\":\"it-replay\",\"from\":\"" + Instant.ofEpochMilli(t0)
+                + "\",\"to\":" + (t0 + 30_000) + "}");
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(201);
+        assertThat(Json.mapper().readTree(replay.body()).get("records").asInt()).isEqualTo(2);
+        assertThat(ids(get("/api/replays/it-replay").body())).containsExactly("it-ok-1", "it-shed-1");
+        assertThat(get("/api/replays/never-made").statusCode()).isEqualTo(404);
+
+        List<ConsumerRecord<String, byte[]>> copied = readReplayTopic();
+        assertThat(copied).extracting(ConsumerRecord::key).containsExactly("it-replay/it-ok-1", "it-replay/it-shed-1");
+        assertThat(copied.get(0).timestamp()).isEqualTo(t0);
+        assertThat(new String(copied.get(1).headers().lastHeader(DecisionWindow.HEADER_SOURCE_PARTITION).value(),
+                StandardCharsets.UTF_8)).isEqualTo("1");
+        assertThat(serde.deserialize("t", copied.get(1).value())).isEqualTo(shed);
+    }
+
+    private List<ConsumerRecord<String, byte[]>> readReplayTopic() {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(Topics.DECISIONS_REPLAY.name(), 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp)).get(tp);
+            List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (c.position(tp) < end && System.currentTimeMillis() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (r.key().startsWith("it-replay/")) {
+                        out.add(r);
+                    }
+                });
+            }
+            return out;
+        }
+    }
+
+    private static RoutingDecision withId(RoutingDecision d, String id, long receivedAtMs, int status) {
+        return new RoutingDecision(id, receivedAtMs, d.requestedModel(), d.targetModel(), d.pool(), d.objective(),
+                d.criticality(), d.priority(), d.fairnessId(), d.profile(), d.stream(), d.candidates(),
+                status == 200 ? d.chosenEndpoint() : null, d.decisionNanos(),
+                new RoutingDecision.Outcome(status, status == 200 ? null : "shed", null, null, null, 100, 1),
+                receivedAtMs, d.source());
+    }
+
+    private static List<String> ids(String body) throws Exception {
+        return ids(Json.mapper().readTree(body));
+    }
+
+    private static List<String> ids(JsonNode body) {
+        List<String> out = new ArrayList<>();
+        body.get("decisions").forEach(d -> {
+            String id = d.at("/decision/requestId").asText();
+            if (id.startsWith("it-")) {
+                out.add(id);
+            }
+        });
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> spec(GenericKubernetesResource r) {
+        return (Map<String, Object>) r.getAdditionalProperties().get("spec");
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body);
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("content-type", "application/json")
+                .method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
