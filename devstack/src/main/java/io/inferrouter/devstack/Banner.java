@@ -16,6 +16,7 @@ final class Banner {
         b.append(String.format("  topics               %d created or present (see README: Topic catalogue)%n",
                 Topics.all().size()));
         b.append(String.format("  gateway-node         %s  (OpenAI API, /metrics, /health, /ready)%n", stack.addresses().gateway()));
+        b.append(String.format("  admin-ui             %s  (pools, models, decisions, replay)%n", stack.addresses().admin()));
         b.append(String.format("  routing-stream       %s  (GET /v1/pools, /v1/status, ...)%n",
                 stack.addresses().routingStream()));
         b.append(String.format("  Kubernetes API       %s  (kubeconfig: %s)%n", stack.addresses().kubeApi(),

@@ -1,6 +1,8 @@
 package io.inferrouter.devstack;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.inferrouter.admin.AdminConfig;
+import io.inferrouter.admin.AdminServer;
 import io.inferrouter.devstack.kube.KubeApi;
 import io.inferrouter.devstack.kube.ModelServers;
 import io.inferrouter.devstack.sim.SimulatedPods;
@@ -50,7 +52,7 @@ public final class Devstack implements AutoCloseable {
     private final Addresses addresses;
 
     /** Where the running parts listen. */
-    public record Addresses(String kafka, String gateway, String routingStream, String kubeApi, Path kubeconfig,
+    public record Addresses(String kafka, String gateway, String admin, String routingStream, String kubeApi, Path kubeconfig,
                             String ingestor, List<ModelServers.Registered> modelServers) {
     }
 
@@ -127,8 +129,17 @@ public final class Devstack implements AutoCloseable {
                             "GATEWAY_NODE_ID", "devstack"), GatewayConfig.ENVIRONMENT)),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
             parts.push(gateway);
+            AdminServer admin = AdminServer.start(AdminConfig.from(
+                    io.inferrouter.support.ConfigLoader.load(List.of(), Map.of(
+                            "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
+                            "ADMIN_HTTP_PORT", Integer.toString(config.adminPort()),
+                            "ADMIN_ROUTING_STREAM_URL", "http://127.0.0.1:" + routingStream.port(),
+                            "ADMIN_KUBECONFIG", kubeconfig.toString(),
+                            "ADMIN_REPLICATION_FACTOR", Short.toString(config.replicationFactor())),
+                            AdminConfig.ENVIRONMENT)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
+            parts.push(admin);
             return new Devstack(config, bootstrap, parts, new Addresses(bootstrap, "http://127.0.0.1:" + gateway.port(),
-                    "http://127.0.0.1:" + routingStream.port(), kube == null ? "(your cluster)" : kube.url(),
+                    "http://127.0.0.1:" + admin.port(), "http://127.0.0.1:" + routingStream.port(), kube == null ? "(your cluster)" : kube.url(),
                     kubeconfig, "http://127.0.0.1:" + ingestor.port(), modelServers));
         } catch (RuntimeException e) {
             closeAll(parts);
@@ -145,7 +156,7 @@ public final class Devstack implements AutoCloseable {
     public List<String> awaitReady(Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         Map<String, String> services = Map.of("state-ingestor", addresses.ingestor(), "routing-stream",
-                addresses.routingStream(), "gateway-node", addresses.gateway());
+                addresses.routingStream(), "gateway-node", addresses.gateway(), "admin-ui", addresses.admin());
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> waiting = List.copyOf(services.keySet());
         while (true) {

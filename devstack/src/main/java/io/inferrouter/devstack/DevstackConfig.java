@@ -20,6 +20,7 @@ import java.util.Map;
  * @param replicationFactor replication factor for topics it creates ({@code --replication-factor}; default 1)
  * @param gatewayPort       gateway-node's OpenAI API ({@code --gateway-port}; default 8080)
  * @param routingStreamPort routing-stream's query API ({@code --routing-stream-port}; default 8082)
+ * @param adminPort         admin-ui ({@code --admin-port}; default 8081)
  * @param kubePort          the mock Kubernetes API ({@code --kube-port}; default 6443)
  * @param kubeconfig        a real cluster to use instead of the mock API ({@code --kubeconfig}, {@code KUBECONFIG}
  *                          is not read on purpose: the devstack never touches a cluster unless told to)
@@ -34,7 +35,7 @@ import java.util.Map;
  *                          ({@code --model-server [NAMESPACE/]POOL=IP}, repeatable; mock API only)
  */
 public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int kafkaPort, String bootstrapServers,
-                             short replicationFactor, int gatewayPort, int routingStreamPort, int kubePort,
+                             short replicationFactor, int gatewayPort, int adminPort, int routingStreamPort, int kubePort,
                              Path kubeconfig, List<Path> manifests, int ingestorPort, int simPods,
                              String simBaseAddress, int simPort, double simTimeScale,
                              List<ModelServers.Spec> modelServers) {
@@ -55,6 +56,7 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
             throw new IllegalArgumentException("--replication-factor must be >= 1, was " + replicationFactor);
         }
         checkPort(gatewayPort, "--gateway-port");
+        checkPort(adminPort, "--admin-port");
         checkPort(routingStreamPort, "--routing-stream-port");
         checkPort(kubePort, "--kube-port");
         checkPort(ingestorPort, "--ingestor-port");
@@ -89,6 +91,7 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
         String bootstrap = env.get("ROUTER_BOOTSTRAP_SERVERS");
         short rf = 1;
         int gatewayPort = 8080;
+        int adminPort = 8081;
         int routingStreamPort = 8082;
         int kubePort = 6443;
         int ingestorPort = 8083;
@@ -110,6 +113,7 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
                 case "--bootstrap-servers" -> bootstrap = value(flag, rest);
                 case "--replication-factor" -> rf = (short) intOf(value(flag, rest), flag);
                 case "--gateway-port" -> gatewayPort = intOf(value(flag, rest), flag);
+                case "--admin-port" -> adminPort = intOf(value(flag, rest), flag);
                 case "--routing-stream-port" -> routingStreamPort = intOf(value(flag, rest), flag);
                 case "--kube-port" -> kubePort = intOf(value(flag, rest), flag);
                 case "--ingestor-port" -> ingestorPort = intOf(value(flag, rest), flag);
@@ -127,7 +131,7 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
         if (manifests.isEmpty()) {
             DEFAULT_MANIFESTS.stream().filter(java.nio.file.Files::exists).forEach(manifests::add);
         }
-        return new DevstackConfig(dataDir, clean, kafkaHost, kafkaPort, bootstrap, rf, gatewayPort, routingStreamPort,
+        return new DevstackConfig(dataDir, clean, kafkaHost, kafkaPort, bootstrap, rf, gatewayPort, adminPort, routingStreamPort,
                 kubePort, kubeconfig, manifests, ingestorPort, simPods, simBase, simPort, simTimeScale, modelServers);
     }
 
@@ -141,6 +145,7 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
                   --bootstrap-servers LIST  use this Kafka instead of the embedded broker (env ROUTER_BOOTSTRAP_SERVERS)
                   --replication-factor N    replication factor of topics it creates (default 1)
                   --gateway-port PORT       gateway-node OpenAI API (default 8080; 0 = any free)
+                  --admin-port PORT         admin-ui (default 8081; 0 = any free)
                   --routing-stream-port P   routing-stream query API (default 8082; 0 = any free)
                   --kube-port PORT          mock Kubernetes API (default 6443; 0 = any free)
                   --manifests PATH          seed the mock API with these manifests (repeatable;

@@ -35,7 +35,7 @@ class DevstackE2EIT {
 
     @Test
     void requestsThroughTheGatewayAreServedBySimulatedPodsSpreadByTheScheduler(@TempDir Path dir) throws Exception {
-        DevstackConfig config = new DevstackConfig(dir.resolve("data"), false, "127.0.0.1", 0, null, (short) 1, 0, 0, 0,
+        DevstackConfig config = new DevstackConfig(dir.resolve("data"), false, "127.0.0.1", 0, null, (short) 1, 0, 0, 0, 0,
                 null, List.of(Path.of("..", "deploy", "examples")), 0, 8, "127.0.1.101", 8000, 0.05, List.of());
         try (Devstack stack = Devstack.start(config)) {
             String gateway = stack.addresses().gateway();
@@ -78,6 +78,24 @@ class DevstackE2EIT {
             Set<String> statuses = new java.util.HashSet<>();
             status.get("resources").forEach(r -> statuses.add(r.get("status").asText()));
             assertThat(statuses).containsOnly("Accepted");
+
+            // An edit in the admin UI goes to the Kubernetes API and comes back as a routable model
+            // through the ingestor, Kafka and routing-stream; its decisions show in the admin UI.
+            String admin = stack.addresses().admin();
+            HttpResponse<String> edit = http.send(HttpRequest.newBuilder(URI.create(admin
+                            + "/api/resources/models/llm/e2e-added")).header("content-type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"modelName\":\"e2e-added\",\"poolRef\":\"llama\","
+                            + "\"criticality\":\"Critical\",\"targetModels\":[{\"name\":\"" + LLAMA + "\"}]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(edit.statusCode()).as(edit.body()).isEqualTo(201);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> get(gateway + "/v1/models").body().contains("e2e-added"));
+            HttpResponse<String> added = post(gateway + "/v1/completions", "{\"model\":\"e2e-added\",\"max_tokens\":2,"
+                    + "\"prompt\":\"hi\"}", Map.of());
+            assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+            assertThat(Json.mapper().readTree(added.body()).get("model").asText()).isEqualTo("e2e-added");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> get(admin + "/api/decisions?model=e2e-added").body().contains("\"targetModel\":\"" + LLAMA));
         }
     }
 

@@ -32,7 +32,7 @@ class DevstackIT {
 
     /** Every port free, seeded from the test manifests. */
     private static DevstackConfig config(Path dir, boolean clean) {
-        return new DevstackConfig(dir.resolve("data"), clean, "127.0.0.1", 0, null, (short) 1, 0, 0, 0, null,
+        return new DevstackConfig(dir.resolve("data"), clean, "127.0.0.1", 0, null, (short) 1, 0, 0, 0, 0, null,
                 java.util.List.of(Path.of("src", "test", "resources", "seed")), 0, 0, "127.0.1.1", 8000, 1.0,
                 java.util.List.of());
     }

@@ -88,7 +88,7 @@ class LauncherIT {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-Xmx1g",
                 "-cp", classpath, Main.class.getName(), "--data-dir", data.toString(),
-                "--kafka-port", "0", "--gateway-port", "0", "--routing-stream-port", "0", "--ingestor-port", "0",
+                "--kafka-port", "0", "--gateway-port", "0", "--admin-port", "0", "--routing-stream-port", "0", "--ingestor-port", "0",
                 "--kube-port", "0", "--sim-base-address", "127.0.1.121", "--sim-time-scale", "0.05"));
         if (Runtime.version().feature() < 24) {
             command.remove("--sun-misc-unsafe-memory-access=allow");
