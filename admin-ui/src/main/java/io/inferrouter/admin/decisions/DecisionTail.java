@@ -74,6 +74,8 @@ public final class DecisionTail implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        // Arrival order across partitions is only roughly time order; show it by request time.
+        out.sort(java.util.Comparator.comparingLong((LoggedDecision d) -> d.decision().receivedAtMs()).reversed());
         return out;
     }
 
