@@ -26,14 +26,22 @@ function status(text, bad) {
   s.className = bad ? 'bad' : 'muted';
 }
 
-// ---- tabs
+// ---- tabs (the URL's #fragment names the open tab, so a view can be bookmarked)
 let current = 'pools';
+
+function openTab(name) {
+  const button = document.querySelector('nav button[data-tab="' + name + '"]') || document.querySelector('nav button');
+  document.querySelectorAll('nav button').forEach(x => x.classList.toggle('active', x === button));
+  document.querySelectorAll('main > section').forEach(s => (s.hidden = s.id !== 'tab-' + button.dataset.tab));
+  current = button.dataset.tab;
+}
+
 document.querySelectorAll('nav button').forEach(b => b.addEventListener('click', () => {
-  document.querySelectorAll('nav button').forEach(x => x.classList.toggle('active', x === b));
-  document.querySelectorAll('main > section').forEach(s => (s.hidden = s.id !== 'tab-' + b.dataset.tab));
-  current = b.dataset.tab;
+  history.replaceState(null, '', '#' + b.dataset.tab);
+  openTab(b.dataset.tab);
   refresh();
 }));
+openTab(location.hash.slice(1) || 'pools');
 
 // ---- pools
 let selectedPool = null;

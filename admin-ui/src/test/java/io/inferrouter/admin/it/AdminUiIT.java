@@ -54,6 +54,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -127,13 +128,54 @@ class AdminUiIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> get("/ready").statusCode() == 200);
     }
 
+    /**
+     * The page as a person sees it: headless Chromium (Debian's package; .ci/run installs it) runs
+     * the page's script against this server and the rendered DOM is checked.
+     */
     @Test
-    void poolsAreReadThroughFromRoutingStream() throws Exception {
+    void aBrowserRendersThePoolsAndTheDecisions() throws Exception {
+        Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+        Assumptions.assumeTrue(Files.isExecutable(chromium), "no Chromium at " + chromium + " (apt-get install chromium)");
+        publishPool();
+        RoutingDecision d = withId(Samples.decision(), "it-browser-1", System.currentTimeMillis(), 200);
+        try (KafkaProducer<String, byte[]> p = producer()) {
+            p.send(new ProducerRecord<>(Topics.DECISIONS.name(), d.requestId(),
+                    new JsonSerde<>(RoutingDecision.class).serialize("t", d))).get();
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> get("/api/pools").body().contains("\"name\":\"llama\"")
+                        && get("/api/decisions").body().contains("it-browser-1"));
+
+        String pools = renderedDom(chromium, base + "/");
+        assertThat(pools).contains("<td>llm/llama</td>").contains("<td>app=vllm-llama</td>")
+                .contains(">Accepted</td>").doesNotContain("class=\"bad\">Failed");
+        String decisions = renderedDom(chromium, base + "/#decisions");
+        assertThat(decisions).contains(d.requestId().substring(0, 8)).contains("chat \u2192 llama-v1")
+                .contains("<td>llm/llama-0:8000</td>");
+    }
+
+    private static String renderedDom(Path chromium, String url) throws Exception {
+        Path profile = Files.createTempDirectory("chromium-profile");
+        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom", url)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("chromium finished").isTrue();
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    private void publishPool() throws Exception {
         try (KafkaProducer<String, byte[]> p = producer()) {
             p.send(new ProducerRecord<>(Topics.INFERENCE_POOLS.name(), "llm/llama",
                     new JsonSerde<>(io.inferrouter.schemas.resources.InferencePool.class)
                             .serialize("t", Samples.pool()))).get();
         }
+    }
+
+    @Test
+    void poolsAreReadThroughFromRoutingStream() throws Exception {
+        publishPool();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> get("/api/pools").body().contains("\"name\":\"llama\""));
         HttpResponse<String> pool = get("/api/pools/llm/llama");
