@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,8 +23,9 @@ import org.junit.jupiter.api.Test;
  * docker-compose.yml and the Dockerfiles cannot be run here (no Docker engine): this checks what can
  * be checked without one. The compose file parses; every service it builds has its Dockerfile, a
  * multi-stage Maven then JRE build of that module running as non-root, whose entry point's main class
- * exists; every dependency exists and has a health check; the simulated pods' fixed addresses are the
- * pod IPs the ingestor reads.
+ * exists; every module with a Dockerfile is in it; every dependency exists and has a health check; the
+ * simulated pods' fixed addresses are the pod IPs the ingestor reads; admin-ui reads routing-stream
+ * and is read-only (no Kubernetes API here).
  */
 class ComposeFileTest {
 
@@ -31,13 +33,16 @@ class ComposeFileTest {
     private static final Pattern ENTRYPOINT = Pattern.compile("(?m)^ENTRYPOINT \\[.*\"(io\\.inferrouter\\.[A-Za-z0-9_.]+)\"\\]\\s*$");
     private static final Pattern EXPOSE = Pattern.compile("(?m)^EXPOSE (\\d+)\\s*$");
     private static final Pattern HEALTHCHECK_PORT = Pattern.compile("(?s)HEALTHCHECK .*?/dev/tcp/127\\.0\\.0\\.1/(\\d+)");
+    private static final Pattern COMPOSE_HEALTHCHECK_PORT = Pattern.compile("/dev/tcp/127\\.0\\.0\\.1/(\\d+)");
+    private static final List<String> SERVICE_MODULES = List.of("state-ingestor", "routing-stream", "gateway-node",
+            "admin-ui", "model-sim");
 
     private final JsonNode services = compose().get("services");
 
     @Test
     void everyBuiltServiceHasAMultiStageDockerfileOfItsModule() throws IOException {
         Map<String, String> built = builtServices();
-        assertThat(built.values()).contains("state-ingestor", "routing-stream", "gateway-node", "model-sim");
+        assertThat(built.values()).containsAll(SERVICE_MODULES);
         for (Map.Entry<String, String> e : built.entrySet()) {
             String module = e.getValue();
             String dockerfile = Files.readString(ROOT.resolve(module).resolve("Dockerfile"));
@@ -56,6 +61,18 @@ class ComposeFileTest {
             assertThat(expose.find() && probe.find()).as("%s exposes a port and probes it", module).isTrue();
             assertThat(probe.group(1)).as("%s health check port", module).isEqualTo(expose.group(1));
         }
+    }
+
+    /** No Dockerfile is left out of compose: every module that has one is built by a service. */
+    @Test
+    void everyModuleWithADockerfileIsBuiltByAService() throws IOException {
+        List<String> withDockerfile;
+        try (Stream<Path> dirs = Files.list(ROOT)) {
+            withDockerfile = dirs.filter(d -> Files.isRegularFile(d.resolve("Dockerfile")))
+                    .map(d -> d.getFileName().toString()).sorted().toList();
+        }
+        assertThat(withDockerfile).containsAll(SERVICE_MODULES);
+        assertThat(builtServices().values()).containsAll(withDockerfile);
     }
 
     /**
@@ -98,6 +115,39 @@ class ComposeFileTest {
         assertThat(services.at("/gateway-node/depends_on").has("routing-stream")).isTrue();
         assertThat(services.at("/routing-stream/depends_on").has("state-ingestor")).isTrue();
         assertThat(services.at("/state-ingestor/depends_on").has("kafka")).isTrue();
+        assertThat(services.at("/admin-ui/depends_on").has("kafka")).isTrue();
+        assertThat(services.at("/admin-ui/depends_on").has("routing-stream")).isTrue();
+    }
+
+    /** Each service's health check probes the port it listens on, and that port is published. */
+    @Test
+    void everyServiceHealthCheckProbesItsPublishedPort() {
+        for (String service : List.of("state-ingestor", "routing-stream", "gateway-node", "admin-ui")) {
+            Matcher probe = COMPOSE_HEALTHCHECK_PORT.matcher(services.at("/" + service + "/healthcheck/test").toString());
+            assertThat(probe.find()).as("%s health check opens a port", service).isTrue();
+            assertThat(services.at("/" + service + "/healthcheck/test").toString()).as("%s probes /ready", service)
+                    .contains("GET /ready");
+            assertThat(services.at("/" + service + "/ports").toString()).as("%s publishes its port", service)
+                    .contains("\"" + probe.group(1) + ":" + probe.group(1) + "\"");
+        }
+    }
+
+    /**
+     * admin-ui reads routing-stream's query API at the routing-stream service's port, and edits
+     * nothing: compose has no Kubernetes API (the ingestor reads files).
+     */
+    @Test
+    void theAdminUiReadsRoutingStreamAndIsReadOnly() {
+        JsonNode admin = services.get("admin-ui");
+        assertThat(admin).as("compose service admin-ui").isNotNull();
+        assertThat(admin.at("/environment/ADMIN_KUBERNETES").asText()).isEqualTo("false");
+        assertThat(admin.at("/environment/ADMIN_HTTP_HOST").asText()).isEqualTo("0.0.0.0");
+        assertThat(admin.at("/environment/ADMIN_HTTP_PORT").asText()).isEqualTo("8081");
+        URI url = URI.create(admin.at("/environment/ADMIN_ROUTING_STREAM_URL").asText());
+        assertThat(url.getHost()).isEqualTo("routing-stream");
+        assertThat(String.valueOf(url.getPort()))
+                .isEqualTo(services.at("/routing-stream/environment/ROUTING_STREAM_HTTP_PORT").asText());
+        assertThat(services.at("/state-ingestor/environment/INGESTOR_SOURCE").asText()).isEqualTo("files");
     }
 
     @Test

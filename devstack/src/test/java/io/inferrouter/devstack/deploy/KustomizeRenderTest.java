@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -19,15 +20,20 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,8 +44,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Every overlay under deploy/overlays
  * renders with {@code kubectl kustomize}; every object it renders parses with fabric8 and is of a
- * known kind; the workloads have probes, resources and a locked-down security context; only
- * state-ingestor may read the API; each overlay points the services at its Kafka.
+ * known kind; every service is there, and its workload has probes, resources and a locked-down
+ * security context; only state-ingestor (read-only) and admin-ui (pools and models) may use the API;
+ * each overlay points the services at its Kafka.
  */
 class KustomizeRenderTest {
 
@@ -49,6 +56,18 @@ class KustomizeRenderTest {
     private static final Set<String> EXTERNAL_KINDS = Set.of("gateway.networking.k8s.io/v1/HTTPRoute",
             "kafka.strimzi.io/v1beta2/Kafka", "kafka.strimzi.io/v1beta2/KafkaNodePool");
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    /** The workload of every service module, each with its own ServiceAccount. */
+    private static final Set<String> SERVICES = Set.of("state-ingestor", "routing-stream", "gateway-node", "admin-ui");
+    /** The verbs that only read; state-ingestor holds no other. */
+    private static final Set<String> READ_VERBS = Set.of("get", "list", "watch");
+    /**
+     * Everything admin-ui may do, as verb group/resource: edit InferencePools of both API versions and
+     * InferenceModels. Nothing else (no objectives, rewrites, routes, Pods, Secrets, no patch, no *).
+     */
+    private static final Set<String> ADMIN_UI_GRANTS = grants(
+            List.of("get", "create", "update", "delete"),
+            List.of("inference.networking.k8s.io/inferencepools", "inference.networking.x-k8s.io/inferencepools",
+                    "inference.networking.x-k8s.io/inferencemodels"));
 
     @BeforeAll
     static void kubectlWithKustomizeV4OrNewer() throws Exception {
@@ -123,6 +142,10 @@ class KustomizeRenderTest {
         }
         assertThat(objects).extracting(HasMetadata::getKind).contains("Deployment", "StatefulSet", "Service",
                 "ServiceAccount", "ClusterRole", "Role", "ConfigMap", "PodDisruptionBudget", "HorizontalPodAutoscaler");
+        Set<String> workloads = new TreeSet<>();
+        objects.stream().filter(o -> o instanceof Deployment || o instanceof StatefulSet)
+                .forEach(o -> workloads.add(o.getMetadata().getName()));
+        assertThat(workloads).as("%s: the workloads", what).containsExactlyInAnyOrderElementsOf(SERVICES);
         Set<String> configMaps = new HashSet<>();
         objects.stream().filter(ConfigMap.class::isInstance).forEach(c -> configMaps.add(c.getMetadata().getName()));
         List<PodTemplateSpec> templates = new ArrayList<>();
@@ -141,6 +164,7 @@ class KustomizeRenderTest {
             assertThat(objects).as("%s has its ServiceAccount", name).anyMatch(sa -> sa instanceof ServiceAccount
                     && sa.getMetadata().getName().equals(t.getSpec().getServiceAccountName()));
             for (Container c : t.getSpec().getContainers()) {
+                assertThat(c.getStartupProbe().getHttpGet().getPath()).as("startup probe of %s", name).isEqualTo("/health");
                 assertThat(c.getReadinessProbe().getHttpGet().getPath()).as("readiness probe of %s", name).isEqualTo("/ready");
                 assertThat(c.getLivenessProbe().getHttpGet().getPath()).as("liveness probe of %s", name).isEqualTo("/health");
                 assertThat(c.getResources().getRequests()).as("requests of %s", name).containsKeys("cpu", "memory");
@@ -164,25 +188,60 @@ class KustomizeRenderTest {
                 assertThat(target.getSpec().getReplicas()).as("the HPA owns gateway-node's replicas").isNull();
             }
         }
+        checkAdminUiFindsRoutingStream(what, objects);
         checkLeastPrivilege(what, objects);
     }
 
-    /** Only state-ingestor is bound to any role: read-only on its kinds, and its own Lease. */
+    /** admin-ui's ADMIN_ROUTING_STREAM_URL is the routing-stream Service, at a port it serves. */
+    private static void checkAdminUiFindsRoutingStream(String what, List<HasMetadata> objects) {
+        Deployment admin = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+                .filter(d -> d.getMetadata().getName().equals("admin-ui")).findFirst().orElseThrow();
+        Container c = admin.getSpec().getTemplate().getSpec().getContainers().get(0);
+        URI url = URI.create(c.getEnv().stream().filter(e -> e.getName().equals("ADMIN_ROUTING_STREAM_URL"))
+                .map(EnvVar::getValue).findFirst().orElseThrow(() -> new AssertionError(what + ": admin-ui has no "
+                        + "ADMIN_ROUTING_STREAM_URL")));
+        Service routing = objects.stream().filter(Service.class::isInstance).map(Service.class::cast)
+                .filter(s -> s.getMetadata().getName().equals(url.getHost())).findFirst()
+                .orElseThrow(() -> new AssertionError(what + ": ADMIN_ROUTING_STREAM_URL " + url + " names no Service"));
+        assertThat(routing.getSpec().getSelector()).as("%s: the Service admin-ui reads", what)
+                .containsEntry("app.kubernetes.io/name", "routing-stream");
+        assertThat(routing.getSpec().getPorts()).as("%s: ports of %s", what, url.getHost())
+                .anyMatch(p -> p.getPort() == url.getPort());
+    }
+
+    /**
+     * Only state-ingestor and admin-ui are bound to any role. state-ingestor reads its kinds
+     * cluster-wide and holds its own Lease; admin-ui may do exactly {@link #ADMIN_UI_GRANTS}; nobody
+     * else gets a token or any permission, so routing-stream and gateway-node cannot write anything.
+     */
     private static void checkLeastPrivilege(String what, List<HasMetadata> objects) {
+        Map<String, Set<String>> clusterGrants = new TreeMap<>();
         for (HasMetadata o : objects) {
             if (o instanceof ClusterRoleBinding b) {
-                assertThat(b.getSubjects()).extracting(s -> s.getName()).as(what).containsOnly("state-ingestor");
+                assertThat(b.getSubjects()).extracting(Subject::getName).as(what)
+                        .isSubsetOf("state-ingestor", "admin-ui");
+                assertThat(b.getRoleRef().getKind()).isEqualTo("ClusterRole");
+                ClusterRole role = objects.stream().filter(ClusterRole.class::isInstance).map(ClusterRole.class::cast)
+                        .filter(r -> r.getMetadata().getName().equals(b.getRoleRef().getName())).findFirst()
+                        .orElseThrow(() -> new AssertionError(what + ": " + b.getMetadata().getName() + " binds "
+                                + "a ClusterRole that is not rendered"));
+                for (Subject subject : b.getSubjects()) {
+                    assertThat(subject.getNamespace()).as("%s: namespace of %s", what, subject.getName())
+                            .isEqualTo("inference-router");
+                    clusterGrants.computeIfAbsent(subject.getName(), k -> new TreeSet<>()).addAll(grants(role.getRules()));
+                }
             }
             if (o instanceof RoleBinding b) {
-                assertThat(b.getSubjects()).extracting(s -> s.getName()).as(what).containsOnly("state-ingestor");
+                assertThat(b.getSubjects()).extracting(Subject::getName).as(what).containsOnly("state-ingestor");
             }
             if (o instanceof ClusterRole r) {
                 for (PolicyRule rule : r.getRules()) {
-                    assertThat(rule.getVerbs()).as("%s: cluster-wide verbs", what).containsOnly("get", "list", "watch");
+                    assertThat(rule.getVerbs()).as("%s: verbs of %s", what, r.getMetadata().getName()).doesNotContain("*");
+                    assertThat(rule.getResources()).as("%s: resources of %s", what, r.getMetadata().getName())
+                            .doesNotContain("*");
+                    assertThat(rule.getNonResourceURLs()).as("%s: URLs of %s", what, r.getMetadata().getName())
+                            .isNullOrEmpty();
                 }
-                assertThat(r.getRules()).flatExtracting(PolicyRule::getResources).containsExactlyInAnyOrder(
-                        "inferencepools", "inferencepools", "inferencemodels", "inferenceobjectives",
-                        "inferencemodelrewrites", "httproutes", "pods");
             }
             if (o instanceof Role r) {
                 assertThat(r.getRules()).flatExtracting(PolicyRule::getResources).containsOnly("leases");
@@ -190,11 +249,55 @@ class KustomizeRenderTest {
                 assertThat(r.getRules()).flatExtracting(PolicyRule::getVerbs).contains("create", "get", "patch")
                         .doesNotContain("delete", "list", "*");
             }
-            if (o instanceof ServiceAccount sa && !sa.getMetadata().getName().equals("state-ingestor")) {
+            if (o instanceof ServiceAccount sa && !Set.of("state-ingestor", "admin-ui").contains(sa.getMetadata().getName())) {
                 assertThat(sa.getAutomountServiceAccountToken()).as("%s gets no API token", sa.getMetadata().getName())
                         .isFalse();
             }
         }
+        assertThat(clusterGrants).as("%s: who may use the API cluster-wide", what)
+                .containsOnlyKeys("state-ingestor", "admin-ui");
+        assertThat(clusterGrants.get("state-ingestor")).as("%s: state-ingestor reads only", what)
+                .allMatch(g -> READ_VERBS.contains(g.substring(0, g.indexOf(' '))));
+        assertThat(clusterGrants.get("state-ingestor")).extracting(g -> g.substring(g.lastIndexOf('/') + 1))
+                .as("%s: what state-ingestor reads", what).containsOnly("inferencepools", "inferencemodels",
+                        "inferenceobjectives", "inferencemodelrewrites", "httproutes", "pods")
+                .contains("inferencepools", "inferencemodels", "inferenceobjectives", "inferencemodelrewrites",
+                        "httproutes", "pods");
+        assertThat(clusterGrants.get("admin-ui")).as("%s: what admin-ui may do", what)
+                .containsExactlyInAnyOrderElementsOf(ADMIN_UI_GRANTS);
+        for (HasMetadata o : objects) {
+            PodTemplateSpec t = o instanceof Deployment d ? d.getSpec().getTemplate()
+                    : o instanceof StatefulSet s ? s.getSpec().getTemplate() : null;
+            if (t != null && Set.of("routing-stream", "gateway-node").contains(o.getMetadata().getName())) {
+                assertThat(t.getSpec().getAutomountServiceAccountToken()).as("%s: %s mounts no API token", what,
+                        o.getMetadata().getName()).isFalse();
+            }
+            // admin-ui writes as its own ServiceAccount, so its pods need that token.
+            if (t != null && o.getMetadata().getName().equals("admin-ui")) {
+                assertThat(t.getSpec().getServiceAccountName()).isEqualTo("admin-ui");
+                assertThat(t.getSpec().getAutomountServiceAccountToken()).as("%s: admin-ui mounts its token", what)
+                        .isNotEqualTo(Boolean.FALSE);
+            }
+        }
+    }
+
+    /** Each rule as "verb group/resource". */
+    private static Set<String> grants(List<PolicyRule> rules) {
+        Set<String> grants = new TreeSet<>();
+        for (PolicyRule rule : rules) {
+            assertThat(rule.getResourceNames()).as("cluster-wide rules are not limited to names").isNullOrEmpty();
+            for (String group : rule.getApiGroups()) {
+                List<String> resources = rule.getResources().stream().map(r -> group + "/" + r).toList();
+                grants.addAll(grants(rule.getVerbs(), resources));
+            }
+        }
+        return grants;
+    }
+
+    private static Set<String> grants(List<String> verbs, List<String> resources) {
+        Set<String> grants = new TreeSet<>();
+        verbs.forEach(v -> resources.forEach(r -> grants.add(v + " " + r)));
+        return grants;
     }
 
     private static String bootstrapServers(List<HasMetadata> objects) {
