@@ -101,9 +101,25 @@ async function loadPool() {
   $('#pool-edit').onclick = () => editPool(ns, name, d.pool.pool);
 }
 
+async function storedVersion(form, path) {
+  // An update names the version it was made from; the API refuses it if the object changed since.
+  form.dataset.resourceVersion = '';
+  try {
+    const stored = await api(path);
+    form.dataset.resourceVersion = stored.metadata.resourceVersion || '';
+  } catch (e) {
+    $('.result', form).className = 'result bad';
+    $('.result', form).textContent = 'cannot read the stored object: ' + e.message;
+  }
+}
+
 function editPool(ns, name, pool) {
   const f = $('#pool-form');
   f.hidden = false;
+  f.dataset.resourceVersion = '';
+  if (name) {
+    storedVersion(f, '/api/resources/pools/' + ns + '/' + name);
+  }
   f.namespace.value = ns || 'llm';
   f.name.value = name || '';
   f.namespace.readOnly = f.name.readOnly = !!name;
@@ -125,7 +141,7 @@ $('#pool-form').addEventListener('submit', async ev => {
     selector[pair.slice(0, i).trim()] = pair.slice(i + 1).trim();
   });
   const body = { selector, targetPorts: f.targetPorts.value.split(',').map(s => Number(s.trim())).filter(n => n),
-    failureMode: f.failureMode.value || null };
+    failureMode: f.failureMode.value || null, resourceVersion: f.dataset.resourceVersion || null };
   await save(f, '/api/resources/pools/' + f.namespace.value + '/' + f.name.value, 'PUT', body);
 });
 $('#pool-form .delete').addEventListener('click', async () => {
@@ -158,6 +174,10 @@ function editModel(m) {
   const f = $('#model-form');
   f.hidden = false;
   const [ns, name] = m ? m.resource.split('/') : ['llm', ''];
+  f.dataset.resourceVersion = '';
+  if (m) {
+    storedVersion(f, '/api/resources/models/' + ns + '/' + name);
+  }
   f.namespace.value = ns;
   f.name.value = name;
   f.namespace.readOnly = f.name.readOnly = !!m;
@@ -180,7 +200,7 @@ $('#model-form').addEventListener('submit', async ev => {
     return w === undefined ? { name: n.trim() } : { name: n.trim(), weight: Number(w) };
   });
   const body = { modelName: f.modelName.value, poolRef: f.poolRef.value, criticality: f.criticality.value || null,
-    targetModels };
+    targetModels, resourceVersion: f.dataset.resourceVersion || null };
   await save(f, '/api/resources/models/' + f.namespace.value + '/' + f.name.value, 'PUT', body);
 });
 $('#model-form .delete').addEventListener('click', async () => {
@@ -193,7 +213,8 @@ $('#model-form .delete').addEventListener('click', async () => {
 async function save(form, path, method, body) {
   const result = $('.result', form);
   try {
-    await api(path, { method, body: body ? JSON.stringify(body) : undefined });
+    const stored = await api(path, { method, body: body ? JSON.stringify(body) : undefined });
+    form.dataset.resourceVersion = stored && stored.metadata ? stored.metadata.resourceVersion || '' : '';
     result.className = 'result good';
     result.textContent = method === 'DELETE' ? 'Deleted. The tables drop it once the ingestor and routing-stream see it.'
       : 'Saved to the Kubernetes API. The tables show it once the ingestor and routing-stream have it.';

@@ -20,12 +20,11 @@ import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
 import io.inferrouter.support.Health;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.inferrouter.support.Parts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
@@ -53,9 +52,9 @@ public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
 
     private final WebServer server;
-    private final Deque<AutoCloseable> parts;
+    private final Parts parts;
 
-    private AdminServer(WebServer server, Deque<AutoCloseable> parts) {
+    private AdminServer(WebServer server, Parts parts) {
         this.server = server;
         this.parts = parts;
     }
@@ -65,24 +64,24 @@ public final class AdminServer implements AutoCloseable {
      *             the config when {@code kubernetes.enabled}
      */
     public static AdminServer start(AdminConfig config, PrometheusMeterRegistry registry, KubernetesClient kube) {
-        Deque<AutoCloseable> parts = new ArrayDeque<>();
+        Parts parts = new Parts();
         try {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
                 new TopicAdmin(admin, config.replicationFactor(), Duration.ofSeconds(30)).ensure(Topics.all());
             }
-            TablesClient tables = new TablesClient(config.routingStreamUrl(), config.queryTimeout());
+            TablesClient tables = parts.add(new TablesClient(config.routingStreamUrl(), config.queryTimeout()));
             Supplier<Consumer<String, byte[]>> consumers = () -> consumer(config);
             DecisionTail tail = DecisionTail.start(consumers, config.recentDecisions(), registry);
-            parts.push(tail);
+            parts.add(tail);
             Producer<String, byte[]> producer = producer(config);
-            parts.push(producer);
+            parts.add(producer);
             DecisionWindow window = new DecisionWindow(consumers, producer, config.replayMaxRecords());
             KubeResources resources = null;
             if (config.kubernetes()) {
                 KubernetesClient client = kube;
                 if (client == null) {
                     client = kubernetesClient(config);
-                    parts.push(client);
+                    parts.add(client);
                 }
                 resources = new KubeResources(client, registry);
             }
@@ -94,7 +93,7 @@ public final class AdminServer implements AutoCloseable {
                     config.routingStreamUrl(), edits != null);
             return new AdminServer(server, parts);
         } catch (RuntimeException e) {
-            closeAll(parts);
+            parts.close();
             throw e;
         }
     }
@@ -121,19 +120,9 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
-        closeAll(parts);
+        parts.close();
     }
 
-    private static void closeAll(Deque<AutoCloseable> parts) {
-        while (!parts.isEmpty()) {
-            AutoCloseable part = parts.pop();
-            try {
-                part.close();
-            } catch (Exception e) {
-                LOG.warn("stopping part failed part={} error={}", part.getClass().getSimpleName(), e.toString());
-            }
-        }
-    }
 
     private static Consumer<String, byte[]> consumer(AdminConfig config) {
         return new KafkaConsumer<>(Map.of(
@@ -167,6 +156,8 @@ public final class AdminServer implements AutoCloseable {
         } else {
             k = Config.autoConfigure(null);
         }
+        k.setRequestTimeout((int) config.queryTimeout().toMillis());
+        k.setConnectionTimeout((int) config.queryTimeout().toMillis());
         return new KubernetesClientBuilder().withConfig(k).build();
     }
 }

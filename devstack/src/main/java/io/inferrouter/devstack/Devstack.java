@@ -18,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.inferrouter.kafka.embedded.EmbeddedKafka;
 import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
+import io.inferrouter.support.Parts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,16 +28,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The running embedded default: the parts it started, in start order, stopped in reverse.
@@ -44,11 +41,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Devstack implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Devstack.class);
-
     private final DevstackConfig config;
     private final String bootstrapServers;
-    private final Deque<AutoCloseable> parts;
+    private final Parts parts;
     private final Addresses addresses;
 
     /** Where the running parts listen. */
@@ -56,7 +51,7 @@ public final class Devstack implements AutoCloseable {
                             String ingestor, List<ModelServers.Registered> modelServers) {
     }
 
-    private Devstack(DevstackConfig config, String bootstrapServers, Deque<AutoCloseable> parts, Addresses addresses) {
+    private Devstack(DevstackConfig config, String bootstrapServers, Parts parts, Addresses addresses) {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.parts = parts;
@@ -69,14 +64,14 @@ public final class Devstack implements AutoCloseable {
 
     /** Starts everything in data-flow order; on failure stops what had started and rethrows. */
     public static Devstack start(DevstackConfig config) {
-        Deque<AutoCloseable> parts = new ArrayDeque<>();
+        Parts parts = new Parts();
         try {
             prepareDataDir(config);
             String bootstrap;
             if (config.embeddedKafka()) {
                 EmbeddedKafka kafka = EmbeddedKafka.start(new BrokerSettings(config.kafkaHost(), config.kafkaPort(), 0,
                         config.dataDir().resolve("kafka"), Map.of()));
-                parts.push(kafka);
+                parts.add(kafka);
                 bootstrap = kafka.bootstrapServers();
             } else {
                 bootstrap = config.bootstrapServers();
@@ -89,12 +84,12 @@ public final class Devstack implements AutoCloseable {
             Path kubeconfig = config.kubeconfig();
             if (kubeconfig == null) {
                 kube = KubeApi.start("127.0.0.1", config.kubePort(), config.dataDir(), config.manifests());
-                parts.push(kube);
+                parts.add(kube);
                 kubeconfig = kube.kubeconfig();
                 if (config.simPods() > 0) {
                     SimulatedPods sims = SimulatedPods.start(config.simPods(), config.simBaseAddress(), config.simPort(),
                             config.simTimeScale());
-                    parts.push(sims);
+                    parts.add(sims);
                     try (KubernetesClient client = kube.newClient()) {
                         sims.register(client);
                     }
@@ -113,7 +108,7 @@ public final class Devstack implements AutoCloseable {
                             "INGESTOR_IDENTITY", "devstack",
                             "INGESTOR_REPLICATION_FACTOR", Short.toString(config.replicationFactor())),
                             IngestorConfig.ENVIRONMENT)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
-            parts.push(ingestor);
+            parts.add(ingestor);
             RoutingStreamServer routingStream = RoutingStreamServer.start(RoutingStreamConfig.from(
                     io.inferrouter.support.ConfigLoader.load(List.of(), Map.of(
                             "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
@@ -121,14 +116,14 @@ public final class Devstack implements AutoCloseable {
                             "ROUTING_STREAM_STATE_DIR", config.dataDir().resolve("routing-stream").toString(),
                             "ROUTING_STREAM_REPLICATION_FACTOR", Short.toString(config.replicationFactor())),
                             RoutingStreamConfig.ENVIRONMENT)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-            parts.push(routingStream);
+            parts.add(routingStream);
             GatewayServer gateway = GatewayServer.start(GatewayConfig.from(
                     io.inferrouter.support.ConfigLoader.load(List.of(), Map.of(
                             "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
                             "GATEWAY_HTTP_PORT", Integer.toString(config.gatewayPort()),
                             "GATEWAY_NODE_ID", "devstack"), GatewayConfig.ENVIRONMENT)),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-            parts.push(gateway);
+            parts.add(gateway);
             AdminServer admin = AdminServer.start(AdminConfig.from(
                     io.inferrouter.support.ConfigLoader.load(List.of(), Map.of(
                             "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
@@ -137,12 +132,12 @@ public final class Devstack implements AutoCloseable {
                             "ADMIN_KUBECONFIG", kubeconfig.toString(),
                             "ADMIN_REPLICATION_FACTOR", Short.toString(config.replicationFactor())),
                             AdminConfig.ENVIRONMENT)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
-            parts.push(admin);
+            parts.add(admin);
             return new Devstack(config, bootstrap, parts, new Addresses(bootstrap, "http://127.0.0.1:" + gateway.port(),
                     "http://127.0.0.1:" + admin.port(), "http://127.0.0.1:" + routingStream.port(), kube == null ? "(your cluster)" : kube.url(),
                     kubeconfig, "http://127.0.0.1:" + ingestor.port(), modelServers));
         } catch (RuntimeException e) {
-            closeAll(parts);
+            parts.close();
             throw e;
         }
     }
@@ -195,19 +190,9 @@ public final class Devstack implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(parts);
+        parts.close();
     }
 
-    private static void closeAll(Deque<AutoCloseable> parts) {
-        while (!parts.isEmpty()) {
-            AutoCloseable part = parts.pop();
-            try {
-                part.close();
-            } catch (Exception e) {
-                LOG.warn("stopping part failed part={} error={}", part.getClass().getSimpleName(), e.toString());
-            }
-        }
-    }
 
     private static void prepareDataDir(DevstackConfig config) {
         Path dir = config.dataDir();

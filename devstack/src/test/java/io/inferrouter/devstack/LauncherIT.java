@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
@@ -45,12 +46,13 @@ class LauncherIT {
     void thePrintedRequestsWorkAndCtrlCStopsEverythingAndASecondStartReusesTheData(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
         Launched first = launch(data);
-        String gateway = first.gateway();
+        String gateway;
         try {
+            gateway = first.gateway();
             List<String> curls = first.curls();
             assertThat(curls).as("banner:\n%s", first.output()).hasSizeGreaterThanOrEqualTo(3);
 
-            HttpResponse<String> plain = paste(curls.get(0));
+            HttpResponse<String> plain = pasteUntilOk(curls.get(0));
             assertThat(plain.statusCode()).as(plain.body()).isEqualTo(200);
             JsonNode answer = Json.mapper().readTree(plain.body());
             assertThat(answer.at("/choices/0/message/content").asText()).isNotBlank();
@@ -73,7 +75,7 @@ class LauncherIT {
 
         Launched second = launch(data);
         try {
-            HttpResponse<String> again = paste(second.curls().get(0));
+            HttpResponse<String> again = pasteUntilOk(second.curls().get(0));
             assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
         } finally {
             second.stop();
@@ -81,7 +83,7 @@ class LauncherIT {
         assertThat(second.exitCode()).isIn(0, 130);
     }
 
-    private Launched launch(Path data) throws IOException, InterruptedException {
+    private Launched launch(Path data) throws Exception {
         Path root = Path.of("..").toAbsolutePath().normalize();
         String classpath = Path.of("target", "classes").toAbsolutePath() + File.pathSeparator
                 + Path.of("target", "lib").toAbsolutePath() + File.separator + "*";
@@ -108,8 +110,30 @@ class LauncherIT {
             launched.drained().await(10, TimeUnit.SECONDS);
             throw new AssertionError("the launcher exited with " + process.exitValue() + ":\n" + launched.output());
         }
-        assertThat(launched.output()).doesNotContain("still not ready");
+        if (launched.output().contains("still not ready")) {
+            launched.stop();
+            throw new AssertionError("the launcher's services did not get ready:\n" + launched.output());
+        }
         return launched;
+    }
+
+    /**
+     * The banner is printed once every service answers /ready; the simulated pods' first metrics can
+     * still be a scrape away, so the first request may wait a moment for an endpoint.
+     */
+    private HttpResponse<String> pasteUntilOk(String curl) throws Exception {
+        AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
+        try {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        last.set(paste(curl));
+                        return last.get().statusCode() == 200;
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the printed request did not succeed within 20 s: " + curl + " -> "
+                    + (last.get() == null ? "no answer" : last.get().statusCode() + " " + last.get().body()), e);
+        }
+        return last.get();
     }
 
     /** Sends what a printed curl command line sends: its URL, a JSON body when it has {@code -d}. */
@@ -184,6 +208,9 @@ class LauncherIT {
 
         /** Ctrl-C: SIGINT to the process (Process.destroy would close our end of its output first). */
         void stop() throws InterruptedException, IOException {
+            if (!process.isAlive()) {
+                return;
+            }
             new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -17,12 +17,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
+import io.inferrouter.support.Parts;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import java.util.Deque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,29 +35,29 @@ public final class GatewayServer implements AutoCloseable {
 
     private final WebServer server;
     private final TableReplica tables;
-    private final Deque<AutoCloseable> parts;
+    private final Parts parts;
 
-    private GatewayServer(WebServer server, TableReplica tables, Deque<AutoCloseable> parts) {
+    private GatewayServer(WebServer server, TableReplica tables, Parts parts) {
         this.server = server;
         this.tables = tables;
         this.parts = parts;
     }
 
     public static GatewayServer start(GatewayConfig config, PrometheusMeterRegistry registry) {
-        Deque<AutoCloseable> parts = new ArrayDeque<>();
+        Parts parts = new Parts();
         try {
             ensureTopics(config);
             MicrometerGatewayMetrics metrics = new MicrometerGatewayMetrics(registry);
             TableReplica tables = new TableReplica(config.bootstrapServers(), metrics).start();
-            parts.push(tables);
+            parts.add(tables);
             PrefixIndex prefixIndex = new PrefixIndex(config.prefixCapacityPerEndpoint(), 100_000);
-            parts.push(prefixIndex);
+            parts.add(prefixIndex);
             Profiles profiles = Profiles.build(config, prefixIndex);
             UpstreamProxy proxy = new UpstreamProxy(config.connectTimeout(), config.readTimeout(), config.maxAttempts());
             DecisionLog decisions = config.decisionsEnabled()
                     ? new DecisionLog(config.bootstrapServers(), config.decisionBuffer(), metrics) : null;
             if (decisions != null) {
-                parts.push(decisions);
+                parts.add(decisions);
             }
             Gauge.builder("gateway_table_age_seconds", tables,
                             t -> t.lastUpdateMs() == 0 ? Double.NaN : (System.currentTimeMillis() - t.lastUpdateMs()) / 1000.0)
@@ -77,7 +76,7 @@ public final class GatewayServer implements AutoCloseable {
                     config.defaultProfile(), config.nodeId());
             return new GatewayServer(server, tables, parts);
         } catch (RuntimeException e) {
-            closeAll(parts);
+            parts.close();
             throw e;
         }
     }
@@ -116,17 +115,7 @@ public final class GatewayServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
-        closeAll(parts);
+        parts.close();
     }
 
-    private static void closeAll(Deque<AutoCloseable> parts) {
-        while (!parts.isEmpty()) {
-            AutoCloseable p = parts.pop();
-            try {
-                p.close();
-            } catch (Exception e) {
-                LOG.warn("stopping part failed part={} error={}", p.getClass().getSimpleName(), e.toString());
-            }
-        }
-    }
 }

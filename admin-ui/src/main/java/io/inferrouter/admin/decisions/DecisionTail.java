@@ -39,6 +39,7 @@ public final class DecisionTail implements AutoCloseable {
     private final Counter unreadable;
     private final Thread thread;
     private volatile boolean assigned;
+    private volatile boolean healthy = true;
     private volatile boolean running = true;
 
     private DecisionTail(Consumer<String, byte[]> consumer, int capacity, MeterRegistry registry) {
@@ -79,9 +80,9 @@ public final class DecisionTail implements AutoCloseable {
         return out;
     }
 
-    /** True once the consumer holds every partition of the topic. */
+    /** True once the consumer holds every partition of the topic and its last poll worked. */
     public boolean ready() {
-        return assigned;
+        return assigned && healthy;
     }
 
     private void run() {
@@ -94,6 +95,7 @@ public final class DecisionTail implements AutoCloseable {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     keep(r);
                 }
+                healthy = true;
                 backoffMs = 500;
             } catch (WakeupException e) {
                 return;
@@ -101,6 +103,7 @@ public final class DecisionTail implements AutoCloseable {
                 if (!running) {
                     return;
                 }
+                healthy = false;
                 LOG.warn("decision tail failed, retrying topic={} inMs={} error={}", Topics.DECISIONS.name(), backoffMs,
                         e.toString());
                 sleep(backoffMs);
@@ -168,6 +171,11 @@ public final class DecisionTail implements AutoCloseable {
             thread.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            // A consumer is not thread-safe: leave it to its thread, which ends at its next poll.
+            LOG.warn("decision tail did not stop within 5 s; its consumer is left to close with the process");
+            return;
         }
         consumer.close(Duration.ofSeconds(2));
     }

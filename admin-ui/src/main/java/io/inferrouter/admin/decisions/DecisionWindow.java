@@ -14,6 +14,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -21,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -45,6 +50,10 @@ public final class DecisionWindow {
     private final Producer<String, byte[]> producer;
     private final int maxRecords;
     private final JsonSerde<RoutingDecision> serde = new JsonSerde<>(RoutingDecision.class);
+    /** How far past a window's end a partition is still read: gateways' clocks are not in step. */
+    static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+    private static final Duration SCAN_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
     public DecisionWindow(Supplier<Consumer<String, byte[]>> consumers, Producer<String, byte[]> producer,
                           int maxRecords) {
@@ -61,28 +70,25 @@ public final class DecisionWindow {
     public record Replay(String id, String topic, int records, boolean truncated) {
     }
 
-    /** The matching decisions logged in [from, to), oldest arrival first, at most the configured maximum. */
+    /**
+     * The matching decisions logged in [from, to), oldest arrival first. At most the configured
+     * maximum: when more match, the ones logged first are kept and {@code truncated} is set.
+     */
     public Window read(Instant from, Instant to, DecisionFilter filter) {
         check(from, to);
-        List<LoggedDecision> found = new ArrayList<>();
-        int[] unreadable = {0};
-        boolean truncated = scan(Topics.DECISIONS.name(), from.toEpochMilli(), to.toEpochMilli(), (r, d) -> {
-            if (d == null) {
-                unreadable[0]++;
-                return true;
-            }
-            if (filter.test(d)) {
-                found.add(new LoggedDecision(r.partition(), r.offset(), r.timestamp(), d));
-            }
-            return found.size() <= maxRecords;
-        });
+        long fromMs = from.toEpochMilli();
+        long toMs = to.toEpochMilli();
+        Scan scan = scan(Topics.DECISIONS.name(), fromMs, toMs, (r, d) -> d != null && r.timestamp() < toMs
+                && filter.test(d));
+        List<LoggedDecision> found = new ArrayList<>(scan.kept());
+        found.sort(Comparator.comparingLong(LoggedDecision::loggedAtMs));
+        boolean truncated = scan.capped() || found.size() > maxRecords;
         if (found.size() > maxRecords) {
             found.subList(maxRecords, found.size()).clear();
-            truncated = true;
         }
         found.sort(Comparator.comparingLong((LoggedDecision d) -> d.decision().receivedAtMs())
                 .thenComparingLong(LoggedDecision::loggedAtMs));
-        return new Window(from.toString(), to.toString(), List.copyOf(found), truncated, unreadable[0]);
+        return new Window(from.toString(), to.toString(), List.copyOf(found), truncated, scan.unreadable());
     }
 
     /**
@@ -98,16 +104,31 @@ public final class DecisionWindow {
                     + replayId + "'");
         }
         Window window = read(from, to, filter);
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
         for (LoggedDecision d : window.decisions()) {
             RecordHeaders headers = new RecordHeaders();
             headers.add(HEADER_REPLAY_ID, replayId.getBytes(StandardCharsets.UTF_8));
             headers.add(HEADER_SOURCE_PARTITION, Integer.toString(d.partition()).getBytes(StandardCharsets.UTF_8));
             headers.add(HEADER_SOURCE_OFFSET, Long.toString(d.offset()).getBytes(StandardCharsets.UTF_8));
-            producer.send(new ProducerRecord<>(Topics.DECISIONS_REPLAY.name(), null, d.loggedAtMs(),
+            sends.add(producer.send(new ProducerRecord<>(Topics.DECISIONS_REPLAY.name(), null, d.loggedAtMs(),
                     replayId + "/" + d.decision().requestId(), serde.serialize(Topics.DECISIONS_REPLAY.name(),
-                    d.decision()), headers));
+                    d.decision()), headers)));
         }
         producer.flush();
+        long deadline = System.nanoTime() + SEND_TIMEOUT.toNanos();
+        for (Future<RecordMetadata> f : sends) {
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("replay not fully written id={} records={} error={}", replayId, sends.size(), e.toString());
+                throw new AdminException(503, "kafka_unavailable", "replay " + replayId + " was not fully written to "
+                        + Topics.DECISIONS_REPLAY.name() + " (" + e.getMessage() + "); readers may see part of it,"
+                        + " try again under a new id", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AdminException(503, "unavailable", "interrupted while writing replay " + replayId, e);
+            }
+        }
         LOG.info("replay written id={} topic={} records={} from={} to={} truncated={}", replayId,
                 Topics.DECISIONS_REPLAY.name(), window.decisions().size(), from, to, window.truncated());
         return new Replay(replayId, Topics.DECISIONS_REPLAY.name(), window.decisions().size(), window.truncated());
@@ -116,23 +137,27 @@ public final class DecisionWindow {
     /** The decisions of one replay, in the order it was written; empty when there is no such replay. */
     public List<LoggedDecision> replayed(String id) {
         String prefix = id + "/";
-        List<LoggedDecision> found = new ArrayList<>();
-        scan(Topics.DECISIONS_REPLAY.name(), 0, Long.MAX_VALUE, (r, d) -> {
-            if (d != null && r.key() != null && r.key().startsWith(prefix)) {
-                found.add(new LoggedDecision(r.partition(), r.offset(), r.timestamp(), d));
-            }
-            return found.size() < maxRecords;
-        });
-        return List.copyOf(found);
+        return scan(Topics.DECISIONS_REPLAY.name(), 0, Long.MAX_VALUE, (r, d) -> d != null && r.key() != null
+                && r.key().startsWith(prefix)).kept();
     }
 
-    private interface Visitor {
-        /** @return false to stop the scan */
-        boolean visit(ConsumerRecord<String, byte[]> record, RoutingDecision decisionOrNull);
+    private interface Keep {
+        boolean test(ConsumerRecord<String, byte[]> record, RoutingDecision decisionOrNull);
     }
 
-    /** Reads every partition from the first record at or after fromMs to its end (as of the start) or past toMs. */
-    private boolean scan(String topic, long fromMs, long toMs, Visitor visitor) {
+    private record Scan(List<LoggedDecision> kept, boolean capped, int unreadable) {
+    }
+
+    /**
+     * Reads every partition from its first record at or after fromMs to its end as of the start,
+     * or until it shows a record logged {@link #CLOCK_SKEW} past toMs (gateways' clocks differ, so
+     * record times in one partition are only roughly ordered), or until it has kept the maximum.
+     */
+    private Scan scan(String topic, long fromMs, long toMs, Keep keep) {
+        long stopAtMs = toMs >= Long.MAX_VALUE - CLOCK_SKEW.toMillis() ? Long.MAX_VALUE : toMs + CLOCK_SKEW.toMillis();
+        List<LoggedDecision> kept = new ArrayList<>();
+        boolean capped = false;
+        int unreadable = 0;
         try (Consumer<String, byte[]> consumer = consumers.get()) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -150,22 +175,33 @@ public final class DecisionWindow {
                 }
             }
             consumer.pause(partitions.stream().filter(tp -> !open.contains(tp)).toList());
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            Map<TopicPartition, Integer> keptPer = new HashMap<>();
+            long deadline = System.nanoTime() + SCAN_TIMEOUT.toNanos();
             while (!open.isEmpty()) {
                 if (System.nanoTime() > deadline) {
-                    throw new AdminException(504, "timeout", "reading " + topic + " took over 30 s; narrow the window");
+                    throw new AdminException(504, "timeout", "reading " + topic + " took over "
+                            + SCAN_TIMEOUT.toSeconds() + " s; narrow the window");
                 }
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
                     if (!open.contains(tp)) {
                         continue;
                     }
-                    if (r.timestamp() >= toMs) {
+                    if (r.timestamp() >= stopAtMs) {
                         close(consumer, open, tp);
                         continue;
                     }
-                    if (!visitor.visit(r, decode(r))) {
-                        return true;
+                    RoutingDecision d = decode(r);
+                    if (d == null && r.value() != null) {
+                        unreadable++;
+                    }
+                    if (keep.test(r, d)) {
+                        kept.add(new LoggedDecision(r.partition(), r.offset(), r.timestamp(), d));
+                        if (keptPer.merge(tp, 1, Integer::sum) >= maxRecords) {
+                            capped = true;
+                            close(consumer, open, tp);
+                            continue;
+                        }
                     }
                     if (r.offset() + 1 >= end.get(tp)) {
                         close(consumer, open, tp);
@@ -177,8 +213,8 @@ public final class DecisionWindow {
                     }
                 }
             }
-            return false;
         }
+        return new Scan(List.copyOf(kept), capped, unreadable);
     }
 
     private static void close(Consumer<String, byte[]> consumer, Set<TopicPartition> open, TopicPartition tp) {

@@ -140,6 +140,7 @@ public final class DecisionsService implements HttpService {
         } catch (AdminException e) {
             ApiErrors.send(res, e);
         } catch (org.apache.kafka.common.KafkaException e) {
+            LOG.warn("decisions request failed: kafka error={}", e.toString());
             ApiErrors.send(res, new AdminException(503, "kafka_unavailable", "Kafka did not answer: " + e.getMessage(), e));
         } catch (RuntimeException e) {
             LOG.error("decisions request failed error={}", e.toString(), e);

@@ -57,10 +57,15 @@ public final class KubeResources {
                 .get()), "InferencePool", namespace, name);
     }
 
-    /** Creates or updates an InferenceModel; returns the stored object and whether it was created. */
-    public Written putModel(String namespace, String name, ResourceEdits.ModelEdit edit) {
+    /**
+     * Creates or updates an InferenceModel; returns the stored object and whether it was created.
+     *
+     * @param resourceVersion the version the edit was made from; required to update, absent to create
+     */
+    public Written putModel(String namespace, String name, ResourceEdits.ModelEdit edit, String resourceVersion) {
         GenericKubernetesResource existing = call(() -> client.genericKubernetesResources(MODEL).inNamespace(namespace)
                 .withName(name).get());
+        checkVersion(existing, resourceVersion, "InferenceModel", namespace, name);
         Map<String, Object> spec = spec(existing);
         spec.put("modelName", edit.modelName());
         putOrRemove(spec, "criticality", edit.criticality());
@@ -77,16 +82,17 @@ public final class KubeResources {
      * Creates or updates an InferencePool. A pool stored only as v1alpha2 is updated in that version
      * (one port, {@code extensionRef}); otherwise the v1 object is written.
      */
-    public Written putPool(String namespace, String name, ResourceEdits.PoolEdit edit) {
+    public Written putPool(String namespace, String name, ResourceEdits.PoolEdit edit, String resourceVersion) {
         GenericKubernetesResource v1 = call(() -> client.genericKubernetesResources(POOL_V1).inNamespace(namespace)
                 .withName(name).get());
         GenericKubernetesResource old = v1 != null ? null : call(() -> client.genericKubernetesResources(POOL_V1ALPHA2)
                 .inNamespace(namespace).withName(name).get());
+        if (old != null && edit.targetPorts().size() != 1) {
+            throw AdminException.badRequest("pool " + namespace + "/" + name + " is a v1alpha2 InferencePool, which"
+                    + " has one target port; give one port, or recreate it as v1");
+        }
+        checkVersion(v1 != null ? v1 : old, resourceVersion, "InferencePool", namespace, name);
         if (old != null) {
-            if (edit.targetPorts().size() != 1) {
-                throw AdminException.badRequest("pool " + namespace + "/" + name + " is a v1alpha2 InferencePool, which"
-                        + " has one target port; give one port, or recreate it as v1");
-            }
             Map<String, Object> spec = spec(old);
             spec.put("selector", new LinkedHashMap<>(edit.selector()));
             spec.put("targetPortNumber", edit.targetPorts().get(0));
@@ -129,6 +135,29 @@ public final class KubeResources {
         }
         count("InferencePool", "delete");
         LOG.info("resource deleted kind=InferencePool key={}/{}", namespace, name);
+    }
+
+    /**
+     * Optimistic concurrency: an update names the version it was made from, and the API server
+     * refuses it (409) if the object changed since; a create names none.
+     */
+    private static void checkVersion(GenericKubernetesResource stored, String resourceVersion, String kind,
+                                     String namespace, String name) {
+        if (stored == null) {
+            if (resourceVersion != null) {
+                throw new AdminException(409, "conflict", kind + " " + namespace + "/" + name + " was deleted after"
+                        + " version " + resourceVersion + " was read; reload");
+            }
+            return;
+        }
+        if (resourceVersion == null) {
+            throw new AdminException(428, "precondition_required", kind + " " + namespace + "/" + name + " exists:"
+                    + " send the resourceVersion you edited (GET it first) so that a concurrent edit is not lost");
+        }
+        if (!resourceVersion.equals(stored.getMetadata().getResourceVersion())) {
+            throw new AdminException(409, "conflict", kind + " " + namespace + "/" + name + " changed since version "
+                    + resourceVersion + " (now " + stored.getMetadata().getResourceVersion() + "); reload and retry");
+        }
     }
 
     /** A write's result. */

@@ -147,6 +147,12 @@ public final class ResourceEdits {
         return new PoolEdit(Map.copyOf(selector), List.copyOf(ports), failureMode, picker, port);
     }
 
+    /** The {@code resourceVersion} an edit was made from, or null when the body has none (a create). */
+    public static String resourceVersion(JsonNode body) {
+        String v = body == null || !body.isObject() ? null : text(body, "resourceVersion");
+        return v == null || v.isBlank() ? null : v;
+    }
+
     /** A path's namespace and name must be DNS-1123 labels (and subdomains for names). */
     public static void checkName(String namespace, String name) {
         if (namespace == null || !DNS_NAME.matcher(namespace).matches()) {

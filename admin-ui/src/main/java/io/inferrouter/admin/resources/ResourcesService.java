@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * Editing pools and models over HTTP, written to the Kubernetes API:
  * {@code GET|PUT|DELETE /api/resources/models/{namespace}/{name}} and
- * {@code GET|PUT|DELETE /api/resources/pools/{namespace}/{name}}. Without a Kubernetes API (the
+ * {@code GET|PUT|DELETE /api/resources/pools/{namespace}/{name}}. An update carries the
+ * {@code resourceVersion} it was made from (from the GET); a stale one is a 409. Without a Kubernetes API (the
  * ingestor reads manifest files, or {@code kubernetes.enabled=false}) every edit answers 503 and
  * says so; reading the tables still works.
  */
@@ -37,7 +38,9 @@ public final class ResourcesService implements HttpService {
         rules.get("/api/resources/models/{namespace}/{name}", (req, res) -> run(req, res, (ns, n) ->
                         answer(res, 200, kube.getModel(ns, n))))
                 .put("/api/resources/models/{namespace}/{name}", (req, res) -> run(req, res, (ns, n) -> {
-                    KubeResources.Written w = kube.putModel(ns, n, ResourceEdits.model(body(req)));
+                    JsonNode body = body(req);
+                    KubeResources.Written w = kube.putModel(ns, n, ResourceEdits.model(body),
+                            ResourceEdits.resourceVersion(body));
                     answer(res, w.created() ? 201 : 200, w.object());
                 }))
                 .delete("/api/resources/models/{namespace}/{name}", (req, res) -> run(req, res, (ns, n) -> {
@@ -47,7 +50,9 @@ public final class ResourcesService implements HttpService {
                 .get("/api/resources/pools/{namespace}/{name}", (req, res) -> run(req, res, (ns, n) ->
                         answer(res, 200, kube.getPool(ns, n))))
                 .put("/api/resources/pools/{namespace}/{name}", (req, res) -> run(req, res, (ns, n) -> {
-                    KubeResources.Written w = kube.putPool(ns, n, ResourceEdits.pool(body(req)));
+                    JsonNode body = body(req);
+                    KubeResources.Written w = kube.putPool(ns, n, ResourceEdits.pool(body),
+                            ResourceEdits.resourceVersion(body));
                     answer(res, w.created() ? 201 : 200, w.object());
                 }))
                 .delete("/api/resources/pools/{namespace}/{name}", (req, res) -> run(req, res, (ns, n) -> {

@@ -13,7 +13,7 @@ import java.time.Duration;
  * Reads the routing tables from routing-stream's query API, the one place that holds them whole
  * (it forwards to the instance owning a key). The admin UI keeps no copy of its own.
  */
-public final class TablesClient {
+public final class TablesClient implements AutoCloseable {
 
     private final URI base;
     private final Duration timeout;
@@ -59,5 +59,10 @@ public final class TablesClient {
 
     public URI base() {
         return base;
+    }
+
+    @Override
+    public void close() {
+        http.close();
     }
 }

@@ -156,13 +156,16 @@ class AdminUiIT {
 
     private static String renderedDom(Path chromium, String url) throws Exception {
         Path profile = Files.createTempDirectory("chromium-profile");
+        Path dom = Files.createTempFile("dom", ".html");
         Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom", url)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("chromium finished").isTrue();
-        return new String(out, StandardCharsets.UTF_8);
+                .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(dom.toFile()).start();
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("chromium did not finish rendering " + url + " within 60 s");
+        }
+        return Files.readString(dom, StandardCharsets.UTF_8);
     }
 
     private void publishPool() throws Exception {
@@ -203,8 +206,17 @@ class AdminUiIT {
         stored.setAdditionalProperty("spec", withExtra);
         kube.genericKubernetesResources(MODEL).inNamespace("llm").resource(stored).update();
 
+        String edit = "{\"modelName\":\"chat\",\"criticality\":\"Sheddable\",\"poolRef\":\"llama\"";
+        String createdVersion = Json.mapper().readTree(created.body()).at("/metadata/resourceVersion").asText();
+        HttpResponse<String> stale = send("PUT", "/api/resources/models/llm/chat",
+                edit + ",\"resourceVersion\":\"" + createdVersion + "\"}");
+        assertThat(stale.statusCode()).as("an edit of the version before someone else's change").isEqualTo(409);
+        assertThat(send("PUT", "/api/resources/models/llm/chat", edit + "}").statusCode())
+                .as("an update that names no version").isEqualTo(428);
+        String current = Json.mapper().readTree(get("/api/resources/models/llm/chat").body())
+                .at("/metadata/resourceVersion").asText();
         HttpResponse<String> updated = send("PUT", "/api/resources/models/llm/chat",
-                "{\"modelName\":\"chat\",\"criticality\":\"Sheddable\",\"poolRef\":\"llama\"}");
+                edit + ",\"resourceVersion\":\"" + current + "\"}");
         assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
         Map<String, Object> after = spec(kube.genericKubernetesResources(MODEL).inNamespace("llm").withName("chat").get());
         assertThat(after).containsEntry("criticality", "Sheddable").containsEntry("annotatedBy", "someone-else")
@@ -231,8 +243,11 @@ class AdminUiIT {
         old.setAdditionalProperty("spec", Map.of("selector", Map.of("app", "vllm-qwen"), "targetPortNumber", 8000));
         kube.genericKubernetesResources(POOL_V1ALPHA2).inNamespace("llm").resource(old).create();
 
+        String version = kube.genericKubernetesResources(POOL_V1ALPHA2).inNamespace("llm").withName("qwen").get()
+                .getMetadata().getResourceVersion();
         HttpResponse<String> edited = send("PUT", "/api/resources/pools/llm/qwen",
-                "{\"selector\":{\"app\":\"vllm-qwen\",\"tier\":\"gpu\"},\"targetPorts\":[9000],\"failureMode\":\"FailOpen\"}");
+                "{\"selector\":{\"app\":\"vllm-qwen\",\"tier\":\"gpu\"},\"targetPorts\":[9000],\"failureMode\":\"FailOpen\","
+                        + "\"resourceVersion\":\"" + version + "\"}");
         assertThat(edited.statusCode()).as(edited.body()).isEqualTo(200);
         Map<String, Object> spec = spec(kube.genericKubernetesResources(POOL_V1ALPHA2).inNamespace("llm").withName("qwen")
                 .get());
@@ -241,7 +256,7 @@ class AdminUiIT {
         assertThat(spec.get("extensionRef")).isEqualTo(Map.of("name", "inference-router", "portNumber", 8080,
                 "failureMode", "FailOpen"));
         HttpResponse<String> twoPorts = send("PUT", "/api/resources/pools/llm/qwen",
-                "{\"selector\":{\"app\":\"vllm-qwen\"},\"targetPorts\":[9000,9001]}");
+                "{\"selector\":{\"app\":\"vllm-qwen\"},\"targetPorts\":[9000,9001],\"resourceVersion\":\"x\"}");
         assertThat(twoPorts.statusCode()).isEqualTo(400);
         assertThat(twoPorts.body()).contains("v1alpha2");
     }

@@ -51,7 +51,7 @@ public final class RoutingQuality {
                     prefix-cache: 4
                     queue: 2
                     kv-cache: 1
-                    lora-affinity: 1
+                    lora-affinity: 3
                   picker: max-score
             """;
 

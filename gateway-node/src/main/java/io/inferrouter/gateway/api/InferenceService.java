@@ -61,7 +61,8 @@ public final class InferenceService implements HttpService {
 
     private final GatewayConfig config;
     private final Tables tables;
-    private final ModelResolver resolver = new ModelResolver(ThreadLocalRandom.current());
+    // ThreadLocalRandom.current() belongs to the calling thread, so it is asked for on every draw.
+    private final ModelResolver resolver = new ModelResolver(() -> ThreadLocalRandom.current().nextLong());
     private final Profiles profiles;
     private final SaturationDetector saturation;
     private final UpstreamProxy proxy;

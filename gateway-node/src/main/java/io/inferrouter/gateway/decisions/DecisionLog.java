@@ -39,6 +39,7 @@ public final class DecisionLog implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final Thread sender;
     private volatile boolean running = true;
+    private volatile boolean abandoned;
 
     public DecisionLog(String bootstrapServers, int bufferSize, GatewayMetrics metrics) {
         this(producer(bootstrapServers), bufferSize, metrics);
@@ -80,6 +81,18 @@ public final class DecisionLog implements AutoCloseable {
         running = false;
         try {
             sender.join(5_000);
+            if (sender.isAlive()) {
+                // Kafka is not taking them: stop sending and count the rest as dropped, in one line.
+                abandoned = true;
+                sender.join(2_000);
+                int left = 0;
+                while (buffer.poll() != null) {
+                    left++;
+                    metrics.decisionDropped();
+                }
+                failed.addAndGet(left);
+                LOG.warn("decisions dropped at close count={} reason=\"not sent within 5 s\"", left);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -87,7 +100,7 @@ public final class DecisionLog implements AutoCloseable {
     }
 
     private void drain() {
-        while (running || !buffer.isEmpty()) {
+        while ((running || !buffer.isEmpty()) && !abandoned) {
             RoutingDecision d = buffer.poll();
             if (d == null) {
                 LockSupport.parkNanos(IDLE_PARK_NANOS);

@@ -50,17 +50,18 @@ abstract class CatalogueRoundTripContract {
             new TopicAdmin(admin, (short) 1, Duration.ofSeconds(30)).ensure(Topics.all());
         }
         Map<Class<?>, Object> samples = Samples.all();
-        int checked = 0;
+        java.util.Set<Class<?>> carried = new java.util.HashSet<>();
         for (Topic<?, ?> topic : Topics.all()) {
             Class<?> type = valueType(topic);
             if (type == null) {
                 continue;
             }
             roundTrip(topic, samples.get(type));
-            checked++;
+            carried.add(type);
         }
-        // Every schema type has a topic (all but EndpointRow-like embedded types have one each).
-        assertThat(checked).as("record types carried through the broker").isEqualTo(SchemaFiles.all().size());
+        // Every schema type crosses the broker on at least one topic (decisions on two).
+        assertThat(carried).as("record types carried through the broker")
+                .containsExactlyInAnyOrderElementsOf(SchemaFiles.all().keySet());
     }
 
     @SuppressWarnings("unchecked")

@@ -230,7 +230,11 @@ public final class SimPod implements AutoCloseable {
             kill();
             if (restartAfter != null) {
                 LockSupport.parkNanos(restartAfter.toNanos());
-                restart();
+                try {
+                    restart();
+                } catch (RuntimeException e) {
+                    LOG.error("fault drill pod={} action=restart failed error={}", name, e.toString());
+                }
             }
         });
     }

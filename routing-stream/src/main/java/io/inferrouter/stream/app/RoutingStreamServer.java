@@ -24,24 +24,28 @@ public final class RoutingStreamServer implements AutoCloseable {
 
     private final WebServer server;
     private final RoutingStreamApp app;
+    private final Peers peers;
 
-    private RoutingStreamServer(WebServer server, RoutingStreamApp app) {
+    private RoutingStreamServer(WebServer server, RoutingStreamApp app, Peers peers) {
         this.server = server;
         this.app = app;
+        this.peers = peers;
     }
 
     public static RoutingStreamServer start(RoutingStreamConfig config, PrometheusMeterRegistry registry) {
         // The port is part of the Streams config (application.server), so it must be known first.
         int port = config.httpPort() == 0 ? freePort(config.httpHost()) : config.httpPort();
         RoutingStreamApp app = RoutingStreamApp.start(config, port, registry);
+        Peers peers = Peers.http(Duration.ofSeconds(5));
         try {
             TableQueries queries = new TableQueries(app.streams(), new HostInfo(config.advertisedHost(), port),
-                    Peers.http(Duration.ofSeconds(5)), app.endpointPartitions());
+                    peers, app.endpointPartitions());
             WebServer server = WebServer.builder().host(config.httpHost()).port(port)
                     .routing(r -> routing(r, app, queries, registry))
                     .build().start();
-            return new RoutingStreamServer(server, app);
+            return new RoutingStreamServer(server, app, peers);
         } catch (RuntimeException e) {
+            peers.close();
             app.close();
             throw e;
         }
@@ -70,6 +74,7 @@ public final class RoutingStreamServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        peers.close();
         app.close();
     }
 

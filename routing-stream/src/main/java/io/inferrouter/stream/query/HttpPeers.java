@@ -36,4 +36,9 @@ final class HttpPeers implements Peers {
             throw new QueryUnavailableException("interrupted while asking " + host, e);
         }
     }
+
+    @Override
+    public void close() {
+        http.close();
+    }
 }
