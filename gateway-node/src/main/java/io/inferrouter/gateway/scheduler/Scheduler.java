@@ -3,15 +3,21 @@ package io.inferrouter.gateway.scheduler;
 import io.inferrouter.gateway.tables.Endpoint;
 import io.inferrouter.gateway.tables.PoolSnapshot;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One scheduling profile: filters, then weighted scorers, then a picker. Endpoints whose metrics are
  * stale are not scored; they are ranked after every endpoint with fresh metrics, so they are used
- * only when nothing else is left. Runs on the request thread with no I/O and no locks.
+ * only when nothing else is left. Filtered-out and stale endpoints are ranked among themselves by
+ * the gateway's own in-flight count (fewest first, random tie-break): when every endpoint is stale,
+ * as right after a start or when the metrics path lags, load still spreads instead of piling onto
+ * the first endpoint of the table. Runs on the request thread with no I/O and no locks.
  */
 public final class Scheduler {
 
@@ -102,13 +108,17 @@ public final class Scheduler {
             ranked.add(candidates.get(i));
             scored.add(new Decision.Scored(candidates.get(i), scores, totals[i], null));
         }
-        for (Decision.Scored s : setAside) {
+        for (Decision.Scored s : byInFlight(setAside)) {
             ranked.add(s.endpoint());
             scored.add(s);
         }
+        List<Decision.Scored> staleScored = new ArrayList<>(stale.size());
         for (Endpoint e : stale) {
-            ranked.add(e);
-            scored.add(new Decision.Scored(e, new double[0], 0, "stale-metrics"));
+            staleScored.add(new Decision.Scored(e, new double[0], 0, "stale-metrics"));
+        }
+        for (Decision.Scored s : byInFlight(staleScored)) {
+            ranked.add(s.endpoint());
+            scored.add(s);
         }
         if (!ranked.isEmpty()) {
             for (WeightedScorer s : scorers) {
@@ -116,5 +126,16 @@ public final class Scheduler {
             }
         }
         return new Decision(profile, ranked, scorerNames, scored, System.nanoTime() - started);
+    }
+
+    /** Fewest in flight first; ties in random order (shuffled first, then a stable sort). */
+    private static List<Decision.Scored> byInFlight(List<Decision.Scored> unscored) {
+        if (unscored.size() < 2) {
+            return unscored;
+        }
+        List<Decision.Scored> out = new ArrayList<>(unscored);
+        Collections.shuffle(out, ThreadLocalRandom.current());
+        out.sort(Comparator.comparingInt(s -> s.endpoint().load().inFlight()));
+        return out;
     }
 }

@@ -48,6 +48,32 @@ class SchedulerTest {
     }
 
     @Test
+    void whenEveryEndpointIsStaleTheOneWithFewestInFlightComesFirst() {
+        Endpoint a = endpoint("a", 0, 0.0, NOW - 5_000);
+        Endpoint b = endpoint("b", 0, 0.0, NOW - 5_000);
+        Endpoint c = endpoint("c", 0, 0.0, NOW - 5_000);
+        a.load().started();
+        a.load().started();
+        c.load().started();
+        Decision d = queueAndKv(List.of()).schedule(REQUEST, Endpoints.pool(a, b, c), NOW);
+        assertThat(d.ranked()).containsExactly(b, c, a);
+    }
+
+    @Test
+    void whenEveryEndpointIsStaleTiesAreBrokenAtRandomNotByTableOrder() {
+        Endpoint a = endpoint("a", 0, 0.0, NOW - 5_000);
+        Endpoint b = endpoint("b", 0, 0.0, NOW - 5_000);
+        Endpoint c = endpoint("c", 0, 0.0, NOW - 5_000);
+        java.util.Map<Endpoint, Integer> picks = new java.util.HashMap<>();
+        Scheduler scheduler = queueAndKv(List.of());
+        for (int i = 0; i < 300; i++) {
+            picks.merge(scheduler.schedule(REQUEST, Endpoints.pool(a, b, c), NOW).pick(), 1, Integer::sum);
+        }
+        // 300 fair draws over 3: each is picked 100 +- 8 times (1 sd); 50 is over 6 sd away.
+        assertThat(picks).containsOnlyKeys(a, b, c).allSatisfy((e, n) -> assertThat(n).isGreaterThan(50));
+    }
+
+    @Test
     void filteredOutEndpointsBecomeFallbacksAfterTheKeptOnes() {
         Endpoint idle = endpoint("a", 0, 0.1, NOW);
         Endpoint busy = endpoint("b", 30, 0.2, NOW);
