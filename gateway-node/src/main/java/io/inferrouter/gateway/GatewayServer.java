@@ -48,10 +48,10 @@ public final class GatewayServer implements AutoCloseable {
         try {
             ensureTopics(config);
             MicrometerGatewayMetrics metrics = new MicrometerGatewayMetrics(registry);
-            TableReplica tables = new TableReplica(config.bootstrapServers(), metrics).start();
-            parts.add(tables);
-            PrefixIndex prefixIndex = new PrefixIndex(config.prefixCapacityPerEndpoint(), 100_000);
-            parts.add(prefixIndex);
+            PrefixIndex prefixIndex = parts.add(new PrefixIndex(config.prefixCapacityPerEndpoint(), 100_000));
+            // A pod that leaves its pool takes its cache with it: a restarted one starts empty.
+            TableReplica tables = parts.add(new TableReplica(config.bootstrapServers(), metrics, prefixIndex::forget)
+                    .start());
             Profiles profiles = Profiles.build(config, prefixIndex);
             UpstreamProxy proxy = new UpstreamProxy(config.connectTimeout(), config.readTimeout(), config.maxAttempts());
             DecisionLog decisions = config.decisionsEnabled()

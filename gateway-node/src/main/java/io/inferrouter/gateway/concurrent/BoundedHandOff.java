@@ -1,14 +1,19 @@
 package io.inferrouter.gateway.concurrent;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Hands items from request threads to one background thread without a lock: a lock-free queue
  * (compare-and-swap only) bounded by an atomic count. {@link #offer} never blocks; it refuses the
- * item when the consumer is {@code capacity} items behind, and the caller counts the drop. There
- * is no wake-up (waking a parked thread takes a lock), so the consumer polls and parks briefly when
- * it finds nothing.
+ * item when the consumer is {@code capacity} items behind, and the caller counts the drop.
+ * <p>
+ * The consumer waits in {@link #take}: when it finds nothing it raises a flag, looks once more and
+ * parks. An offer that sees the flag unparks it ({@link LockSupport#unpark}: no Java lock, one
+ * futex wake), so under load, when the consumer is busy, an offer costs a volatile read and no
+ * wake-up at all; when idle, the consumer costs nothing and an item waits for no timer.
  *
  * @param <T> what is handed over
  */
@@ -16,7 +21,9 @@ public final class BoundedHandOff<T> {
 
     private final ConcurrentLinkedQueue<T> items = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
+    private final AtomicBoolean consumerParked = new AtomicBoolean();
     private final int capacity;
+    private volatile Thread consumer;
 
     public BoundedHandOff(int capacity) {
         if (capacity < 1) {
@@ -32,6 +39,9 @@ public final class BoundedHandOff<T> {
             return false;
         }
         items.offer(item);
+        if (consumerParked.get() && consumerParked.compareAndSet(true, false)) {
+            LockSupport.unpark(consumer);
+        }
         return true;
     }
 
@@ -42,6 +52,35 @@ public final class BoundedHandOff<T> {
             size.decrementAndGet();
         }
         return item;
+    }
+
+    /**
+     * The oldest waiting item, waiting for one at most {@code maxWaitNanos}; null when none came (or
+     * {@link #wake} was called). Only the one consumer thread may call it.
+     */
+    public T take(long maxWaitNanos) {
+        T item = poll();
+        if (item != null) {
+            return item;
+        }
+        consumer = Thread.currentThread();
+        consumerParked.set(true);
+        // Look again after raising the flag: an offer made before it saw no flag and woke nobody.
+        item = poll();
+        if (item == null) {
+            LockSupport.parkNanos(this, maxWaitNanos);
+            item = poll();
+        }
+        consumerParked.set(false);
+        return item;
+    }
+
+    /** Wakes the consumer from {@link #take}, for example to let it see that it should stop. */
+    public void wake() {
+        Thread t = consumer;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
     }
 
     public boolean isEmpty() {

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -29,7 +28,8 @@ public final class DecisionLog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DecisionLog.class);
     /** The idle sender's poll interval; the producer lingers longer than this anyway. */
-    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** Longest idle wait; a decision wakes the sender at once. */
+    private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final BoundedHandOff<RoutingDecision> buffer;
     private final Producer<String, byte[]> producer;
@@ -79,6 +79,7 @@ public final class DecisionLog implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        buffer.wake();
         try {
             sender.join(5_000);
             if (sender.isAlive()) {
@@ -101,9 +102,8 @@ public final class DecisionLog implements AutoCloseable {
 
     private void drain() {
         while ((running || !buffer.isEmpty()) && !abandoned) {
-            RoutingDecision d = buffer.poll();
+            RoutingDecision d = buffer.take(IDLE_WAIT_NANOS);
             if (d == null) {
-                LockSupport.parkNanos(IDLE_PARK_NANOS);
                 continue;
             }
             try {

@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,14 +20,15 @@ import org.slf4j.LoggerFactory;
  * Each endpoint remembers at most its capacity of blocks, least recently used first out, as the
  * server's KV cache drops them. Reads are lock-free map lookups on the request path; writes (a
  * routed request's blocks) are handed to one background thread through a lock-free bounded queue
- * (dropped and counted when it is full), so the request path never waits and takes no lock. An idle
- * writer looks for work every millisecond, so the index lags routing by about that much.
+ * (dropped and counted when it is full), so the request path never waits and takes no lock; an idle
+ * writer is woken by the first update, so the index lags routing by a thread wake-up.
  */
 public final class PrefixIndex implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrefixIndex.class);
     /** The idle writer's poll interval: how far the index may lag routing. */
-    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Longest idle wait; an update wakes the writer at once. */
+    private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
      * The endpoints holding one block. Replaced, never mutated. A set, because a popular system
@@ -40,6 +40,7 @@ public final class PrefixIndex implements AutoCloseable {
         }
     }
 
+    /** A routed request's blocks, or (blocks null) an endpoint to forget. */
     private record Update(String pool, long[] blocks, String endpoint) {
     }
 
@@ -128,6 +129,19 @@ public final class PrefixIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * Forgets everything {@code endpoint} of {@code pool} was sent (it left the pool: deleted,
+     * unready, relabelled). Handed to the writer like a routed request; dropped and counted when
+     * the writer is {@code queueSize} updates behind.
+     */
+    public void forget(String pool, String endpoint) {
+        if (updates.offer(new Update(pool, null, endpoint))) {
+            queued.incrementAndGet();
+        } else {
+            dropped.incrementAndGet();
+        }
+    }
+
     /** Updates dropped because the writer fell behind. */
     public long droppedUpdates() {
         return dropped.get();
@@ -155,14 +169,14 @@ public final class PrefixIndex implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        updates.wake();
         writer.interrupt();
     }
 
     private void applyUpdates() {
         while (running) {
-            Update u = updates.poll();
+            Update u = updates.take(IDLE_WAIT_NANOS);
             if (u == null) {
-                LockSupport.parkNanos(IDLE_PARK_NANOS);
                 continue;
             }
             try {
@@ -176,6 +190,14 @@ public final class PrefixIndex implements AutoCloseable {
     }
 
     private void apply(Update u) {
+        if (u.blocks() == null) {
+            LinkedHashMap<Long, Boolean> lru = lruByEndpoint.remove(u.pool() + "|" + u.endpoint());
+            ConcurrentHashMap<Long, Holders> index = byPool.get(u.pool());
+            if (lru != null && index != null) {
+                lru.keySet().forEach(block -> forget(index, block, u.endpoint()));
+            }
+            return;
+        }
         ConcurrentHashMap<Long, Holders> index = byPool.computeIfAbsent(u.pool(), p -> new ConcurrentHashMap<>());
         LinkedHashMap<Long, Boolean> lru = lruByEndpoint.computeIfAbsent(u.pool() + "|" + u.endpoint(),
                 e -> new LinkedHashMap<>(1024, 0.75f, true));

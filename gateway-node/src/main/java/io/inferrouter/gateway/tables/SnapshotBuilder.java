@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * The replica's working state: the latest row of every table, updated one record at a time by the
@@ -37,9 +38,16 @@ public final class SnapshotBuilder {
     private boolean controlDirty;
     private RoutingSnapshot current = RoutingSnapshot.EMPTY;
     private final GatewayMetrics metrics;
+    private final BiConsumer<String, String> leftPool;
 
     public SnapshotBuilder(GatewayMetrics metrics) {
+        this(metrics, (pool, endpoint) -> { });
+    }
+
+    /** @param leftPool told (pool key, endpoint id) when an endpoint's row leaves a pool */
+    public SnapshotBuilder(GatewayMetrics metrics, BiConsumer<String, String> leftPool) {
         this.metrics = metrics;
+        this.leftPool = leftPool;
     }
 
     public void pool(String key, PoolRow row) {
@@ -56,7 +64,9 @@ public final class SnapshotBuilder {
         String id = key.substring(pool.length() + 1);
         TreeMap<String, Endpoint> inPool = endpoints.computeIfAbsent(pool, p -> new TreeMap<>());
         if (row == null) {
-            inPool.remove(id);
+            if (inPool.remove(id) != null) {
+                leftPool.accept(pool, id);
+            }
             if (inPool.isEmpty()) {
                 endpoints.remove(pool);
             }

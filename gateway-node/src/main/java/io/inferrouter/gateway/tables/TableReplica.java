@@ -22,6 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +51,14 @@ public final class TableReplica implements Tables, AutoCloseable {
     private volatile long lag = -1;
 
     public TableReplica(String bootstrapServers, GatewayMetrics metrics) {
+        this(bootstrapServers, metrics, (pool, endpoint) -> { });
+    }
+
+    /** @param leftPool told (pool key, endpoint id), on the replica's thread, when an endpoint leaves a pool */
+    public TableReplica(String bootstrapServers, GatewayMetrics metrics, BiConsumer<String, String> leftPool) {
         this.bootstrapServers = bootstrapServers;
         this.metrics = metrics;
-        this.builder = new SnapshotBuilder(metrics);
+        this.builder = new SnapshotBuilder(metrics, leftPool);
         this.thread = Thread.ofPlatform().name("table-replica").daemon().unstarted(this::run);
     }
 

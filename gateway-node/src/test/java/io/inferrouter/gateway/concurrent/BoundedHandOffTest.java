@@ -47,4 +47,38 @@ class BoundedHandOffTest {
         assertThat(accepted.get()).isEqualTo(1_000);
         assertThat(drained).isEqualTo(1_000);
     }
+
+    @Test
+    void anOfferWakesAConsumerWaitingInTakeLongBeforeItsWaitEnds() throws Exception {
+        BoundedHandOff<String> h = new BoundedHandOff<>(4);
+        java.util.concurrent.CompletableFuture<Long> tookMs = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+        Thread consumer = Thread.ofPlatform().start(() -> {
+            waiting.countDown();
+            long start = System.nanoTime();
+            String item = null;
+            while (item == null) {
+                item = h.take(java.util.concurrent.TimeUnit.SECONDS.toNanos(30));
+            }
+            tookMs.complete((System.nanoTime() - start) / 1_000_000);
+        });
+        waiting.await();
+        Thread.sleep(50); // let it reach park; the offer must wake it, not the 30 s wait
+        assertThat(h.offer("x")).isTrue();
+        assertThat(tookMs.get(5, java.util.concurrent.TimeUnit.SECONDS)).isLessThan(5_000);
+        consumer.join(1_000);
+    }
+
+    @Test
+    void takeReturnsNullAfterItsWaitOrAWakeWhenNothingCame() throws Exception {
+        BoundedHandOff<String> h = new BoundedHandOff<>(4);
+        assertThat(h.take(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5))).isNull();
+        Thread consumer = Thread.ofPlatform().start(() -> h.take(java.util.concurrent.TimeUnit.SECONDS.toNanos(30)));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (consumer.isAlive() && System.nanoTime() < deadline) {
+            h.wake(); // until the consumer has registered and parked, a wake finds nobody
+            consumer.join(10);
+        }
+        assertThat(consumer.isAlive()).as("woken long before its 30 s wait ended").isFalse();
+    }
 }

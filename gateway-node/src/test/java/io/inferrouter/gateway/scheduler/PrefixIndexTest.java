@@ -28,4 +28,18 @@ class PrefixIndexTest {
             assertThat(index.matchedBlocks("llm/pool", new long[] {7, 1_007})).containsEntry("llm/a:8000", 2);
         }
     }
+
+    @Test
+    void anEndpointThatLeftItsPoolIsForgottenAndTheOthersKept() {
+        try (PrefixIndex index = new PrefixIndex(100, 10)) {
+            index.record("llm/pool", new long[] {1, 2, 3}, "llm/a:8000");
+            index.record("llm/pool", new long[] {1, 2}, "llm/b:8000");
+            assertThat(index.awaitApplied(5_000)).isTrue();
+            index.forget("llm/pool", "llm/a:8000");
+            assertThat(index.awaitApplied(5_000)).isTrue();
+            assertThat(index.matchedBlocks("llm/pool", new long[] {1, 2, 3})).containsOnlyKeys("llm/b:8000")
+                    .containsEntry("llm/b:8000", 2);
+            assertThat(index.size("llm/pool")).isEqualTo(2);
+        }
+    }
 }

@@ -51,6 +51,17 @@ class SnapshotBuilderTest {
     }
 
     @Test
+    void anEndpointLeavingItsPoolIsReportedOnceWithItsPool() {
+        java.util.List<String> left = new java.util.ArrayList<>();
+        SnapshotBuilder b = new SnapshotBuilder(GatewayMetrics.NOOP, (pool, endpoint) -> left.add(pool + "|" + endpoint));
+        b.endpoint("llm/pool|llm/a:8000", row("a", 1, 10));
+        b.endpoint("llm/pool|llm/a:8000", null);
+        b.endpoint("llm/pool|llm/a:8000", null);
+        b.endpoint("llm/pool|llm/never:8000", null);
+        assertThat(left).containsExactly("llm/pool|llm/a:8000");
+    }
+
+    @Test
     void removingTheLastEndpointAndThePoolRemovesThePool() {
         builder.endpoint("llm/pool|llm/a:8000", row("a", 1, 10));
         builder.build();
