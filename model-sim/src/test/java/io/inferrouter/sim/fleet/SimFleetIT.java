@@ -221,7 +221,9 @@ class SimFleetIT {
         String req = body("slow steps", 300);
         try {
             post(pod, "/v1/completions", req);
-            long normal = timed(() -> post(pod, "/v1/completions", req));
+            // The fastest of three normal runs: a stall of the shared machine can only lengthen a run.
+            long normal = Math.min(timed(() -> post(pod, "/v1/completions", req)),
+                    Math.min(timed(() -> post(pod, "/v1/completions", req)), timed(() -> post(pod, "/v1/completions", req))));
             control(pod, "slow?factor=10");
             long slow = timed(() -> post(pod, "/v1/completions", req));
             // 300 decode steps of ~6.5 ms model time at time scale 0.05: ~100 ms, then ~1 s. The bound
