@@ -1,10 +1,10 @@
 package io.inferrouter.admin.api;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import io.inferrouter.schemas.serde.Json;
+import io.inferrouter.support.ErrorBody;
 
 /** The one place admin API errors become JSON: {@code {"error": {"message", "type", "code"}}}. */
 public final class ApiErrors {
@@ -12,19 +12,8 @@ public final class ApiErrors {
     private ApiErrors() {
     }
 
-    public static String body(int status, String type, String message) {
-        ObjectNode root = Json.mapper().createObjectNode();
-        ObjectNode error = root.putObject("error");
-        error.put("message", message);
-        error.put("type", type);
-        error.put("code", Integer.toString(status));
-        return root.toString();
-    }
-
     public static void send(ServerResponse res, AdminException e) {
-        res.status(Status.create(e.status()));
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(body(e.status(), e.type(), e.getMessage()));
+        ErrorBody.send(res, e.status(), e.getMessage(), e.type(), Integer.toString(e.status()));
     }
 
     public static void sendJson(ServerResponse res, int status, Object value) {

@@ -35,31 +35,35 @@ public final class ResourcesService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/api/resources/models/{namespace}/{name}", (req, res) -> run(req, res, (ns, n) ->
-                        answer(res, 200, kube.getModel(ns, n))))
-                .put("/api/resources/models/{namespace}/{name}", (req, res) -> run(req, res, (ns, n) -> {
-                    JsonNode body = body(req);
-                    KubeResources.Written w = kube.putModel(ns, n, ResourceEdits.model(body),
-                            ResourceEdits.resourceVersion(body));
+        kind(rules, "models", (ns, n) -> kube.getModel(ns, n),
+                (ns, n, body) -> kube.putModel(ns, n, ResourceEdits.model(body), ResourceEdits.resourceVersion(body)),
+                (ns, n) -> kube.deleteModel(ns, n));
+        kind(rules, "pools", (ns, n) -> kube.getPool(ns, n),
+                (ns, n, body) -> kube.putPool(ns, n, ResourceEdits.pool(body), ResourceEdits.resourceVersion(body)),
+                (ns, n) -> kube.deletePool(ns, n));
+        rules.get("/api/resources", (req, res) -> ApiErrors.sendJson(res, 200, Map.of("editable", kube != null)));
+    }
+
+    private interface Get {
+        GenericKubernetesResource get(String namespace, String name);
+    }
+
+    private interface Put {
+        KubeResources.Written put(String namespace, String name, JsonNode body);
+    }
+
+    /** GET, PUT and DELETE of one kind at {@code /api/resources/{plural}/{namespace}/{name}}. */
+    private void kind(HttpRules rules, String plural, Get get, Put put, Action delete) {
+        String path = "/api/resources/" + plural + "/{namespace}/{name}";
+        rules.get(path, (req, res) -> run(req, res, (ns, n) -> answer(res, 200, get.get(ns, n))))
+                .put(path, (req, res) -> run(req, res, (ns, n) -> {
+                    KubeResources.Written w = put.put(ns, n, body(req));
                     answer(res, w.created() ? 201 : 200, w.object());
                 }))
-                .delete("/api/resources/models/{namespace}/{name}", (req, res) -> run(req, res, (ns, n) -> {
-                    kube.deleteModel(ns, n);
+                .delete(path, (req, res) -> run(req, res, (ns, n) -> {
+                    delete.run(ns, n);
                     res.status(Status.NO_CONTENT_204).send();
-                }))
-                .get("/api/resources/pools/{namespace}/{name}", (req, res) -> run(req, res, (ns, n) ->
-                        answer(res, 200, kube.getPool(ns, n))))
-                .put("/api/resources/pools/{namespace}/{name}", (req, res) -> run(req, res, (ns, n) -> {
-                    JsonNode body = body(req);
-                    KubeResources.Written w = kube.putPool(ns, n, ResourceEdits.pool(body),
-                            ResourceEdits.resourceVersion(body));
-                    answer(res, w.created() ? 201 : 200, w.object());
-                }))
-                .delete("/api/resources/pools/{namespace}/{name}", (req, res) -> run(req, res, (ns, n) -> {
-                    kube.deletePool(ns, n);
-                    res.status(Status.NO_CONTENT_204).send();
-                }))
-                .get("/api/resources", (req, res) -> ApiErrors.sendJson(res, 200, Map.of("editable", kube != null)));
+                }));
     }
 
     private interface Action {

@@ -3,7 +3,9 @@ package io.inferrouter.gateway.routing;
 import io.inferrouter.schemas.resources.HttpRoute;
 import io.inferrouter.schemas.tables.RouteRow;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Finds the HTTPRoute rule for a request: among every rule whose match holds (a rule without matches
@@ -13,7 +15,23 @@ import java.util.function.Function;
  */
 public final class RouteMatcher {
 
+    /**
+     * Regular expressions of the routes, compiled once: routes change per table update, requests
+     * come per millisecond. Reads are lock-free; the set is as large as the distinct expressions
+     * HTTPRoutes have used.
+     */
+    private static final ConcurrentHashMap<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
+
     private RouteMatcher() {
+    }
+
+    private static boolean regexMatches(String regex, String value) {
+        Pattern p = PATTERNS.get(regex);
+        if (p == null) {
+            p = Pattern.compile(regex);
+            PATTERNS.putIfAbsent(regex, p);
+        }
+        return p.matcher(value).matches();
     }
 
     /** The winning rule's weighted pools, or null when no rule matches. */
@@ -61,7 +79,7 @@ public final class RouteMatcher {
             if (value == null) {
                 return false;
             }
-            if ("RegularExpression".equals(h.type()) ? !value.matches(h.value()) : !value.equals(h.value())) {
+            if ("RegularExpression".equals(h.type()) ? !regexMatches(h.value(), value) : !value.equals(h.value())) {
                 return false;
             }
         }
@@ -71,7 +89,7 @@ public final class RouteMatcher {
     private static boolean pathHolds(HttpRoute.PathMatch p, String path) {
         return switch (p.type()) {
             case "Exact" -> path.equals(p.value());
-            case "RegularExpression" -> path.matches(p.value());
+            case "RegularExpression" -> regexMatches(p.value(), path);
             default -> {
                 String prefix = p.value().endsWith("/") && p.value().length() > 1
                         ? p.value().substring(0, p.value().length() - 1) : p.value();

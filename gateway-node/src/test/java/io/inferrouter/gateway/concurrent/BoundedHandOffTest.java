@@ -63,7 +63,12 @@ class BoundedHandOffTest {
             tookMs.complete((System.nanoTime() - start) / 1_000_000);
         });
         waiting.await();
-        Thread.sleep(50); // let it reach park; the offer must wake it, not the 30 s wait
+        // Offer only once the consumer is parked: then only the offer's wake-up can end its 30 s wait.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (consumer.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(consumer.getState()).as("the consumer parked in take").isEqualTo(Thread.State.TIMED_WAITING);
         assertThat(h.offer("x")).isTrue();
         assertThat(tookMs.get(5, java.util.concurrent.TimeUnit.SECONDS)).isLessThan(5_000);
         consumer.join(1_000);

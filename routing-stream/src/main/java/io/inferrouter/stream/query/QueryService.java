@@ -8,6 +8,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.inferrouter.schemas.serde.Json;
+import io.inferrouter.support.ErrorBody;
 import io.inferrouter.schemas.tables.ModelRow;
 import io.inferrouter.schemas.tables.ObjectiveRow;
 import io.inferrouter.schemas.tables.PoolRow;
@@ -163,17 +164,7 @@ public final class QueryService implements HttpService {
     }
 
     static void error(ServerResponse res, Status status, String type, String message) {
-        Map<String, Object> err = new LinkedHashMap<>();
-        err.put("message", message);
-        err.put("type", type);
-        err.put("code", status.code());
-        res.status(status);
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        try {
-            res.send(Json.mapper().writeValueAsBytes(Map.of("error", err)));
-        } catch (JsonProcessingException e) {
-            res.send("{\"error\":{\"message\":\"unrenderable error\",\"type\":\"internal_error\",\"code\":500}}");
-        }
+        ErrorBody.send(res, status.code(), message, type, Integer.toString(status.code()));
     }
 
     private static final class NotFound extends RuntimeException {
