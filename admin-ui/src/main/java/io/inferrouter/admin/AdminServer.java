@@ -1,10 +1,6 @@
 package io.inferrouter.admin;
 
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
@@ -16,19 +12,16 @@ import io.inferrouter.admin.resources.KubeResources;
 import io.inferrouter.admin.resources.ResourcesService;
 import io.inferrouter.admin.tables.TablesClient;
 import io.inferrouter.admin.tables.TablesService;
-import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
 import io.inferrouter.support.Health;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.inferrouter.support.KubeClients;
 import io.inferrouter.support.Parts;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.inferrouter.support.PrometheusEndpoint;
+import io.inferrouter.support.TopicSetup;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -66,9 +59,8 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(AdminConfig config, PrometheusMeterRegistry registry, KubernetesClient kube) {
         Parts parts = new Parts();
         try {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-                new TopicAdmin(admin, config.replicationFactor(), Duration.ofSeconds(30)).ensure(Topics.all());
-            }
+            TopicSetup.ensure(config.bootstrapServers(), config.replicationFactor(), Duration.ofSeconds(30),
+                    Topics.all());
             TablesClient tables = parts.add(new TablesClient(config.routingStreamUrl(), config.queryTimeout()));
             Supplier<Consumer<String, byte[]>> consumers = () -> consumer(config);
             DecisionTail tail = DecisionTail.start(consumers, config.recentDecisions(), registry);
@@ -104,13 +96,10 @@ public final class AdminServer implements AutoCloseable {
                 .register(new DecisionsService(tail, window, config.recentDecisions()))
                 .register(new ResourcesService(edits))
                 .get("/health", (req, res) -> Health.send(res, true))
-                .get("/ready", (req, res) -> Health.send(res, tail.ready() && tables.ready()))
-                .get("/metrics", (req, res) -> {
-                    res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                    res.send(registry.scrape());
-                })
-                .register("/", StaticContentFeature.createService(ClasspathHandlerConfig.builder()
-                        .location("web").welcome("index.html").build()));
+                .get("/ready", (req, res) -> Health.send(res, tail.ready() && tables.ready()));
+        PrometheusEndpoint.register(r, registry);
+        r.register("/", StaticContentFeature.createService(ClasspathHandlerConfig.builder()
+                .location("web").welcome("index.html").build()));
     }
 
     public int port() {
@@ -122,7 +111,6 @@ public final class AdminServer implements AutoCloseable {
         server.stop();
         parts.close();
     }
-
 
     private static Consumer<String, byte[]> consumer(AdminConfig config) {
         return new KafkaConsumer<>(Map.of(
@@ -143,21 +131,9 @@ public final class AdminServer implements AutoCloseable {
                 new StringSerializer(), new ByteArraySerializer());
     }
 
+    /** The master URL wins over a kubeconfig when both are set, as it always has for admin-ui. */
     private static KubernetesClient kubernetesClient(AdminConfig config) {
-        Config k;
-        if (config.masterUrl() != null) {
-            k = new ConfigBuilder().withMasterUrl(config.masterUrl()).build();
-        } else if (config.kubeconfig() != null) {
-            try {
-                k = Config.fromKubeconfig(Files.readString(config.kubeconfig()));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read kubernetes.kubeconfig " + config.kubeconfig(), e);
-            }
-        } else {
-            k = Config.autoConfigure(null);
-        }
-        k.setRequestTimeout((int) config.queryTimeout().toMillis());
-        k.setConnectionTimeout((int) config.queryTimeout().toMillis());
-        return new KubernetesClientBuilder().withConfig(k).build();
+        return KubeClients.build(config.masterUrl(), config.masterUrl() != null ? null : config.kubeconfig(),
+                config.queryTimeout(), AdminConfig.KUBECONFIG.label());
     }
 }

@@ -27,8 +27,8 @@ final class Banner {
                     stack.config().simBaseAddress(), stack.config().simPort(), stack.config().simTimeScale()));
         }
         stack.addresses().modelServers().forEach(m -> b.append(String.format("  model server         %s:%s  (pod %s/%s of pool %s)%n",
-                m.spec().address(), m.ports().size() == 1 ? m.ports().get(0) : m.ports(), m.spec().namespace(), m.podName(),
-                m.spec().poolKey())));
+                m.spec().address(), m.ports().size() == 1 ? m.ports().get(0) : m.ports(), m.spec().pool().namespace(), m.podName(),
+                m.spec().pool())));
         b.append(String.format("  data directory       %s%n", stack.config().dataDir().toAbsolutePath()));
         String gw = stack.addresses().gateway();
         b.append("\nTry it (routed through the Kafka-built tables to a simulated pod):\n");

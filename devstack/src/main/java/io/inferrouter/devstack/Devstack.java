@@ -6,25 +6,25 @@ import io.inferrouter.admin.AdminServer;
 import io.inferrouter.devstack.kube.KubeApi;
 import io.inferrouter.devstack.kube.ModelServers;
 import io.inferrouter.devstack.sim.SimulatedPods;
-import io.inferrouter.ingestor.IngestorConfig;
-import io.inferrouter.ingestor.StateIngestor;
 import io.inferrouter.gateway.GatewayServer;
 import io.inferrouter.gateway.config.GatewayConfig;
+import io.inferrouter.ingestor.IngestorConfig;
+import io.inferrouter.ingestor.StateIngestor;
 import io.inferrouter.kafka.embedded.BrokerSettings;
+import io.inferrouter.kafka.embedded.EmbeddedKafka;
+import io.inferrouter.schemas.topics.Topics;
 import io.inferrouter.stream.app.RoutingStreamConfig;
 import io.inferrouter.stream.app.RoutingStreamServer;
+import io.inferrouter.support.Parts;
+import io.inferrouter.support.TopicSetup;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.inferrouter.kafka.embedded.EmbeddedKafka;
-import io.inferrouter.schemas.topics.TopicAdmin;
-import io.inferrouter.schemas.topics.Topics;
-import io.inferrouter.support.Parts;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,8 +32,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The running embedded default: the parts it started, in start order, stopped in reverse.
@@ -76,9 +74,7 @@ public final class Devstack implements AutoCloseable {
             } else {
                 bootstrap = config.bootstrapServers();
             }
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                new TopicAdmin(admin, config.replicationFactor(), Duration.ofSeconds(30)).ensure(Topics.all());
-            }
+            TopicSetup.ensure(bootstrap, config.replicationFactor(), Duration.ofSeconds(30), Topics.all());
             KubeApi kube = null;
             List<ModelServers.Registered> modelServers = List.of();
             Path kubeconfig = config.kubeconfig();
@@ -101,37 +97,37 @@ public final class Devstack implements AutoCloseable {
                 }
             }
             StateIngestor ingestor = StateIngestor.start(IngestorConfig.from(
-                    io.inferrouter.support.ConfigLoader.load(List.of(), Map.of(
+                    IngestorConfig.SETTINGS.load(List.of(), Map.of(
                             "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
                             "INGESTOR_KUBECONFIG", kubeconfig.toString(),
                             "INGESTOR_HTTP_PORT", Integer.toString(config.ingestorPort()),
                             "INGESTOR_IDENTITY", "devstack",
-                            "INGESTOR_REPLICATION_FACTOR", Short.toString(config.replicationFactor())),
-                            IngestorConfig.ENVIRONMENT)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
+                            "INGESTOR_REPLICATION_FACTOR", Short.toString(config.replicationFactor())))),
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
             parts.add(ingestor);
             RoutingStreamServer routingStream = RoutingStreamServer.start(RoutingStreamConfig.from(
-                    io.inferrouter.support.ConfigLoader.load(List.of(), Map.of(
+                    RoutingStreamConfig.SETTINGS.load(List.of(), Map.of(
                             "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
                             "ROUTING_STREAM_HTTP_PORT", Integer.toString(config.routingStreamPort()),
                             "ROUTING_STREAM_STATE_DIR", config.dataDir().resolve("routing-stream").toString(),
-                            "ROUTING_STREAM_REPLICATION_FACTOR", Short.toString(config.replicationFactor())),
-                            RoutingStreamConfig.ENVIRONMENT)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+                            "ROUTING_STREAM_REPLICATION_FACTOR", Short.toString(config.replicationFactor())))),
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
             parts.add(routingStream);
             GatewayServer gateway = GatewayServer.start(GatewayConfig.from(
-                    io.inferrouter.support.ConfigLoader.load(List.of(), Map.of(
+                    GatewayConfig.SETTINGS.load(List.of(), Map.of(
                             "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
                             "GATEWAY_HTTP_PORT", Integer.toString(config.gatewayPort()),
-                            "GATEWAY_NODE_ID", "devstack"), GatewayConfig.ENVIRONMENT)),
+                            "GATEWAY_NODE_ID", "devstack"))),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
             parts.add(gateway);
             AdminServer admin = AdminServer.start(AdminConfig.from(
-                    io.inferrouter.support.ConfigLoader.load(List.of(), Map.of(
+                    AdminConfig.SETTINGS.load(List.of(), Map.of(
                             "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
                             "ADMIN_HTTP_PORT", Integer.toString(config.adminPort()),
                             "ADMIN_ROUTING_STREAM_URL", "http://127.0.0.1:" + routingStream.port(),
                             "ADMIN_KUBECONFIG", kubeconfig.toString(),
-                            "ADMIN_REPLICATION_FACTOR", Short.toString(config.replicationFactor())),
-                            AdminConfig.ENVIRONMENT)), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
+                            "ADMIN_REPLICATION_FACTOR", Short.toString(config.replicationFactor())))),
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
             parts.add(admin);
             return new Devstack(config, bootstrap, parts, new Addresses(bootstrap, "http://127.0.0.1:" + gateway.port(),
                     "http://127.0.0.1:" + admin.port(), "http://127.0.0.1:" + routingStream.port(), kube == null ? "(your cluster)" : kube.url(),

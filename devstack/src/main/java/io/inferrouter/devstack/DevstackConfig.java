@@ -1,38 +1,38 @@
 package io.inferrouter.devstack;
 
+import io.helidon.config.Config;
 import io.inferrouter.devstack.kube.ModelServers;
+import io.inferrouter.support.Setting;
+import io.inferrouter.support.Settings;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What the embedded default starts. Every option has a command-line flag and an environment
- * variable; the flag wins.
+ * What the embedded default starts. Every option is a command-line flag ({@code --data-dir DIR}) and an
+ * environment variable ({@code ROUTER_DATA_DIR}); the flag wins. The README's options table is
+ * {@link #SETTINGS}' {@code markdownFlags()}.
  *
- * @param dataDir          where the broker's data and the generated kubeconfig live ({@code --data-dir},
- *                         {@code ROUTER_DATA_DIR}; default {@code .devstack} in the working directory)
- * @param clean            delete the data directory before starting ({@code --clean})
- * @param kafkaHost        host of the embedded broker ({@code --kafka-host}; default 127.0.0.1)
- * @param kafkaPort        port of the embedded broker ({@code --kafka-port}, {@code ROUTER_KAFKA_PORT}; default 9092)
- * @param bootstrapServers an external Kafka to use instead of the embedded broker ({@code --bootstrap-servers},
- *                         {@code ROUTER_BOOTSTRAP_SERVERS}); null means embedded
- * @param replicationFactor replication factor for topics it creates ({@code --replication-factor}; default 1)
- * @param gatewayPort       gateway-node's OpenAI API ({@code --gateway-port}; default 8080)
- * @param routingStreamPort routing-stream's query API ({@code --routing-stream-port}; default 8082)
- * @param adminPort         admin-ui ({@code --admin-port}; default 8081)
- * @param kubePort          the mock Kubernetes API ({@code --kube-port}; default 6443)
- * @param kubeconfig        a real cluster to use instead of the mock API ({@code --kubeconfig}, {@code KUBECONFIG}
- *                          is not read on purpose: the devstack never touches a cluster unless told to)
- * @param ingestorPort      state-ingestor's /metrics and /health ({@code --ingestor-port}; default 8083)
- * @param simPods           simulated vLLM pods ({@code --sim-pods}; default 8; 0 = none, for real model servers)
- * @param simBaseAddress    the first pod's address ({@code --sim-base-address}; default 127.0.1.1)
- * @param simPort           every simulated pod's port ({@code --sim-port}; default 8000, the example pools' port)
- * @param simTimeScale      real time per simulated GPU time ({@code --sim-time-scale}; default 1.0)
- * @param manifests         manifests seeded into the mock API ({@code --manifests}, repeatable; default the
- *                          existing ones of {@code deploy/crds} and {@code deploy/examples})
- * @param modelServers      real model servers registered as Ready pods of a seeded pool
- *                          ({@code --model-server [NAMESPACE/]POOL=IP}, repeatable; mock API only)
+ * @param dataDir           where the broker's data and the generated kubeconfig live
+ * @param clean             delete the data directory before starting
+ * @param kafkaHost         host of the embedded broker
+ * @param kafkaPort         port of the embedded broker
+ * @param bootstrapServers  an external Kafka to use instead of the embedded broker; null means embedded
+ * @param replicationFactor replication factor for topics it creates
+ * @param gatewayPort       gateway-node's OpenAI API
+ * @param adminPort         admin-ui
+ * @param routingStreamPort routing-stream's query API
+ * @param kubePort          the mock Kubernetes API
+ * @param kubeconfig        a real cluster to use instead of the mock API ({@code KUBECONFIG} is not read on
+ *                          purpose: the devstack never touches a cluster unless told to)
+ * @param manifests         manifests seeded into the mock API
+ * @param ingestorPort      state-ingestor's /metrics and /health
+ * @param simPods           simulated vLLM pods (0 = none, for real model servers)
+ * @param simBaseAddress    the first pod's address
+ * @param simPort           every simulated pod's port (the example pools' port)
+ * @param simTimeScale      real time per simulated GPU time
+ * @param modelServers      real model servers registered as Ready pods of a seeded pool (mock API only)
  */
 public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int kafkaPort, String bootstrapServers,
                              short replicationFactor, int gatewayPort, int adminPort, int routingStreamPort, int kubePort,
@@ -44,6 +44,48 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
     public static final List<Path> DEFAULT_MANIFESTS = List.of(Path.of("deploy", "crds"), Path.of("deploy", "examples"));
 
     public static final int DEFAULT_KAFKA_PORT = 9092;
+
+    public static final Setting<Path> DATA_DIR = Setting.path("data-dir", "ROUTER_DATA_DIR", Path.of(".devstack"),
+            "broker data, Streams state, kubeconfig; a second start reuses it");
+    public static final Setting<Boolean> CLEAN = Setting.flag("clean", "ROUTER_CLEAN", false,
+            "delete the data directory first");
+    public static final Setting<String> KAFKA_HOST = Setting.text("kafka-host", "ROUTER_KAFKA_HOST", "127.0.0.1",
+            "embedded broker host");
+    public static final Setting<Integer> KAFKA_PORT = Setting.integer("kafka-port", "ROUTER_KAFKA_PORT",
+            DEFAULT_KAFKA_PORT, "embedded broker port (0 = any free)");
+    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.text("bootstrap-servers",
+            "ROUTER_BOOTSTRAP_SERVERS", null, "use this Kafka instead of the embedded broker");
+    public static final Setting<Integer> REPLICATION_FACTOR = Setting.integer("replication-factor",
+            "ROUTER_REPLICATION_FACTOR", 1, "replication factor of the topics it creates");
+    public static final Setting<Integer> GATEWAY_PORT = Setting.integer("gateway-port", "ROUTER_GATEWAY_PORT", 8080,
+            "gateway-node OpenAI API (0 = any free)");
+    public static final Setting<Integer> ADMIN_PORT = Setting.integer("admin-port", "ROUTER_ADMIN_PORT", 8081,
+            "admin-ui (0 = any free)");
+    public static final Setting<Integer> ROUTING_STREAM_PORT = Setting.integer("routing-stream-port",
+            "ROUTER_ROUTING_STREAM_PORT", 8082, "routing-stream query API (0 = any free)");
+    public static final Setting<Integer> INGESTOR_PORT = Setting.integer("ingestor-port", "ROUTER_INGESTOR_PORT", 8083,
+            "state-ingestor /metrics, /health (0 = any free)");
+    public static final Setting<Integer> KUBE_PORT = Setting.integer("kube-port", "ROUTER_KUBE_PORT", 6443,
+            "mock Kubernetes API (0 = any free)");
+    public static final Setting<List<String>> MANIFESTS = Setting.list("manifests", "ROUTER_MANIFESTS",
+            "seed the mock API with these manifests (repeatable; unset: deploy/crds, deploy/examples)");
+    public static final Setting<Path> KUBECONFIG = Setting.path("kubeconfig", "ROUTER_KUBECONFIG", null,
+            "use this cluster (and its model servers) instead of the mock API and the simulated pods");
+    public static final Setting<List<String>> MODEL_SERVERS = Setting.list("model-server", "ROUTER_MODEL_SERVERS",
+            "[NS/]POOL=IP: register a real model server listening at IP on the pool's target port as a Ready pod"
+                    + " of that seeded pool (repeatable; NS defaults to llm; with --sim-pods 0 it is the only server)");
+    public static final Setting<Integer> SIM_PODS = Setting.integer("sim-pods", "ROUTER_SIM_PODS", 8,
+            "simulated vLLM pods (0 = none, for real model servers)");
+    public static final Setting<String> SIM_BASE_ADDRESS = Setting.text("sim-base-address", "ROUTER_SIM_BASE_ADDRESS",
+            "127.0.1.1", "first simulated pod's address");
+    public static final Setting<Integer> SIM_PORT = Setting.integer("sim-port", "ROUTER_SIM_PORT", 8000,
+            "simulated pods' port");
+    public static final Setting<Double> SIM_TIME_SCALE = Setting.decimal("sim-time-scale", "ROUTER_SIM_TIME_SCALE",
+            1.0, "real time per simulated GPU time (0.1 = ten times faster)");
+
+    public static final Settings SETTINGS = Settings.of("devstack", DATA_DIR, CLEAN, KAFKA_HOST, KAFKA_PORT,
+            BOOTSTRAP_SERVERS, REPLICATION_FACTOR, GATEWAY_PORT, ADMIN_PORT, ROUTING_STREAM_PORT, INGESTOR_PORT,
+            KUBE_PORT, MANIFESTS, KUBECONFIG, MODEL_SERVERS, SIM_PODS, SIM_BASE_ADDRESS, SIM_PORT, SIM_TIME_SCALE);
 
     public DevstackConfig {
         if (dataDir == null) {
@@ -84,117 +126,32 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
 
     /** Reads flags, falling back to environment variables and then defaults. */
     public static DevstackConfig parse(List<String> args, Map<String, String> env) {
-        Path dataDir = Path.of(env.getOrDefault("ROUTER_DATA_DIR", ".devstack"));
-        boolean clean = false;
-        String kafkaHost = "127.0.0.1";
-        int kafkaPort = intOf(env.getOrDefault("ROUTER_KAFKA_PORT", Integer.toString(DEFAULT_KAFKA_PORT)), "ROUTER_KAFKA_PORT");
-        String bootstrap = env.get("ROUTER_BOOTSTRAP_SERVERS");
-        short rf = 1;
-        int gatewayPort = 8080;
-        int adminPort = 8081;
-        int routingStreamPort = 8082;
-        int kubePort = 6443;
-        int ingestorPort = 8083;
-        int simPods = 8;
-        String simBase = "127.0.1.1";
-        int simPort = 8000;
-        double simTimeScale = 1.0;
-        Path kubeconfig = null;
-        List<Path> manifests = new ArrayList<>();
-        List<ModelServers.Spec> modelServers = new ArrayList<>();
-        List<String> rest = new ArrayList<>(args);
-        while (!rest.isEmpty()) {
-            String flag = rest.remove(0);
-            switch (flag) {
-                case "--data-dir" -> dataDir = Path.of(value(flag, rest));
-                case "--clean" -> clean = true;
-                case "--kafka-host" -> kafkaHost = value(flag, rest);
-                case "--kafka-port" -> kafkaPort = intOf(value(flag, rest), flag);
-                case "--bootstrap-servers" -> bootstrap = value(flag, rest);
-                case "--replication-factor" -> rf = (short) intOf(value(flag, rest), flag);
-                case "--gateway-port" -> gatewayPort = intOf(value(flag, rest), flag);
-                case "--admin-port" -> adminPort = intOf(value(flag, rest), flag);
-                case "--routing-stream-port" -> routingStreamPort = intOf(value(flag, rest), flag);
-                case "--kube-port" -> kubePort = intOf(value(flag, rest), flag);
-                case "--ingestor-port" -> ingestorPort = intOf(value(flag, rest), flag);
-                case "--sim-pods" -> simPods = intOf(value(flag, rest), flag);
-                case "--sim-base-address" -> simBase = value(flag, rest);
-                case "--sim-port" -> simPort = intOf(value(flag, rest), flag);
-                case "--sim-time-scale" -> simTimeScale = doubleOf(value(flag, rest), flag);
-                case "--kubeconfig" -> kubeconfig = Path.of(value(flag, rest));
-                case "--manifests" -> manifests.add(Path.of(value(flag, rest)));
-                case "--model-server" -> modelServers.add(modelServer(value(flag, rest)));
-                case "--help", "-h" -> throw new UsageException(usage());
-                default -> throw new UsageException("unknown option '" + flag + "'\n" + usage());
+        if (args.contains("--help") || args.contains("-h")) {
+            throw new UsageException(usage());
+        }
+        try {
+            Config c = SETTINGS.fromArgs(args, env);
+            List<Path> manifests = MANIFESTS.from(c).stream().map(Path::of).toList();
+            if (manifests.isEmpty()) {
+                manifests = DEFAULT_MANIFESTS.stream().filter(Files::exists).toList();
             }
+            return new DevstackConfig(DATA_DIR.from(c), CLEAN.from(c), KAFKA_HOST.from(c), KAFKA_PORT.from(c),
+                    BOOTSTRAP_SERVERS.from(c), REPLICATION_FACTOR.from(c).shortValue(), GATEWAY_PORT.from(c),
+                    ADMIN_PORT.from(c), ROUTING_STREAM_PORT.from(c), KUBE_PORT.from(c), KUBECONFIG.from(c), manifests,
+                    INGESTOR_PORT.from(c), SIM_PODS.from(c), SIM_BASE_ADDRESS.from(c), SIM_PORT.from(c),
+                    SIM_TIME_SCALE.from(c), MODEL_SERVERS.from(c).stream().map(ModelServers.Spec::parse).toList());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage() + "\n" + usage());
         }
-        if (manifests.isEmpty()) {
-            DEFAULT_MANIFESTS.stream().filter(java.nio.file.Files::exists).forEach(manifests::add);
-        }
-        return new DevstackConfig(dataDir, clean, kafkaHost, kafkaPort, bootstrap, rf, gatewayPort, adminPort, routingStreamPort,
-                kubePort, kubeconfig, manifests, ingestorPort, simPods, simBase, simPort, simTimeScale, modelServers);
     }
 
     public static String usage() {
-        return """
-                usage: ./dev up [options]
-                  --data-dir DIR            data directory (env ROUTER_DATA_DIR, default .devstack)
-                  --clean                   delete the data directory first
-                  --kafka-host HOST         embedded broker host (default 127.0.0.1)
-                  --kafka-port PORT         embedded broker port (env ROUTER_KAFKA_PORT, default 9092; 0 = any free)
-                  --bootstrap-servers LIST  use this Kafka instead of the embedded broker (env ROUTER_BOOTSTRAP_SERVERS)
-                  --replication-factor N    replication factor of topics it creates (default 1)
-                  --gateway-port PORT       gateway-node OpenAI API (default 8080; 0 = any free)
-                  --admin-port PORT         admin-ui (default 8081; 0 = any free)
-                  --routing-stream-port P   routing-stream query API (default 8082; 0 = any free)
-                  --kube-port PORT          mock Kubernetes API (default 6443; 0 = any free)
-                  --manifests PATH          seed the mock API with these manifests (repeatable;
-                                            default: deploy/crds, deploy/examples)
-                  --kubeconfig FILE         use this cluster instead of the mock API (and its model servers)
-                  --model-server [NS/]POOL=IP  register a real model server at IP (listening on the
-                                            pool's target port) as a Ready pod of that seeded pool
-                                            (repeatable; NS defaults to llm; combine with --sim-pods 0)
-                  --ingestor-port PORT      state-ingestor /metrics, /health (default 8083; 0 = any free)
-                  --sim-pods N              simulated vLLM pods (default 8; 0 = none)
-                  --sim-base-address IP     first simulated pod's address (default 127.0.1.1)
-                  --sim-port PORT           simulated pods' port (default 8000)
-                  --sim-time-scale F        real time per simulated GPU time (default 1.0; 0.1 = 10x faster)""";
-    }
-
-    private static ModelServers.Spec modelServer(String text) {
-        try {
-            return ModelServers.Spec.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+        return "usage: ./dev up [options]\n" + SETTINGS.usage();
     }
 
     private static void checkPort(int port, String flag) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException(flag + " must be 0-65535, was " + port);
-        }
-    }
-
-    private static String value(String flag, List<String> rest) {
-        if (rest.isEmpty() || rest.get(0).startsWith("--")) {
-            throw new UsageException(flag + " needs a value\n" + usage());
-        }
-        return rest.remove(0);
-    }
-
-    private static double doubleOf(String text, String what) {
-        try {
-            return Double.parseDouble(text.trim());
-        } catch (NumberFormatException e) {
-            throw new UsageException(what + " must be a number, was '" + text + "'");
-        }
-    }
-
-    private static int intOf(String text, String what) {
-        try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            throw new UsageException(what + " must be a number, was '" + text + "'");
         }
     }
 

@@ -1,10 +1,7 @@
 package io.inferrouter.gateway;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerResponse;
 import io.inferrouter.gateway.api.InferenceService;
 import io.inferrouter.gateway.config.GatewayConfig;
 import io.inferrouter.gateway.decisions.DecisionLog;
@@ -13,15 +10,15 @@ import io.inferrouter.gateway.proxy.UpstreamProxy;
 import io.inferrouter.gateway.scheduler.PrefixIndex;
 import io.inferrouter.gateway.scheduler.Profiles;
 import io.inferrouter.gateway.tables.TableReplica;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
+import io.inferrouter.support.Health;
 import io.inferrouter.support.Parts;
+import io.inferrouter.support.PrometheusEndpoint;
+import io.inferrouter.support.TopicSetup;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+    /** How long the start waits for Kafka to check the topics before serving without it. */
+    private static final Duration TOPIC_SETUP_TIMEOUT = Duration.ofSeconds(10);
 
     private final WebServer server;
     private final TableReplica tables;
@@ -83,9 +82,8 @@ public final class GatewayServer implements AutoCloseable {
 
     /** Creates missing catalogue topics (the gateway writes decisions and reads the tables), if Kafka answers. */
     private static void ensureTopics(GatewayConfig config) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
-            new TopicAdmin(admin, (short) 1, Duration.ofSeconds(10)).ensure(Topics.all());
+        try {
+            TopicSetup.ensure(config.bootstrapServers(), (short) 1, TOPIC_SETUP_TIMEOUT, Topics.all());
         } catch (TopicAdmin.TopicSetupException e) {
             // The gateway serves without Kafka (FailOpen pools, decisions dropped and counted); it keeps retrying reads.
             LOG.warn("cannot check topics at start; continuing error={}", e.getMessage());
@@ -95,14 +93,10 @@ public final class GatewayServer implements AutoCloseable {
     static void routing(HttpRouting.Builder r, InferenceService inference, TableReplica tables,
                         PrometheusMeterRegistry registry) {
         r.register(inference)
-                .get("/health", (req, res) -> io.inferrouter.support.Health.send(res, tables.alive()))
-                .get("/ready", (req, res) -> io.inferrouter.support.Health.send(res, tables.ready()))
-                .get("/metrics", (req, res) -> {
-                    res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                    res.send(registry.scrape());
-                });
+                .get("/health", (req, res) -> Health.send(res, tables.alive()))
+                .get("/ready", (req, res) -> Health.send(res, tables.ready()));
+        PrometheusEndpoint.register(r, registry);
     }
-
 
     public int port() {
         return server.port();

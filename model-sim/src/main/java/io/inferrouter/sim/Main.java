@@ -1,10 +1,12 @@
 package io.inferrouter.sim;
 
+import io.helidon.config.Config;
 import io.inferrouter.sim.engine.SimConfig;
 import io.inferrouter.sim.fleet.FleetConfig;
 import io.inferrouter.sim.fleet.SimFleet;
 import io.inferrouter.sim.fleet.SimPod;
-import java.util.ArrayList;
+import io.inferrouter.support.Setting;
+import io.inferrouter.support.Settings;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -14,11 +16,38 @@ import java.util.function.UnaryOperator;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * Runs a fleet of simulated vLLM pods. Flags:
- * {@code --pods 8 --base-address 127.0.1.1 --port 8000 --model NAME --time-scale 1.0 --num-gpu-blocks 28000
- * --max-num-seqs 256 --adapters a,b,c --max-loras 4 --old-kv-metric --slow-pod INDEX:FACTOR --small-cache INDEX:BLOCKS}.
+ * Runs a fleet of simulated vLLM pods. Every option is a flag ({@code --pods 8}) and an environment
+ * variable ({@code SIM_PODS}); the flag wins. README's table is {@link #SETTINGS}' {@code markdownFlags()}.
  */
 public final class Main {
+
+    private static final SimConfig DEFAULTS = SimConfig.defaults();
+
+    public static final Setting<Integer> PODS = Setting.integer("pods", "SIM_PODS", 8, "simulated pods");
+    public static final Setting<String> BASE_ADDRESS = Setting.text("base-address", "SIM_BASE_ADDRESS", "127.0.1.1",
+            "the first pod's loopback address; pod k listens on the k-th next one");
+    public static final Setting<Integer> PORT = Setting.integer("port", "SIM_PORT", 8000, "every pod's port");
+    public static final Setting<String> MODEL = Setting.text("model", "SIM_MODEL", DEFAULTS.model(),
+            "the base model's name");
+    public static final Setting<Double> TIME_SCALE = Setting.decimal("time-scale", "SIM_TIME_SCALE", 1.0,
+            "real time per simulated GPU time (0.1 = ten times faster)");
+    public static final Setting<Integer> NUM_GPU_BLOCKS = Setting.integer("num-gpu-blocks", "SIM_NUM_GPU_BLOCKS",
+            DEFAULTS.numGpuBlocks(), "KV-cache blocks per pod");
+    public static final Setting<Integer> MAX_NUM_SEQS = Setting.integer("max-num-seqs", "SIM_MAX_NUM_SEQS",
+            DEFAULTS.maxNumSeqs(), "largest running batch per pod");
+    public static final Setting<List<String>> ADAPTERS = Setting.list("adapters", "SIM_ADAPTERS",
+            "LoRA adapters every pod can load");
+    public static final Setting<Integer> MAX_LORAS = Setting.integer("max-loras", "SIM_MAX_LORAS",
+            DEFAULTS.maxLoras(), "LoRA slots per pod");
+    public static final Setting<Boolean> OLD_KV_METRIC = Setting.flag("old-kv-metric", "SIM_OLD_KV_METRIC", false,
+            "also expose vllm:gpu_cache_usage_perc, as vLLM before V1 did");
+    public static final Setting<List<String>> SLOW_POD = Setting.list("slow-pod", "SIM_SLOW_PODS",
+            "INDEX:FACTOR: pod INDEX steps FACTOR times slower (repeatable)");
+    public static final Setting<List<String>> SMALL_CACHE = Setting.list("small-cache", "SIM_SMALL_CACHES",
+            "INDEX:BLOCKS: pod INDEX has only BLOCKS KV-cache blocks (repeatable)");
+
+    public static final Settings SETTINGS = Settings.of("model-sim", PODS, BASE_ADDRESS, PORT, MODEL, TIME_SCALE,
+            NUM_GPU_BLOCKS, MAX_NUM_SEQS, ADAPTERS, MAX_LORAS, OLD_KV_METRIC, SLOW_POD, SMALL_CACHE);
 
     private Main() {
     }
@@ -28,9 +57,9 @@ public final class Main {
         SLF4JBridgeHandler.install();
         FleetConfig config;
         try {
-            config = parse(Arrays.asList(args));
+            config = parse(Arrays.asList(args), System.getenv());
         } catch (RuntimeException e) {
-            System.err.println("model-sim: " + e.getMessage());
+            System.err.println("model-sim: " + e.getMessage() + "\nusage: model-sim [options]\n" + SETTINGS.usage());
             System.exit(2);
             return;
         }
@@ -47,55 +76,41 @@ public final class Main {
     }
 
     public static FleetConfig parse(List<String> args) {
-        int pods = 8;
-        String base = "127.0.1.1";
-        int port = 8000;
-        SimConfig c = SimConfig.defaults();
-        String model = c.model();
-        double timeScale = 1.0;
-        int blocks = c.numGpuBlocks();
-        int maxSeqs = c.maxNumSeqs();
-        List<String> adapters = new ArrayList<>();
-        int maxLoras = c.maxLoras();
-        boolean oldKv = false;
-        Map<Integer, UnaryOperator<SimConfig>> overrides = new HashMap<>();
-        List<String> rest = new ArrayList<>(args);
-        while (!rest.isEmpty()) {
-            String flag = rest.remove(0);
-            switch (flag) {
-                case "--pods" -> pods = Integer.parseInt(value(flag, rest));
-                case "--base-address" -> base = value(flag, rest);
-                case "--port" -> port = Integer.parseInt(value(flag, rest));
-                case "--model" -> model = value(flag, rest);
-                case "--time-scale" -> timeScale = Double.parseDouble(value(flag, rest));
-                case "--num-gpu-blocks" -> blocks = Integer.parseInt(value(flag, rest));
-                case "--max-num-seqs" -> maxSeqs = Integer.parseInt(value(flag, rest));
-                case "--adapters" -> adapters.addAll(Arrays.asList(value(flag, rest).split(",")));
-                case "--max-loras" -> maxLoras = Integer.parseInt(value(flag, rest));
-                case "--old-kv-metric" -> oldKv = true;
-                case "--slow-pod" -> {
-                    String[] p = value(flag, rest).split(":");
-                    double factor = Double.parseDouble(p[1]);
-                    overrides.merge(Integer.parseInt(p[0]), s -> s.withStepMultiplier(factor), (a, b) -> s -> b.apply(a.apply(s)));
-                }
-                case "--small-cache" -> {
-                    String[] p = value(flag, rest).split(":");
-                    int n = Integer.parseInt(p[1]);
-                    overrides.merge(Integer.parseInt(p[0]), s -> s.withCache(n), (a, b) -> s -> b.apply(a.apply(s)));
-                }
-                default -> throw new IllegalArgumentException("unknown flag '" + flag + "'");
-            }
-        }
-        SimConfig defaults = new SimConfig(model, adapters, maxLoras, c.loraLoadMs(), maxSeqs, c.maxBatchedTokens(),
-                c.blockSize(), blocks, c.maxModelLen(), c.c0Ms(), c.wMs(), c.aMsPerToken(), c.kMsPerContextToken(),
-                c.frontendMs(), c.jitter(), timeScale, 1.0, oldKv, c.seed());
-        return new FleetConfig(pods, base, port, defaults, overrides);
+        return parse(args, Map.of());
     }
 
-    private static String value(String flag, List<String> rest) {
-        if (rest.isEmpty()) {
-            throw new IllegalArgumentException(flag + " needs a value");
+    /** Reads the flags, the environment variables under them, then the defaults. */
+    public static FleetConfig parse(List<String> args, Map<String, String> env) {
+        Config c = SETTINGS.fromArgs(args, env);
+        Map<Integer, UnaryOperator<SimConfig>> overrides = new HashMap<>();
+        for (String slow : SLOW_POD.from(c)) {
+            double factor = Double.parseDouble(perPod(slow, SLOW_POD)[1]);
+            overrides.merge(Integer.parseInt(perPod(slow, SLOW_POD)[0]), s -> s.withStepMultiplier(factor),
+                    (a, b) -> s -> b.apply(a.apply(s)));
         }
-        return rest.remove(0);
+        for (String small : SMALL_CACHE.from(c)) {
+            int blocks = Integer.parseInt(perPod(small, SMALL_CACHE)[1]);
+            overrides.merge(Integer.parseInt(perPod(small, SMALL_CACHE)[0]), s -> s.withCache(blocks),
+                    (a, b) -> s -> b.apply(a.apply(s)));
+        }
+        SimConfig d = DEFAULTS;
+        SimConfig defaults = new SimConfig(MODEL.from(c), ADAPTERS.from(c), MAX_LORAS.from(c), d.loraLoadMs(),
+                MAX_NUM_SEQS.from(c), d.maxBatchedTokens(), d.blockSize(), NUM_GPU_BLOCKS.from(c), d.maxModelLen(),
+                d.c0Ms(), d.wMs(), d.aMsPerToken(), d.kMsPerContextToken(), d.frontendMs(), d.jitter(),
+                TIME_SCALE.from(c), 1.0, OLD_KV_METRIC.from(c), d.seed());
+        return new FleetConfig(PODS.from(c), BASE_ADDRESS.from(c), PORT.from(c), defaults, overrides);
+    }
+
+    private static String[] perPod(String text, Setting<?> setting) {
+        String[] p = text.split(":");
+        if (p.length != 2 || !p[0].trim().matches("\\d+")) {
+            throw new IllegalArgumentException(setting.label() + " must be INDEX:VALUE, was '" + text + "'");
+        }
+        try {
+            Double.parseDouble(p[1]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(setting.label() + " must be INDEX:VALUE, was '" + text + "'", e);
+        }
+        return new String[] {p[0].trim(), p[1].trim()};
     }
 }

@@ -55,8 +55,8 @@ class FixtureCompatibilityTest {
         Path v1 = fixtures().resolve("v1/endpoint-row.json");
         assertThat(Json.mapper().readTree(v1.toFile()).has("observedAtMs")).isTrue();
         EndpointRow row = new JsonSerde<>(EndpointRow.class).deserialize("fixture", Files.readAllBytes(v1));
-        assertThat(row.endpoint()).isEqualTo("llm/llama-0:8000");
-        assertThat(row.metrics().waitingRequests()).isEqualTo(3);
+        assertThat(row.endpoint()).hasToString("llm/llama-0:8000");
+        assertThat(row.report().load().waitingRequests()).isEqualTo(3);
     }
 
     private static Path fixtures() throws URISyntaxException {

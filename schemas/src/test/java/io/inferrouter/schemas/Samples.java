@@ -1,7 +1,10 @@
 package io.inferrouter.schemas;
 
 import io.inferrouter.schemas.decisions.RoutingDecision;
+import io.inferrouter.schemas.metrics.CacheGeometry;
+import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.metrics.EngineLoad;
 import io.inferrouter.schemas.resources.Criticality;
 import io.inferrouter.schemas.resources.EndpointPickerRef;
 import io.inferrouter.schemas.resources.FailureMode;
@@ -12,6 +15,7 @@ import io.inferrouter.schemas.resources.InferenceObjective;
 import io.inferrouter.schemas.resources.InferencePool;
 import io.inferrouter.schemas.resources.Pod;
 import io.inferrouter.schemas.resources.PoolRef;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.resources.ResourceMeta;
 import io.inferrouter.schemas.resources.TargetModel;
 import io.inferrouter.schemas.tables.EndpointRow;
@@ -75,13 +79,14 @@ public final class Samples {
     }
 
     public static EndpointMetrics metrics() {
-        return new EndpointMetrics("llm/llama-0:8000", "10.0.0.7", 8000, "vllm", 3, 12, 0.42, List.of("sql-lora"),
-                List.of("tweet-lora"), 4, 16, 28000, 123_456L, 100_000L, 850, null, T, T, "scraper:state-ingestor-0");
+        return EndpointMetrics.scraped(EndpointId.parse("llm/llama-0:8000"), "10.0.0.7", 8000, "vllm",
+                new EngineLoad(3, 12, 0.42, List.of("sql-lora"), List.of("tweet-lora"), 4),
+                new CacheGeometry(16, 28000, 123_456L, 100_000L), 850, T, "scraper:state-ingestor-0");
     }
 
     public static EndpointRow endpointRow() {
-        return new EndpointRow("llm/llama", "llm/llama-0:8000", "10.0.0.7", 8000, Map.of("app", "vllm-llama"), metrics(),
-                T);
+        return new EndpointRow(ResourceKey.parse("llm/llama"), EndpointId.parse("llm/llama-0:8000"), "10.0.0.7", 8000,
+                Map.of("app", "vllm-llama"), metrics().report(), T);
     }
 
     public static PoolRow poolRow() {
@@ -89,33 +94,34 @@ public final class Samples {
     }
 
     public static ModelRow modelRow() {
-        return new ModelRow("llm/chat", "llm/llama", "chat", Criticality.Critical, model().targetModels(),
+        return new ModelRow(ResourceKey.parse("llm/chat"), ResourceKey.parse("llm/llama"), "chat", Criticality.Critical, model().targetModels(),
                 RowStatus.ModelNameInUse, List.of("modelName chat is claimed by llm/chat-old"), T - 60_000, T + 5);
     }
 
     public static ObjectiveRow objectiveRow() {
-        return new ObjectiveRow("llm/batch", "llm/llama", -1, RowStatus.Accepted, List.of(), T + 5);
+        return new ObjectiveRow(ResourceKey.parse("llm/batch"), ResourceKey.parse("llm/llama"), -1, RowStatus.Accepted, List.of(), T + 5);
     }
 
     public static RewriteRow rewriteRow() {
-        return new RewriteRow("llm/alias", "llm/llama", rewrite().rules(), RowStatus.Accepted, List.of(), T - 60_000, T + 5);
+        return new RewriteRow(ResourceKey.parse("llm/alias"), ResourceKey.parse("llm/llama"), rewrite().rules(), RowStatus.Accepted, List.of(), T - 60_000, T + 5);
     }
 
     public static RouteRow routeRow() {
-        return new RouteRow("llm/llm-route", List.of("llm.example.com"),
+        return new RouteRow(ResourceKey.parse("llm/llm-route"), List.of("llm.example.com"),
                 List.of(new RouteRow.Rule(route().rules().get(0).matches(),
-                        List.of(new RouteRow.WeightedPool("llm/llama", 80), new RouteRow.WeightedPool("llm/llama-canary", 20)))),
+                        List.of(new RouteRow.WeightedPool(ResourceKey.parse("llm/llama"), 80),
+                                new RouteRow.WeightedPool(ResourceKey.parse("llm/llama-canary"), 20)))),
                 RowStatus.UnresolvedRefs, List.of("backend llm/llama-canary is not an InferencePool that exists"), T + 5);
     }
 
     public static RoutingDecision decision() {
-        return new RoutingDecision("req-1", T, "chat", "llama-v1", "llm/llama", "batch", Criticality.Critical, -1,
+        return new RoutingDecision("req-1", T, "chat", "llama-v1", ResourceKey.parse("llm/llama"), "batch", Criticality.Critical, -1,
                 "tenant-a", "default", true,
-                List.of(new RoutingDecision.Candidate("llm/llama-0:8000", "10.0.0.7:8000", 3, 12, 0.42, 40L, 2,
+                List.of(new RoutingDecision.Candidate(EndpointId.parse("llm/llama-0:8000"), "10.0.0.7:8000", 3, 12, 0.42, 40L, 2,
                                 Map.of("queue", 0.7, "kv-cache", 0.58, "prefix-cache", 1.0), 5.56, null),
-                        new RoutingDecision.Candidate("llm/llama-1:8000", "10.0.0.8:8000", 9, 30, 0.91, 35L, 5,
+                        new RoutingDecision.Candidate(EndpointId.parse("llm/llama-1:8000"), "10.0.0.8:8000", 9, 30, 0.91, 35L, 5,
                                 Map.of(), 0, "saturation")),
-                "llm/llama-0:8000", 14_000, new RoutingDecision.Outcome(200, null, 95_000L, 512, 128, 2_400_000, 1),
+                EndpointId.parse("llm/llama-0:8000"), 14_000, new RoutingDecision.Outcome(200, null, 95_000L, 512, 128, 2_400_000, 1),
                 T + 3, "gateway:node-a");
     }
 

@@ -2,10 +2,12 @@ package io.inferrouter.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.inferrouter.schemas.serde.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +25,7 @@ class SchemaFilesTest {
             JsonNode schema = read(e.getValue());
             TreeSet<String> properties = new TreeSet<>();
             schema.get("properties").fieldNames().forEachRemaining(properties::add);
-            TreeSet<String> components = new TreeSet<>(Arrays.stream(e.getKey().getRecordComponents())
+            TreeSet<String> components = new TreeSet<>(Arrays.stream(wireForm(e.getKey()).getRecordComponents())
                     .map(RecordComponent::getName).toList());
             assertThat(components).as("fields of %s vs %s", e.getKey().getSimpleName(), e.getValue())
                     .isEqualTo(properties);
@@ -51,13 +53,22 @@ class SchemaFilesTest {
             JsonNode schema = read(e.getValue());
             List<String> required = new ArrayList<>();
             schema.path("required").forEach(n -> required.add(n.asText()));
-            for (RecordComponent c : e.getKey().getRecordComponents()) {
+            for (RecordComponent c : wireForm(e.getKey()).getRecordComponents()) {
                 if (c.getType().isPrimitive()) {
                     assertThat(required).as("%s.%s is primitive, so the schema must require it",
                             e.getKey().getSimpleName(), c.getName()).contains(c.getName());
                 }
             }
         }
+    }
+
+    /**
+     * The record that is written to the wire: the type itself, or the record its {@code @JsonValue}
+     * method returns where the Java shape is nested and the wire form flat.
+     */
+    static Class<?> wireForm(Class<?> type) {
+        return Arrays.stream(type.getDeclaredMethods()).filter(m -> m.isAnnotationPresent(JsonValue.class))
+                .<Class<?>>map(Method::getReturnType).filter(Class::isRecord).findFirst().orElse(type);
     }
 
     static JsonNode read(String file) throws IOException {

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Builds the Helidon {@link Config}: an optional YAML file named by {@code --config FILE}, with the
- * documented environment variables on top (they win).
+ * documented environment variables on top (they win). Services reach it through {@link Settings}.
  */
 public final class ConfigLoader {
 
@@ -18,6 +18,11 @@ public final class ConfigLoader {
     }
 
     public static Config load(List<String> args, Map<String, String> env, Map<String, String> envToKey) {
+        return load(args, env, envToKey, Map.of());
+    }
+
+    static Config load(List<String> args, Map<String, String> env, Map<String, String> envToKey,
+                       Map<String, String> keys) {
         Path file = null;
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).equals("--config")) {
@@ -33,7 +38,7 @@ public final class ConfigLoader {
         if (file != null && !Files.isReadable(file)) {
             throw new IllegalArgumentException("config file " + file.toAbsolutePath() + " does not exist or is not readable");
         }
-        Map<String, String> fromEnv = new HashMap<>();
+        Map<String, String> fromEnv = new HashMap<>(keys);
         envToKey.forEach((var, key) -> {
             String value = env.get(var);
             if (value != null && !value.isBlank()) {

@@ -1,15 +1,10 @@
 package io.inferrouter.ingestor;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.inferrouter.support.ConfigLoader;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import org.slf4j.bridge.SLF4JBridgeHandler;
+import io.inferrouter.support.ServiceMain;
 
 /**
  * Runs state-ingestor standalone: {@code [--config ingestor.yaml]}, environment variables on top
- * (README-section.md lists them). Exit status 2: bad configuration; 1: it could not start.
+ * ({@link IngestorConfig#SETTINGS} lists them). Exit status 2: bad configuration; 1: it could not start.
  */
 public final class Main {
 
@@ -17,29 +12,7 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
-        IngestorConfig config;
-        try {
-            config = IngestorConfig.from(ConfigLoader.load(List.of(args), System.getenv(), IngestorConfig.ENVIRONMENT));
-        } catch (RuntimeException e) {
-            System.err.println("state-ingestor: bad configuration: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        StateIngestor ingestor;
-        try {
-            ingestor = StateIngestor.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        } catch (RuntimeException e) {
-            System.err.println("state-ingestor: could not start: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            ingestor.close();
-            stopped.countDown();
-        }, "ingestor-shutdown"));
-        stopped.await();
+        ServiceMain.run(args, IngestorConfig.SETTINGS, IngestorConfig::from,
+                (config, registry) -> StateIngestor.start(config, registry));
     }
 }

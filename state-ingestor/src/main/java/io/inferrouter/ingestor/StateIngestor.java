@@ -1,9 +1,6 @@
 package io.inferrouter.ingestor;
 
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.helidon.webserver.WebServer;
 import io.inferrouter.ingestor.election.Leadership;
 import io.inferrouter.ingestor.files.FileSource;
@@ -12,21 +9,23 @@ import io.inferrouter.ingestor.kube.KubeSource;
 import io.inferrouter.ingestor.kube.ResourceEvents;
 import io.inferrouter.ingestor.kube.ResourceMapper;
 import io.inferrouter.ingestor.kube.Source;
+import io.inferrouter.ingestor.metrics.IngestorMetrics;
+import io.inferrouter.ingestor.metrics.MicrometerIngestorMetrics;
 import io.inferrouter.ingestor.publish.KafkaProbe;
 import io.inferrouter.ingestor.publish.Publisher;
 import io.inferrouter.ingestor.publish.TopicKeys;
 import io.inferrouter.ingestor.scrape.Scraper;
 import io.inferrouter.ingestor.state.ClusterState;
+import io.inferrouter.schemas.metrics.EndpointId;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.topics.Topic;
-import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
-import io.micrometer.core.instrument.Gauge;
+import io.inferrouter.support.Durations;
+import io.inferrouter.support.KubeClients;
+import io.inferrouter.support.Parts;
+import io.inferrouter.support.TopicSetup;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,14 +33,13 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * state-ingestor, wired by hand in the order data flows: topics, Kafka probe, publisher, cluster
- * view, source (informers or manifest files), leader election, scraper, then the HTTP endpoints.
+ * view, source (informers or manifest files), leader election, scraper, then the HTTP endpoints; closed
+ * in reverse order.
  *
  * <p>After the first full listing (and again on becoming leader) it reconciles the topics with the
  * cluster: it reads each resource topic to its end once and tombstones the keys, in the namespaces it
@@ -62,7 +60,7 @@ public final class StateIngestor implements AutoCloseable {
     private static final Duration TOPIC_READ_TIMEOUT = Duration.ofSeconds(30);
 
     private final IngestorConfig config;
-    private final Deque<AutoCloseable> parts = new ArrayDeque<>();
+    private final Parts parts = new Parts();
     private final AtomicBoolean leader = new AtomicBoolean();
     private final AtomicBoolean reconciled = new AtomicBoolean();
     private final ReentrantLock leadershipChange = new ReentrantLock();
@@ -82,7 +80,7 @@ public final class StateIngestor implements AutoCloseable {
     /**
      * Starts every part; returns at once (readiness follows, see {@link #ready()}).
      *
-     * @param registry where the ingestor's metrics go (served on /metrics)
+     * @param registry where the ingestor's metrics go (served on /metrics, through {@link MicrometerIngestorMetrics})
      * @param client   the cluster to watch when the source is {@code kubernetes}; null builds one from the
      *                 config (kubeconfig, master URL, or fabric8's defaults); not used in files mode, and
      *                 not closed by the ingestor when given
@@ -106,67 +104,42 @@ public final class StateIngestor implements AutoCloseable {
     }
 
     private void startParts(PrometheusMeterRegistry registry, KubernetesClient given) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-            new TopicAdmin(admin, config.replicationFactor(), TOPIC_READ_TIMEOUT).ensure(Topics.all());
-        }
-        kafka = new KafkaProbe(config.bootstrapServers(), Duration.ofSeconds(2), registry);
-        parts.push(kafka);
-        publisher = new Publisher(config.bootstrapServers(), "state-ingestor-" + config.identity(), registry);
-        parts.push(publisher);
+        IngestorMetrics metrics = new MicrometerIngestorMetrics(registry);
+        TopicSetup.ensure(config.bootstrapServers(), config.replicationFactor(), TOPIC_READ_TIMEOUT, Topics.all());
+        kafka = parts.add(new KafkaProbe(config.bootstrapServers(), Duration.ofSeconds(2), metrics));
+        publisher = parts.add(new Publisher(config.bootstrapServers(), "state-ingestor-" + config.identity(), metrics));
         boolean elect = config.leaderElection();
         publisher.active(!elect);
         leader.set(!elect);
         state = new ClusterState(publisher, config.podLabelKeys());
         String sourceName = config.filesMode() ? "file:" + config.filesDir() : "k8s:" + config.identity();
-        ResourceEvents events = new ResourceEvents(new ResourceMapper(sourceName), state, registry);
+        ResourceEvents events = new ResourceEvents(new ResourceMapper(sourceName), state, metrics);
         KubernetesClient client = null;
         if (config.filesMode()) {
-            source = new FileSource(config.filesDir(), config.namespaces(), events, config.filesPollInterval());
+            source = parts.add(new FileSource(config.filesDir(), config.namespaces(), events,
+                    config.filesPollInterval()));
         } else {
-            client = given != null ? given : client(config);
-            if (given == null) {
-                parts.push(client);
-            }
-            source = new KubeSource(client, config.namespaces(), events, config.resync(), registry);
+            // A client given by the caller is the caller's to close.
+            client = given != null ? given : parts.add(KubeClients.build(config.masterUrl(), config.kubeconfig(), null,
+                    IngestorConfig.KUBECONFIG.label()));
+            source = parts.add(new KubeSource(client, config.namespaces(), events, config.resync(), metrics));
         }
-        parts.push(source);
         if (elect) {
-            leadership = new Leadership(client, new Leadership.Settings(config.leaseNamespace(), config.leaseName(),
-                    config.identity(), config.leaseDuration(), config.renewDeadline(), config.retryPeriod()),
-                    this::becameLeader, this::lostLeadership).start();
-            parts.push(leadership);
+            leadership = parts.add(new Leadership(client, new Leadership.Settings(config.leaseNamespace(),
+                    config.leaseName(), config.identity(), config.leaseDuration(), config.renewDeadline(),
+                    config.retryPeriod()), this::becameLeader, this::lostLeadership).start());
         }
-        scraper = new Scraper(state::scrapeTargets, publisher, leader::get, config.scrapeInterval(),
-                config.scrapeTimeout(), config.maxBackoff(), "scraper:" + config.identity(), registry);
-        parts.push(scraper);
+        scraper = parts.add(new Scraper(state::scrapeTargets, publisher, leader::get, config.scrapeInterval(),
+                config.scrapeTimeout(), config.maxBackoff(), "scraper:" + config.identity(), metrics));
         Thread.ofVirtual().name("ingestor-first-sync").start(this::reconcileWhenSynced);
-        Gauge.builder("ingestor_leader", leader, b -> b.get() ? 1 : 0)
-                .description("1 while this replica publishes and scrapes").register(registry);
-        Gauge.builder("ingestor_ready", this, i -> i.ready() ? 1 : 0)
-                .description("1 while /ready answers 200").register(registry);
+        metrics.leader(leader::get);
+        metrics.ready(this::ready);
         server = IngestorHttp.start(config.httpHost(), config.httpPort(), this::readiness, registry);
-        parts.push(server::stop);
+        parts.add(server::stop);
         LOG.info("state-ingestor started source={} identity={} namespaces={} http=http://{}:{} leaderElection={} "
                         + "scrapeInterval={} scrapeTimeout={}", config.source(), config.identity(),
                 config.namespaces().isEmpty() ? "*" : String.join(",", config.namespaces()), config.httpHost(),
                 server.port(), elect, Durations.format(config.scrapeInterval()), Durations.format(config.scrapeTimeout()));
-    }
-
-    private static KubernetesClient client(IngestorConfig config) {
-        if (config.masterUrl() != null) {
-            return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
-                    .withMasterUrl(config.masterUrl()).build()).build();
-        }
-        if (config.kubeconfig() == null) {
-            return new KubernetesClientBuilder().build();
-        }
-        try {
-            return new KubernetesClientBuilder()
-                    .withConfig(Config.fromKubeconfig(Files.readString(config.kubeconfig()))).build();
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read kubeconfig " + config.kubeconfig().toAbsolutePath()
-                    + " (INGESTOR_KUBECONFIG): " + e, e);
-        }
     }
 
     private void becameLeader() {
@@ -222,12 +195,22 @@ public final class StateIngestor implements AutoCloseable {
         Duration wait = Duration.ofSeconds(1);
         while (!closed && leader.get()) {
             try {
-                Map<Topic<String, ?>, Set<String>> keys = new LinkedHashMap<>();
+                Map<Topic<String, ?>, Set<ResourceKey>> keys = new LinkedHashMap<>();
+                Map<Topic<String, ?>, Set<String>> malformed = new LinkedHashMap<>();
                 for (Topic<String, ?> topic : List.<Topic<String, ?>>of(Topics.INFERENCE_POOLS, Topics.INFERENCE_MODELS,
                         Topics.INFERENCE_OBJECTIVES, Topics.INFERENCE_MODEL_REWRITES, Topics.HTTP_ROUTES, Topics.PODS)) {
-                    keys.put(topic, TopicKeys.live(config.bootstrapServers(), topic.name(), TOPIC_READ_TIMEOUT));
+                    TopicKeys.Live live = TopicKeys.live(config.bootstrapServers(), topic.name(), TOPIC_READ_TIMEOUT);
+                    keys.put(topic, live.keys());
+                    malformed.put(topic, live.malformed());
                 }
                 int tombstones = state.reconcile(keys, config::owns);
+                // A key that is no namespace/name belongs to no namespace: only an ingestor of all of them removes it.
+                if (config.namespaces().isEmpty()) {
+                    for (Map.Entry<Topic<String, ?>, Set<String>> e : malformed.entrySet()) {
+                        e.getValue().forEach(key -> publisher.tombstoneMalformed(e.getKey(), key));
+                        tombstones += e.getValue().size();
+                    }
+                }
                 publisher.flush();
                 reconciled.set(true);
                 LOG.info("topics reconciled with the cluster tombstones={}", tombstones);
@@ -283,8 +266,8 @@ public final class StateIngestor implements AutoCloseable {
         return server.port();
     }
 
-    /** The endpoints ({@code namespace/pod:port}) being scraped now; empty on a standby replica. */
-    public Set<String> scrapedEndpoints() {
+    /** The endpoints being scraped now; empty on a standby replica. */
+    public Set<EndpointId> scrapedEndpoints() {
         return scraper.endpoints();
     }
 
@@ -295,13 +278,6 @@ public final class StateIngestor implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        while (!parts.isEmpty()) {
-            AutoCloseable p = parts.pop();
-            try {
-                p.close();
-            } catch (Exception e) {
-                LOG.warn("stopping part failed part={} error={}", p.getClass().getSimpleName(), e.toString());
-            }
-        }
+        parts.close();
     }
 }

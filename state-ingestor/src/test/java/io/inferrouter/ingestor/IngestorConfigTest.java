@@ -3,7 +3,8 @@ package io.inferrouter.ingestor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.inferrouter.support.ConfigLoader;
+import io.inferrouter.schemas.resources.ResourceKey;
+import io.inferrouter.support.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,7 @@ class IngestorConfigTest {
         assertThat(c.leaderElection()).isFalse();
         assertThat(c.leaseName()).isEqualTo("state-ingestor");
         assertThat(c.resync()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(c.owns("any/thing")).isTrue();
+        assertThat(c.owns(ResourceKey.parse("any/thing"))).isTrue();
     }
 
     @Test
@@ -45,8 +46,8 @@ class IngestorConfigTest {
                   enabled: true
                   namespace: infra
                 """);
-        IngestorConfig c = IngestorConfig.from(ConfigLoader.load(List.of("--config", file.toString()),
-                Map.of("INGESTOR_SCRAPE_INTERVAL", "20ms", "INGESTOR_POD_LABEL_KEYS", "a, b"), IngestorConfig.ENVIRONMENT));
+        IngestorConfig c = IngestorConfig.from(IngestorConfig.SETTINGS.load(List.of("--config", file.toString()),
+                Map.of("INGESTOR_SCRAPE_INTERVAL", "20ms", "INGESTOR_POD_LABEL_KEYS", "a, b")));
         assertThat(c.bootstrapServers()).isEqualTo("kafka:9092");
         assertThat(c.namespaces()).containsExactly("llm", "batch");
         assertThat(c.scrapeInterval()).isEqualTo(Duration.ofMillis(20));
@@ -54,19 +55,19 @@ class IngestorConfigTest {
         assertThat(c.podLabelKeys()).containsExactlyInAnyOrder("a", "b");
         assertThat(c.leaderElection()).isTrue();
         assertThat(c.leaseNamespace()).isEqualTo("infra");
-        assertThat(c.owns("llm/x")).isTrue();
-        assertThat(c.owns("other/x")).isFalse();
+        assertThat(c.owns(ResourceKey.parse("llm/x"))).isTrue();
+        assertThat(c.owns(ResourceKey.parse("other/x"))).isFalse();
     }
 
     @Test
     void everyDocumentedVariableMapsToAKeyTheConfigReads() {
-        assertThat(IngestorConfig.ENVIRONMENT).containsKeys("ROUTER_BOOTSTRAP_SERVERS", "INGESTOR_SOURCE",
+        assertThat(IngestorConfig.SETTINGS.environment()).containsKeys("ROUTER_BOOTSTRAP_SERVERS", "INGESTOR_SOURCE",
                 "INGESTOR_KUBECONFIG", "INGESTOR_MASTER_URL", "INGESTOR_NAMESPACES", "INGESTOR_FILES_DIR",
                 "INGESTOR_SCRAPE_MAX_BACKOFF", "INGESTOR_LEASE_DURATION", "INGESTOR_RESYNC", "INGESTOR_SYNC_TIMEOUT");
         Map<String, String> env = Map.of("INGESTOR_SCRAPE_MAX_BACKOFF", "2s", "INGESTOR_RESYNC", "1m",
                 "INGESTOR_SYNC_TIMEOUT", "5s", "INGESTOR_MASTER_URL", "http://127.0.0.1:6443",
                 "INGESTOR_FILES_POLL_INTERVAL", "250");
-        IngestorConfig c = IngestorConfig.from(ConfigLoader.load(List.of(), env, IngestorConfig.ENVIRONMENT));
+        IngestorConfig c = IngestorConfig.from(IngestorConfig.SETTINGS.load(List.of(), env));
         assertThat(c.maxBackoff()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.resync()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.syncTimeout()).isEqualTo(Duration.ofSeconds(5));
@@ -80,7 +81,7 @@ class IngestorConfigTest {
                 .hasMessageContaining("'kubernetes' or 'files'");
         assertThatThrownBy(() -> IngestorConfig.of(Map.of("source", "files"))).hasMessageContaining("files.dir");
         assertThatThrownBy(() -> IngestorConfig.of(Map.of("scrape.interval", "fast")))
-                .hasMessageContaining("scrape.interval must be a duration such as 50ms");
+                .hasMessageContaining("scrape.interval (INGESTOR_SCRAPE_INTERVAL) must be a duration such as 50ms");
         assertThatThrownBy(() -> IngestorConfig.of(Map.of("scrape.interval", "10s")))
                 .hasMessageContaining("scrape.max-backoff (5s) must not be shorter than scrape.interval (10s)");
         assertThatThrownBy(() -> IngestorConfig.of(Map.of("http.port", "70000"))).hasMessageContaining("0-65535");

@@ -3,11 +3,12 @@ package io.inferrouter.ingestor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.inferrouter.ingestor.kube.Kinds;
 import io.inferrouter.kafka.embedded.EmbeddedKafkaExtension;
 import io.inferrouter.kafka.embedded.KafkaEndpoint;
+import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.resources.Criticality;
 import io.inferrouter.schemas.resources.HttpRoute;
 import io.inferrouter.schemas.resources.InferenceModel;
@@ -176,21 +177,21 @@ class KubeIngestIT {
 
             api.setReady(ns, "a", false);
             await().atMost(WAIT).until(() -> !pods.latest(ns + "/a").ready());
-            await().atMost(WAIT).until(() -> ingestor.scrapedEndpoints().equals(java.util.Set.of(ns + "/b:8000")));
+            await().atMost(WAIT).until(() -> ingestor.scrapedEndpoints().equals(java.util.Set.of(EndpointId.parse(ns + "/b:8000"))));
             api.setReady(ns, "a", true);
             await().atMost(WAIT).until(() -> pods.latest(ns + "/a").ready());
 
             // A relabelled pod leaves the pool: tombstoned, and no longer scraped.
             api.relabel(ns, "b", Map.of("app", "other"));
             await().atMost(WAIT).until(() -> pods.tombstoned(ns + "/b"));
-            await().atMost(WAIT).until(() -> ingestor.scrapedEndpoints().equals(java.util.Set.of(ns + "/a:8000")));
+            await().atMost(WAIT).until(() -> ingestor.scrapedEndpoints().equals(java.util.Set.of(EndpointId.parse(ns + "/a:8000"))));
             api.relabel(ns, "b", Map.of("app", "vllm"));
             await().atMost(WAIT).until(() -> pods.latest(ns + "/b") != null);
 
             api.update(Kinds.INFERENCE_POOL_V1, ns, "pool", v1Pool("web", 80));
             await().atMost(WAIT).until(() -> pods.tombstoned(ns + "/a") && pods.tombstoned(ns + "/b")
                     && pods.latest(ns + "/web") != null);
-            await().atMost(WAIT).until(() -> ingestor.scrapedEndpoints().equals(java.util.Set.of(ns + "/web:80")));
+            await().atMost(WAIT).until(() -> ingestor.scrapedEndpoints().equals(java.util.Set.of(EndpointId.parse(ns + "/web:80"))));
         }
     }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.inferrouter.ingestor.kube.Kinds;
 import io.inferrouter.kafka.embedded.EmbeddedKafkaExtension;
 import io.inferrouter.kafka.embedded.KafkaEndpoint;
+import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.resources.InferenceModel;
 import io.inferrouter.schemas.topics.Topics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -47,7 +48,7 @@ class LeaderElectionIT {
                 await().atMost(Duration.ofSeconds(20)).until(() -> a.leader() ^ b.leader());
                 StateIngestor leader = a.leader() ? a : b;
                 StateIngestor standby = a.leader() ? b : a;
-                Set<String> all = Set.of("elect/m-0:8000", "elect/m-1:8000");
+                Set<EndpointId> all = Set.of(EndpointId.parse("elect/m-0:8000"), EndpointId.parse("elect/m-1:8000"));
                 await().atMost(Duration.ofSeconds(10)).until(() -> leader.scrapedEndpoints().equals(all));
                 await().atMost(Duration.ofSeconds(10)).until(() -> a.ready() && b.ready());
                 assertThat(standby.scrapedEndpoints()).as("no double scraping").isEmpty();

@@ -1,5 +1,7 @@
 package io.inferrouter.ingestor;
 
+import io.inferrouter.ingestor.metrics.IngestorMetrics;
+import io.inferrouter.ingestor.metrics.MicrometerIngestorMetrics;
 import io.inferrouter.ingestor.publish.Publisher;
 import io.inferrouter.schemas.topics.Topic;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -16,7 +18,8 @@ public final class ProducedRecords {
     public final MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
             new ByteArraySerializer());
     public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    public final Publisher publisher = new Publisher(producer, registry);
+    public final IngestorMetrics metrics = new MicrometerIngestorMetrics(registry);
+    public final Publisher publisher = new Publisher(producer, metrics);
 
     /** Every record sent to {@code topic} for {@code key}, in order; a null value is a tombstone. */
     public <V> List<V> values(Topic<String, V> topic, String key) {

@@ -76,10 +76,10 @@ class ScraperIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> List.of(ep0, ep1, ep2).stream()
                     .allMatch(ep -> metrics.latest(ep) != null && !metrics.latest(ep).failed()));
             EndpointMetrics ok = metrics.latest(ep0);
-            assertThat(ok.engineType()).isEqualTo("vllm");
-            assertThat(ok.blockSize()).isEqualTo(16);
-            assertThat(ok.numGpuBlocks()).isEqualTo(2_000);
-            assertThat(ok.kvCacheUsage()).isBetween(0.0, 1.0);
+            assertThat(ok.report().engineType()).isEqualTo("vllm");
+            assertThat(ok.report().cache().blockSize()).isEqualTo(16);
+            assertThat(ok.report().cache().numGpuBlocks()).isEqualTo(2_000);
+            assertThat(ok.report().load().kvCacheUsage()).isBetween(0.0, 1.0);
             assertThat(ok.address()).isEqualTo(fleet.pod(0).address());
 
             fleet.pod(1).faults().metrics(Faults.MetricsMode.FAIL);
@@ -87,9 +87,9 @@ class ScraperIT {
             try {
                 await().atMost(Duration.ofSeconds(10)).until(() -> metrics.latest(ep1).failed()
                         && metrics.latest(ep2).failed());
-                assertThat(metrics.latest(ep1).scrapeError()).contains("HTTP 500");
-                assertThat(metrics.latest(ep2).scrapeError()).isEqualTo("timed out");
-                assertThat(metrics.latest(ep2).lastSuccessAtMs()).as("staleness is visible downstream")
+                assertThat(metrics.latest(ep1).report().scrape().error()).contains("HTTP 500");
+                assertThat(metrics.latest(ep2).report().scrape().error()).isEqualTo("timed out");
+                assertThat(metrics.latest(ep2).report().scrape().lastSuccessAtMs()).as("staleness is visible downstream")
                         .isPositive().isLessThan(metrics.latest(ep2).observedAtMs());
                 assertThat(metrics.latest(ep0).failed()).as("a failing neighbour does not affect the others").isFalse();
 

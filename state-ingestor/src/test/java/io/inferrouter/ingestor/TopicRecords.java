@@ -1,10 +1,8 @@
 package io.inferrouter.ingestor;
 
 import io.inferrouter.schemas.topics.Topic;
-import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import io.inferrouter.support.TopicSetup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +28,7 @@ final class TopicRecords<V> implements AutoCloseable {
 
     TopicRecords(String bootstrap, Topic<String, V> topic) {
         // The topic may not exist yet (the ingestor creates it at start): create the catalogue first.
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            new TopicAdmin(admin, (short) 1, Duration.ofSeconds(30)).ensure(Topics.all());
-        }
+        TopicSetup.ensure(bootstrap, (short) 1, Duration.ofSeconds(30), Topics.all());
         thread = Thread.ofVirtual().start(() -> {
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringDeserializer(),

@@ -15,6 +15,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decisions and replay over HTTP:
@@ -28,7 +31,7 @@ import java.util.Map;
  */
 public final class DecisionsService implements HttpService {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DecisionsService.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DecisionsService.class);
 
     private static final int DEFAULT_LIMIT = 100;
 
@@ -139,7 +142,7 @@ public final class DecisionsService implements HttpService {
             ApiErrors.sendJson(res, okStatus, action.run());
         } catch (AdminException e) {
             ApiErrors.send(res, e);
-        } catch (org.apache.kafka.common.KafkaException e) {
+        } catch (KafkaException e) {
             LOG.warn("decisions request failed: kafka error={}", e.toString());
             ApiErrors.send(res, new AdminException(503, "kafka_unavailable", "Kafka did not answer: " + e.getMessage(), e));
         } catch (RuntimeException e) {

@@ -4,8 +4,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.inferrouter.admin.api.AdminException;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -41,20 +43,17 @@ public final class KubeResources {
     }
 
     /** The stored object, as the API returns it. */
-    public GenericKubernetesResource getModel(String namespace, String name) {
-        return found(call(() -> client.genericKubernetesResources(MODEL).inNamespace(namespace).withName(name).get()),
-                "InferenceModel", namespace, name);
+    public GenericKubernetesResource getModel(ResourceKey key) {
+        return found(call(() -> stored(MODEL, key)), "InferenceModel", key);
     }
 
     /** The stored pool: the v1 object, else the v1alpha2 one. */
-    public GenericKubernetesResource getPool(String namespace, String name) {
-        GenericKubernetesResource v1 = call(() -> client.genericKubernetesResources(POOL_V1).inNamespace(namespace)
-                .withName(name).get());
+    public GenericKubernetesResource getPool(ResourceKey key) {
+        GenericKubernetesResource v1 = call(() -> stored(POOL_V1, key));
         if (v1 != null) {
             return v1;
         }
-        return found(call(() -> client.genericKubernetesResources(POOL_V1ALPHA2).inNamespace(namespace).withName(name)
-                .get()), "InferencePool", namespace, name);
+        return found(call(() -> stored(POOL_V1ALPHA2, key)), "InferencePool", key);
     }
 
     /**
@@ -62,10 +61,9 @@ public final class KubeResources {
      *
      * @param resourceVersion the version the edit was made from; required to update, absent to create
      */
-    public Written putModel(String namespace, String name, ResourceEdits.ModelEdit edit, String resourceVersion) {
-        GenericKubernetesResource existing = call(() -> client.genericKubernetesResources(MODEL).inNamespace(namespace)
-                .withName(name).get());
-        checkVersion(existing, resourceVersion, "InferenceModel", namespace, name);
+    public Written putModel(ResourceKey key, ResourceEdits.ModelEdit edit, String resourceVersion) {
+        GenericKubernetesResource existing = call(() -> stored(MODEL, key));
+        checkVersion(existing, resourceVersion, "InferenceModel", key);
         Map<String, Object> spec = spec(existing);
         spec.put("modelName", edit.modelName());
         putOrRemove(spec, "criticality", edit.criticality());
@@ -75,23 +73,21 @@ public final class KubeResources {
         ref.put("name", edit.poolName());
         spec.put("poolRef", ref);
         putOrRemove(spec, "targetModels", edit.targetModels().isEmpty() ? null : edit.targetModels());
-        return write(MODEL, namespace, name, existing, spec, "InferenceModel");
+        return write(MODEL, key, existing, spec, "InferenceModel");
     }
 
     /**
      * Creates or updates an InferencePool. A pool stored only as v1alpha2 is updated in that version
      * (one port, {@code extensionRef}); otherwise the v1 object is written.
      */
-    public Written putPool(String namespace, String name, ResourceEdits.PoolEdit edit, String resourceVersion) {
-        GenericKubernetesResource v1 = call(() -> client.genericKubernetesResources(POOL_V1).inNamespace(namespace)
-                .withName(name).get());
-        GenericKubernetesResource old = v1 != null ? null : call(() -> client.genericKubernetesResources(POOL_V1ALPHA2)
-                .inNamespace(namespace).withName(name).get());
+    public Written putPool(ResourceKey key, ResourceEdits.PoolEdit edit, String resourceVersion) {
+        GenericKubernetesResource v1 = call(() -> stored(POOL_V1, key));
+        GenericKubernetesResource old = v1 != null ? null : call(() -> stored(POOL_V1ALPHA2, key));
         if (old != null && edit.targetPorts().size() != 1) {
-            throw AdminException.badRequest("pool " + namespace + "/" + name + " is a v1alpha2 InferencePool, which"
+            throw AdminException.badRequest("pool " + key + " is a v1alpha2 InferencePool, which"
                     + " has one target port; give one port, or recreate it as v1");
         }
-        checkVersion(v1 != null ? v1 : old, resourceVersion, "InferencePool", namespace, name);
+        checkVersion(v1 != null ? v1 : old, resourceVersion, "InferencePool", key);
         if (old != null) {
             Map<String, Object> spec = spec(old);
             spec.put("selector", new LinkedHashMap<>(edit.selector()));
@@ -103,7 +99,7 @@ public final class KubeResources {
                 ext.put("failureMode", edit.failureMode());
                 spec.put("extensionRef", ext);
             }
-            return write(POOL_V1ALPHA2, namespace, name, old, spec, "InferencePool");
+            return write(POOL_V1ALPHA2, key, old, spec, "InferencePool");
         }
         Map<String, Object> spec = spec(v1);
         spec.put("selector", Map.of("matchLabels", new LinkedHashMap<>(edit.selector())));
@@ -117,24 +113,24 @@ public final class KubeResources {
             picker.put("failureMode", edit.failureMode());
             spec.put("endpointPickerRef", picker);
         }
-        return write(POOL_V1, namespace, name, v1, spec, "InferencePool");
+        return write(POOL_V1, key, v1, spec, "InferencePool");
     }
 
-    public void deleteModel(String namespace, String name) {
-        getModel(namespace, name);
-        call(() -> client.genericKubernetesResources(MODEL).inNamespace(namespace).withName(name).delete());
+    public void deleteModel(ResourceKey key) {
+        getModel(key);
+        call(() -> resource(MODEL, key).delete());
         count("InferenceModel", "delete");
-        LOG.info("resource deleted kind=InferenceModel key={}/{}", namespace, name);
+        LOG.info("resource deleted kind=InferenceModel key={}", key);
     }
 
     /** Deletes the pool in every API version it is stored in. */
-    public void deletePool(String namespace, String name) {
-        getPool(namespace, name);
+    public void deletePool(ResourceKey key) {
+        getPool(key);
         for (ResourceDefinitionContext c : List.of(POOL_V1, POOL_V1ALPHA2)) {
-            call(() -> client.genericKubernetesResources(c).inNamespace(namespace).withName(name).delete());
+            call(() -> resource(c, key).delete());
         }
         count("InferencePool", "delete");
-        LOG.info("resource deleted kind=InferencePool key={}/{}", namespace, name);
+        LOG.info("resource deleted kind=InferencePool key={}", key);
     }
 
     /**
@@ -142,20 +138,20 @@ public final class KubeResources {
      * refuses it (409) if the object changed since; a create names none.
      */
     private static void checkVersion(GenericKubernetesResource stored, String resourceVersion, String kind,
-                                     String namespace, String name) {
+                                     ResourceKey key) {
         if (stored == null) {
             if (resourceVersion != null) {
-                throw new AdminException(409, "conflict", kind + " " + namespace + "/" + name + " was deleted after"
+                throw new AdminException(409, "conflict", kind + " " + key + " was deleted after"
                         + " version " + resourceVersion + " was read; reload");
             }
             return;
         }
         if (resourceVersion == null) {
-            throw new AdminException(428, "precondition_required", kind + " " + namespace + "/" + name + " exists:"
+            throw new AdminException(428, "precondition_required", kind + " " + key + " exists:"
                     + " send the resourceVersion you edited (GET it first) so that a concurrent edit is not lost");
         }
         if (!resourceVersion.equals(stored.getMetadata().getResourceVersion())) {
-            throw new AdminException(409, "conflict", kind + " " + namespace + "/" + name + " changed since version "
+            throw new AdminException(409, "conflict", kind + " " + key + " changed since version "
                     + resourceVersion + " (now " + stored.getMetadata().getResourceVersion() + "); reload and retry");
         }
     }
@@ -164,20 +160,20 @@ public final class KubeResources {
     public record Written(GenericKubernetesResource object, boolean created) {
     }
 
-    private Written write(ResourceDefinitionContext c, String namespace, String name, GenericKubernetesResource existing,
+    private Written write(ResourceDefinitionContext c, ResourceKey key, GenericKubernetesResource existing,
                           Map<String, Object> spec, String kind) {
         GenericKubernetesResource object = existing != null ? existing : new GenericKubernetesResource();
         if (existing == null) {
             object.setApiVersion(c.getGroup() + "/" + c.getVersion());
             object.setKind(c.getKind());
-            object.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+            object.setMetadata(new ObjectMetaBuilder().withNamespace(key.namespace()).withName(key.name()).build());
         }
         object.setAdditionalProperty("spec", spec);
         GenericKubernetesResource stored = call(() -> existing == null
-                ? client.genericKubernetesResources(c).inNamespace(namespace).resource(object).create()
-                : client.genericKubernetesResources(c).inNamespace(namespace).resource(object).update());
+                ? client.genericKubernetesResources(c).inNamespace(key.namespace()).resource(object).create()
+                : client.genericKubernetesResources(c).inNamespace(key.namespace()).resource(object).update());
         count(kind, existing == null ? "create" : "update");
-        LOG.info("resource written kind={} key={}/{} op={}", kind, namespace, name, existing == null ? "create" : "update");
+        LOG.info("resource written kind={} key={} op={}", kind, key, existing == null ? "create" : "update");
         return new Written(stored, existing == null);
     }
 
@@ -207,12 +203,20 @@ public final class KubeResources {
         }
     }
 
-    private static GenericKubernetesResource found(GenericKubernetesResource r, String kind, String namespace,
-                                                   String name) {
+    private static GenericKubernetesResource found(GenericKubernetesResource r, String kind, ResourceKey key) {
         if (r == null) {
-            throw AdminException.notFound("no " + kind + " " + namespace + "/" + name + " in the Kubernetes API");
+            throw AdminException.notFound("no " + kind + " " + key + " in the Kubernetes API");
         }
         return r;
+    }
+
+    private Resource<GenericKubernetesResource> resource(ResourceDefinitionContext c, ResourceKey key) {
+        return client.genericKubernetesResources(c).inNamespace(key.namespace()).withName(key.name());
+    }
+
+    /** The stored object, or null when there is none. */
+    private GenericKubernetesResource stored(ResourceDefinitionContext c, ResourceKey key) {
+        return resource(c, key).get();
     }
 
     private interface Call<T> {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -21,6 +22,7 @@ public final class ResourceEdits {
     static final Pattern DNS_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern LABEL_NAME = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
     private static final Pattern LABEL_PREFIX = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+    private static final Pattern LABEL_KEY = Pattern.compile("(?:([^/]*)/)?([^/]*)");
     private static final Set<String> CRITICALITIES = Set.of("Critical", "Standard", "Sheddable");
     private static final Set<String> FAILURE_MODES = Set.of("FailOpen", "FailClose");
 
@@ -153,23 +155,18 @@ public final class ResourceEdits {
         return v == null || v.isBlank() ? null : v;
     }
 
-    /** A path's namespace and name must be DNS-1123 labels (and subdomains for names). */
-    public static void checkName(String namespace, String name) {
-        if (namespace == null || !DNS_NAME.matcher(namespace).matches()) {
-            throw AdminException.badRequest("namespace '" + namespace + "' is not a DNS-1123 label");
-        }
-        if (name == null || name.length() > 253 || !name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
-            throw AdminException.badRequest("name '" + name + "' is not a DNS-1123 subdomain");
-        }
-    }
-
+    /** A label key is {@code [prefix/]name}: the prefix a DNS subdomain, the name at most 63 characters. */
     private static boolean validLabelKey(String key) {
-        int slash = key.indexOf('/');
-        String name = slash < 0 ? key : key.substring(slash + 1);
+        Matcher m = LABEL_KEY.matcher(key);
+        if (!m.matches()) {
+            return false;
+        }
+        String prefix = m.group(1);
+        String name = m.group(2);
         if (name.isEmpty() || name.length() > 63 || !LABEL_NAME.matcher(name).matches()) {
             return false;
         }
-        return slash < 0 || (slash <= 253 && LABEL_PREFIX.matcher(key.substring(0, slash)).matches());
+        return prefix == null || (prefix.length() <= 253 && LABEL_PREFIX.matcher(prefix).matches());
     }
 
     private static void object(JsonNode body) {

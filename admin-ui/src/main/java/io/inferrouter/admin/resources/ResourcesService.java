@@ -9,6 +9,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.inferrouter.admin.api.AdminException;
 import io.inferrouter.admin.api.ApiErrors;
+import io.inferrouter.admin.api.PathKeys;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.serde.Json;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -35,39 +37,39 @@ public final class ResourcesService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        kind(rules, "models", (ns, n) -> kube.getModel(ns, n),
-                (ns, n, body) -> kube.putModel(ns, n, ResourceEdits.model(body), ResourceEdits.resourceVersion(body)),
-                (ns, n) -> kube.deleteModel(ns, n));
-        kind(rules, "pools", (ns, n) -> kube.getPool(ns, n),
-                (ns, n, body) -> kube.putPool(ns, n, ResourceEdits.pool(body), ResourceEdits.resourceVersion(body)),
-                (ns, n) -> kube.deletePool(ns, n));
+        kind(rules, "models", key -> kube.getModel(key),
+                (key, body) -> kube.putModel(key, ResourceEdits.model(body), ResourceEdits.resourceVersion(body)),
+                key -> kube.deleteModel(key));
+        kind(rules, "pools", key -> kube.getPool(key),
+                (key, body) -> kube.putPool(key, ResourceEdits.pool(body), ResourceEdits.resourceVersion(body)),
+                key -> kube.deletePool(key));
         rules.get("/api/resources", (req, res) -> ApiErrors.sendJson(res, 200, Map.of("editable", kube != null)));
     }
 
     private interface Get {
-        GenericKubernetesResource get(String namespace, String name);
+        GenericKubernetesResource get(ResourceKey key);
     }
 
     private interface Put {
-        KubeResources.Written put(String namespace, String name, JsonNode body);
+        KubeResources.Written put(ResourceKey key, JsonNode body);
     }
 
     /** GET, PUT and DELETE of one kind at {@code /api/resources/{plural}/{namespace}/{name}}. */
     private void kind(HttpRules rules, String plural, Get get, Put put, Action delete) {
         String path = "/api/resources/" + plural + "/{namespace}/{name}";
-        rules.get(path, (req, res) -> run(req, res, (ns, n) -> answer(res, 200, get.get(ns, n))))
-                .put(path, (req, res) -> run(req, res, (ns, n) -> {
-                    KubeResources.Written w = put.put(ns, n, body(req));
+        rules.get(path, (req, res) -> run(req, res, key -> answer(res, 200, get.get(key))))
+                .put(path, (req, res) -> run(req, res, key -> {
+                    KubeResources.Written w = put.put(key, body(req));
                     answer(res, w.created() ? 201 : 200, w.object());
                 }))
-                .delete(path, (req, res) -> run(req, res, (ns, n) -> {
-                    delete.run(ns, n);
+                .delete(path, (req, res) -> run(req, res, key -> {
+                    delete.run(key);
                     res.status(Status.NO_CONTENT_204).send();
                 }));
     }
 
     private interface Action {
-        void run(String namespace, String name);
+        void run(ResourceKey key);
     }
 
     private void run(ServerRequest req, ServerResponse res, Action action) {
@@ -76,10 +78,7 @@ public final class ResourcesService implements HttpService {
                 throw new AdminException(503, "editing_disabled", "editing is off: admin-ui has no Kubernetes API"
                         + " (kubernetes.enabled=false, or the system reads manifest files); edit the manifests instead");
             }
-            String namespace = req.path().pathParameters().get("namespace");
-            String name = req.path().pathParameters().get("name");
-            ResourceEdits.checkName(namespace, name);
-            action.run(namespace, name);
+            action.run(PathKeys.resourceKey(req));
         } catch (AdminException e) {
             ApiErrors.send(res, e);
         } catch (RuntimeException e) {

@@ -8,9 +8,10 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.inferrouter.admin.api.AdminException;
 import io.inferrouter.admin.api.ApiErrors;
+import io.inferrouter.admin.api.PathKeys;
+import io.inferrouter.schemas.resources.ResourceKey;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
 
 /**
  * The tables as the UI shows them, read through from routing-stream:
@@ -18,8 +19,6 @@ import java.util.regex.Pattern;
  * {@code /api/objectives}, {@code /api/rewrites}, {@code /api/routes}, {@code /api/status}.
  */
 public final class TablesService implements HttpService {
-
-    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
 
     private final TablesClient tables;
 
@@ -39,14 +38,14 @@ public final class TablesService implements HttpService {
     }
 
     private void pool(ServerRequest req, ServerResponse res) {
-        String namespace = req.path().pathParameters().get("namespace");
-        String name = req.path().pathParameters().get("name");
-        if (!NAME.matcher(namespace).matches() || !NAME.matcher(name).matches()) {
-            ApiErrors.send(res, AdminException.badRequest("'" + namespace + "/" + name
-                    + "' is not a Kubernetes namespace/name"));
+        ResourceKey key;
+        try {
+            key = PathKeys.resourceKey(req);
+        } catch (AdminException e) {
+            ApiErrors.send(res, e);
             return;
         }
-        pass(res, "/v1/pools/" + encode(namespace) + "/" + encode(name));
+        pass(res, "/v1/pools/" + encode(key.namespace()) + "/" + encode(key.name()));
     }
 
     private void pass(ServerResponse res, String path) {

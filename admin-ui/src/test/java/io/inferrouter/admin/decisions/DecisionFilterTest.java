@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.inferrouter.admin.api.AdminException;
 import io.inferrouter.schemas.Samples;
 import io.inferrouter.schemas.decisions.RoutingDecision;
+import io.inferrouter.schemas.resources.ResourceKey;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,8 @@ class DecisionFilterTest {
 
     private static final RoutingDecision OK = Samples.decision();
     private static final RoutingDecision SHED = new RoutingDecision("req-2", OK.receivedAtMs(), "batch", "batch",
-            "llm/qwen", null, OK.criticality(), -1, null, "default", false, OK.candidates(), null, 1_000,
+            ResourceKey.of("llm", "qwen"), null, OK.criticality(), -1, null, "default", false, OK.candidates(), null,
+            1_000,
             new RoutingDecision.Outcome(429, "shed", null, null, null, 300, 0), OK.observedAtMs(), OK.source());
 
     @Test
@@ -44,6 +46,16 @@ class DecisionFilterTest {
         assertThat(DecisionFilter.of(Map.of("pool", "llm/llama", "endpoint", "llm/llama-0:8000")).test(OK)).isTrue();
         assertThat(DecisionFilter.of(Map.of("pool", "llm/llama", "endpoint", "llm/llama-1:8000")).test(OK)).isFalse();
         assertThat(DecisionFilter.of(Map.of("endpoint", "llm/llama-0:8000")).test(SHED)).isFalse();
+    }
+
+    @Test
+    void aPoolOrEndpointThatIsNoIdIsAClearError() {
+        assertThatThrownBy(() -> DecisionFilter.of(Map.of("pool", "llama")))
+                .isInstanceOf(AdminException.class).hasMessageContaining("pool").hasMessageContaining("'llama'")
+                .extracting(e -> ((AdminException) e).status()).isEqualTo(400);
+        assertThatThrownBy(() -> DecisionFilter.of(Map.of("endpoint", "llm/llama-0")))
+                .isInstanceOf(AdminException.class).hasMessageContaining("endpoint")
+                .extracting(e -> ((AdminException) e).status()).isEqualTo(400);
     }
 
     @Test

@@ -20,10 +20,10 @@ import io.inferrouter.schemas.Samples;
 import io.inferrouter.schemas.decisions.RoutingDecision;
 import io.inferrouter.schemas.serde.Json;
 import io.inferrouter.schemas.serde.JsonSerde;
-import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
 import io.inferrouter.stream.app.RoutingStreamConfig;
 import io.inferrouter.stream.app.RoutingStreamServer;
+import io.inferrouter.support.TopicSetup;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
@@ -40,8 +40,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -88,9 +86,7 @@ class AdminUiIT {
     @BeforeAll
     void start(KafkaEndpoint kafka) throws Exception {
         bootstrap = kafka.bootstrapServers();
-        try (Admin a = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            new TopicAdmin(a, (short) 1, Duration.ofSeconds(30)).ensure(Topics.all());
-        }
+        TopicSetup.ensure(bootstrap, (short) 1, Duration.ofSeconds(30), Topics.all());
         kubeServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         kubeServer.init(InetAddress.getByName("127.0.0.1"), 0);

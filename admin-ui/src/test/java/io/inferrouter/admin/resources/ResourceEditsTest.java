@@ -68,13 +68,6 @@ class ResourceEditsTest {
                 "FailOpen or FailClose");
     }
 
-    @Test
-    void pathNamesMustBeKubernetesNames() {
-        assertThatThrownBy(() -> ResourceEdits.checkName("LLM", "x")).hasMessageContaining("DNS-1123 label");
-        assertThatThrownBy(() -> ResourceEdits.checkName("llm", "x_y")).hasMessageContaining("DNS-1123 subdomain");
-        ResourceEdits.checkName("llm", "chat.v1");
-    }
-
     private static void assertRefused(String body, String message) {
         assertThatThrownBy(() -> ResourceEdits.model(json(body))).isInstanceOf(AdminException.class)
                 .hasMessageContaining(message).extracting(e -> ((AdminException) e).status()).isEqualTo(400);

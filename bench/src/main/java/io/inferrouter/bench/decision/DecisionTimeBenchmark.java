@@ -12,7 +12,12 @@ import io.inferrouter.gateway.scheduler.SchedulingRequest;
 import io.inferrouter.gateway.tables.Endpoint;
 import io.inferrouter.gateway.tables.EndpointLoad;
 import io.inferrouter.gateway.tables.PoolSnapshot;
-import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.metrics.CacheGeometry;
+import io.inferrouter.schemas.metrics.EndpointId;
+import io.inferrouter.schemas.metrics.EngineLoad;
+import io.inferrouter.schemas.metrics.EngineReport;
+import io.inferrouter.schemas.metrics.ScrapeFacts;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.tables.EndpointRow;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +45,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class DecisionTimeBenchmark {
 
+    private static final ResourceKey POOL = ResourceKey.of("bench", "pool");
+
     @Param({"10", "100", "1000"})
     public int endpoints;
 
@@ -57,20 +64,20 @@ public class DecisionTimeBenchmark {
         long now = System.currentTimeMillis();
         List<Endpoint> list = new ArrayList<>();
         for (int i = 0; i < endpoints; i++) {
-            String id = "bench/pod-" + i + ":8000";
-            EndpointMetrics m = new EndpointMetrics(id, "10.0." + (i / 250) + "." + (i % 250), 8000, "vllm",
-                    random.nextInt(20), random.nextInt(64), random.nextDouble(), List.of(), List.of(), null, 16, 28000,
-                    0L, 0L, 100, null, now, Long.MAX_VALUE / 4, "bench");
-            list.add(new Endpoint(new EndpointRow("bench/pool", id, m.address(), 8000, Map.of(), m, now),
-                    new EndpointLoad()));
+            EndpointId id = new EndpointId("bench", "pod-" + i, 8000);
+            EngineReport report = new EngineReport("vllm", EngineLoad.of(random.nextInt(20), random.nextInt(64),
+                    random.nextDouble()), new CacheGeometry(16, 28000, 0L, 0L),
+                    new ScrapeFacts(100, null, now, Long.MAX_VALUE / 4, "bench"));
+            list.add(new Endpoint(new EndpointRow(POOL, id, "10.0." + (i / 250) + "." + (i % 250), 8000, Map.of(),
+                    report, now), new EndpointLoad()));
         }
-        pool = new PoolSnapshot("bench/pool", null, list, 16);
+        pool = new PoolSnapshot(POOL, null, list, 16);
         index = new PrefixIndex(31_250, 100_000);
         scheduler = gieDefault(index);
         String system = randomText(random, promptChars / 2);
         for (int i = 0; i < 200; i++) {
             String earlier = system + randomText(random, promptChars / 2);
-            index.record("bench/pool", PromptBlocks.hash(earlier, "llama", 64, 256),
+            index.record(POOL, PromptBlocks.hash(earlier, "llama", 64, 256),
                     list.get(random.nextInt(list.size())).id());
         }
         index.awaitApplied(10_000);

@@ -159,8 +159,8 @@ public final class Freshness {
             return -1;
         }
         for (Endpoint e : pool.endpoints()) {
-            if (e.id().equals(endpoint) && e.metrics() != null && e.metrics().waitingRequests() != null) {
-                return e.metrics().waitingRequests();
+            if (e.idText().equals(endpoint) && e.report() != null && e.report().load().waitingRequests() != null) {
+                return e.report().load().waitingRequests();
             }
         }
         return -1;
@@ -168,7 +168,7 @@ public final class Freshness {
 
     private static boolean present(RoutingSnapshot s, String endpoint) {
         PoolSnapshot pool = s.pools().get(BenchPipeline.POOL);
-        return pool != null && pool.endpoints().stream().anyMatch(e -> e.id().equals(endpoint));
+        return pool != null && pool.endpoints().stream().anyMatch(e -> e.idText().equals(endpoint));
     }
 
     private static String option(List<String> args, String name, String fallback) {

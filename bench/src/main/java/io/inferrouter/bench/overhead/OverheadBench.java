@@ -2,13 +2,16 @@ package io.inferrouter.bench.overhead;
 
 import io.inferrouter.bench.report.SvgChart;
 import io.inferrouter.gateway.GatewayServer;
-import io.inferrouter.support.ConfigLoader;
 import io.inferrouter.gateway.config.GatewayConfig;
 import io.inferrouter.kafka.embedded.BrokerSettings;
 import io.inferrouter.kafka.embedded.EmbeddedKafka;
-import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.metrics.CacheGeometry;
+import io.inferrouter.schemas.metrics.EndpointId;
+import io.inferrouter.schemas.metrics.EngineLoad;
+import io.inferrouter.schemas.metrics.EngineReport;
 import io.inferrouter.schemas.resources.Criticality;
 import io.inferrouter.schemas.resources.InferencePool;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.resources.ResourceMeta;
 import io.inferrouter.schemas.serde.Json;
 import io.inferrouter.schemas.tables.EndpointRow;
@@ -17,8 +20,8 @@ import io.inferrouter.schemas.tables.PoolRow;
 import io.inferrouter.schemas.tables.RowStatus;
 import io.inferrouter.schemas.tables.TableKeys;
 import io.inferrouter.schemas.topics.Topic;
-import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
+import io.inferrouter.support.TopicSetup;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -70,9 +73,9 @@ public final class OverheadBench {
              ZeroLatencyBackend b2 = new ZeroLatencyBackend("127.0.0.1");
              EmbeddedKafka kafka = EmbeddedKafka.start(BrokerSettings.ephemeral())) {
             publishTables(kafka.bootstrapServers(), List.of(b1.port(), b2.port()));
-            GatewayConfig gwConfig = GatewayConfig.from(ConfigLoader.load(List.of(), Map.of(
+            GatewayConfig gwConfig = GatewayConfig.from(GatewayConfig.SETTINGS.load(List.of(), Map.of(
                     "ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "GATEWAY_HTTP_PORT", "0",
-                    "GATEWAY_METRICS_STALENESS", "PT24H", "GATEWAY_NODE_ID", "overhead-bench"), GatewayConfig.ENVIRONMENT));
+                    "GATEWAY_METRICS_STALENESS", "PT24H", "GATEWAY_NODE_ID", "overhead-bench")));
             try (GatewayServer gateway = GatewayServer.start(gwConfig, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
                 gateway.tables().awaitReady(Duration.ofSeconds(60));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -225,23 +228,22 @@ public final class OverheadBench {
     }
 
     private static void publishTables(String bootstrap, List<Integer> ports) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            new TopicAdmin(admin, (short) 1, Duration.ofSeconds(30)).ensure(Topics.all());
-        }
+        TopicSetup.ensure(bootstrap, (short) 1, Duration.ofSeconds(30), Topics.all());
+        ResourceKey pool = ResourceKey.of("bench", "pool");
         long now = System.currentTimeMillis();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new ByteArraySerializer())) {
-            send(producer, Topics.TABLE_POOLS, "bench/pool", new PoolRow(new InferencePool(
+            send(producer, Topics.TABLE_POOLS, pool.toString(), new PoolRow(new InferencePool(
                     new ResourceMeta("bench", "pool", null, null, 1, now), InferencePool.API_V1, Map.of("app", "b"),
                     List.of(8000), null, null, List.of(), now, "bench"), RowStatus.Accepted, List.of(), now));
-            send(producer, Topics.TABLE_MODELS, "bench/bench", new ModelRow("bench/bench", "bench/pool", "bench",
+            send(producer, Topics.TABLE_MODELS, "bench/bench", new ModelRow(ResourceKey.of("bench", "bench"), pool, "bench",
                     Criticality.Standard, List.of(), RowStatus.Accepted, List.of(), now, now));
             for (int i = 0; i < ports.size(); i++) {
-                String id = "bench/backend-" + i + ":" + ports.get(i);
-                EndpointMetrics m = new EndpointMetrics(id, "127.0.0.1", ports.get(i), "vllm", 0, 0, 0.0, List.of(),
-                        List.of(), null, 16, 1000, 0L, 0L, 1, null, now, now, "bench");
-                send(producer, Topics.TABLE_ENDPOINTS, TableKeys.of("bench/pool", id),
-                        new EndpointRow("bench/pool", id, "127.0.0.1", ports.get(i), Map.of(), m, now));
+                EndpointId id = new EndpointId("bench", "backend-" + i, ports.get(i));
+                EngineReport report = EngineReport.scraped("vllm", EngineLoad.of(0, 0, 0.0),
+                        new CacheGeometry(16, 1000, 0L, 0L), 1, now, "bench");
+                send(producer, Topics.TABLE_ENDPOINTS, TableKeys.of(pool, id),
+                        new EndpointRow(pool, id, "127.0.0.1", ports.get(i), Map.of(), report, now));
             }
         }
     }

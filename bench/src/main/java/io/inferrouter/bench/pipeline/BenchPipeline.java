@@ -5,12 +5,12 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.inferrouter.devstack.kube.KubeApi;
 import io.inferrouter.gateway.GatewayServer;
-import io.inferrouter.support.ConfigLoader;
 import io.inferrouter.gateway.config.GatewayConfig;
 import io.inferrouter.ingestor.IngestorConfig;
 import io.inferrouter.ingestor.StateIngestor;
 import io.inferrouter.kafka.embedded.BrokerSettings;
 import io.inferrouter.kafka.embedded.EmbeddedKafka;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.sim.engine.SimConfig;
 import io.inferrouter.sim.fleet.FleetConfig;
 import io.inferrouter.sim.fleet.SimFleet;
@@ -36,7 +36,7 @@ import java.util.Map;
 public final class BenchPipeline implements AutoCloseable {
 
     public static final String MODEL = SimConfig.DEFAULT_MODEL;
-    public static final String POOL = "bench/pool";
+    public static final ResourceKey POOL = ResourceKey.of("bench", "pool");
 
     private final EmbeddedKafka kafka;
     private final KubeApi kube;
@@ -114,14 +114,13 @@ public final class BenchPipeline implements AutoCloseable {
                 client.pods().inNamespace("bench").resource(created).updateStatus();
             }
         }
-        ingestor = StateIngestor.start(IngestorConfig.from(io.inferrouter.support.ConfigLoader.load(List.of(), Map.of(
+        ingestor = StateIngestor.start(IngestorConfig.from(IngestorConfig.SETTINGS.load(List.of(), Map.of(
                 "ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "INGESTOR_KUBECONFIG", kube.kubeconfig().toString(),
-                "INGESTOR_HTTP_PORT", "0", "INGESTOR_IDENTITY", "bench"), IngestorConfig.ENVIRONMENT)),
+                "INGESTOR_HTTP_PORT", "0", "INGESTOR_IDENTITY", "bench"))),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
-        routing = RoutingStreamServer.start(RoutingStreamConfig.from(io.inferrouter.support.ConfigLoader.load(List.of(),
-                Map.of("ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "ROUTING_STREAM_HTTP_PORT", "0",
+        routing = RoutingStreamServer.start(RoutingStreamConfig.from(RoutingStreamConfig.SETTINGS.load(List.of(), Map.of("ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "ROUTING_STREAM_HTTP_PORT", "0",
                         "ROUTING_STREAM_STATE_DIR", work.resolve("streams").toString(),
-                        "ROUTING_STREAM_IN_MEMORY_STORES", "true"), RoutingStreamConfig.ENVIRONMENT)),
+                        "ROUTING_STREAM_IN_MEMORY_STORES", "true"))),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         startGateway();
     }
@@ -189,7 +188,7 @@ public final class BenchPipeline implements AutoCloseable {
         env.put("GATEWAY_DECISIONS_ENABLED", "false");
         List<String> args = gatewayConfigFile == null ? List.of() : List.of("--config", gatewayConfigFile.toString());
         gatewayRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        gateway = GatewayServer.start(GatewayConfig.from(ConfigLoader.load(args, env, GatewayConfig.ENVIRONMENT)),
+        gateway = GatewayServer.start(GatewayConfig.from(GatewayConfig.SETTINGS.load(args, env)),
                 gatewayRegistry);
     }
 

@@ -14,20 +14,24 @@ import io.inferrouter.gateway.tables.RoutingSnapshot;
 import io.inferrouter.gateway.tables.TableReplica;
 import io.inferrouter.kafka.embedded.BrokerSettings;
 import io.inferrouter.kafka.embedded.EmbeddedKafka;
+import io.inferrouter.schemas.metrics.CacheGeometry;
+import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.metrics.EngineLoad;
+import io.inferrouter.schemas.metrics.EngineReport;
 import io.inferrouter.schemas.resources.Criticality;
 import io.inferrouter.schemas.resources.InferenceModel;
 import io.inferrouter.schemas.resources.InferencePool;
 import io.inferrouter.schemas.resources.Pod;
 import io.inferrouter.schemas.resources.PoolRef;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.resources.ResourceMeta;
 import io.inferrouter.schemas.serde.Json;
 import io.inferrouter.schemas.topics.Topic;
-import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
 import io.inferrouter.stream.app.RoutingStreamConfig;
 import io.inferrouter.stream.app.RoutingStreamServer;
-import io.inferrouter.support.ConfigLoader;
+import io.inferrouter.support.TopicSetup;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -110,15 +114,13 @@ public final class ScaleBench {
         List<Map<String, Object>> rows = new ArrayList<>();
         ScaleBench bench = new ScaleBench(perPool, models, updates);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(BrokerSettings.ephemeral())) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-                new TopicAdmin(admin, (short) 1, Duration.ofSeconds(30)).ensure(Topics.all());
-            }
+            TopicSetup.ensure(kafka.bootstrapServers(), (short) 1, Duration.ofSeconds(30), Topics.all());
             Map<String, String> env = new HashMap<>(Map.of("ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "ROUTING_STREAM_HTTP_PORT", "0", "ROUTING_STREAM_STATE_DIR", work.resolve("streams").toString(),
                     "ROUTING_STREAM_IN_MEMORY_STORES", Boolean.toString(inMemory)));
             PrometheusMeterRegistry streamsRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            try (RoutingStreamServer routing = RoutingStreamServer.start(RoutingStreamConfig.from(ConfigLoader.load(
-                         List.of(), env, RoutingStreamConfig.ENVIRONMENT)), streamsRegistry);
+            try (RoutingStreamServer routing = RoutingStreamServer.start(
+                    RoutingStreamConfig.from(RoutingStreamConfig.SETTINGS.load(List.of(), env)), streamsRegistry);
                  TableReplica gateway = new TableReplica(kafka.bootstrapServers(),
                          new MicrometerGatewayMetrics(new SimpleMeterRegistry())).start();
                  KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers())) {
@@ -184,7 +186,7 @@ public final class ScaleBench {
         for (int u = 0; u < updates; u++) {
             int e = u % endpoints;
             boolean last = u >= updates - endpoints;
-            send(producer, Topics.ENDPOINT_METRICS, endpointId(e),
+            send(producer, Topics.ENDPOINT_METRICS, endpointId(e).toString(),
                     metrics(e, last ? finalWaiting : random.nextInt(1_000_000), now));
         }
         flush(producer);
@@ -196,8 +198,8 @@ public final class ScaleBench {
             if (streamsDone[0] == 0 && streamsRows.getAsDouble() - rowsBefore >= updates * 0.999) {
                 streamsDone[0] = System.nanoTime();
             }
-            return allEndpoints(gateway.current(), m -> m != null && m.waitingRequests() != null
-                    && m.waitingRequests() == finalWaiting);
+            return allEndpoints(gateway.current(), m -> m != null && m.load().waitingRequests() != null
+                    && m.load().waitingRequests() == finalWaiting);
         });
         double burstSeconds = (System.nanoTime() - burstStart) / 1e9;
         if (streamsDone[0] == 0) {
@@ -237,19 +239,19 @@ public final class ScaleBench {
     private int addPool(KafkaProducer<String, byte[]> producer, int p) {
         long now = System.currentTimeMillis();
         String pool = "pool-" + p;
-        send(producer, Topics.INFERENCE_POOLS, NS + "/" + pool, new InferencePool(new ResourceMeta(NS, pool, null,
+        send(producer, Topics.INFERENCE_POOLS, ResourceKey.of(NS, pool).toString(), new InferencePool(new ResourceMeta(NS, pool, null,
                 null, 1, now), InferencePool.API_V1, Map.of("app", pool), List.of(PORT), null, null, List.of(), now,
                 "bench"));
         for (int i = 0; i < endpointsPerPool; i++) {
             int e = p * endpointsPerPool + i;
-            send(producer, Topics.PODS, NS + "/" + podName(e), new Pod(new ResourceMeta(NS, podName(e), null, null, 1,
+            send(producer, Topics.PODS, ResourceKey.of(NS, podName(e)).toString(), new Pod(new ResourceMeta(NS, podName(e), null, null, 1,
                     now), address(e), Map.of("app", pool), true, false, List.of(PORT), "node-" + (e % 100), List.of(),
                     now, "bench"));
-            send(producer, Topics.ENDPOINT_METRICS, endpointId(e), metrics(e, 0, now));
+            send(producer, Topics.ENDPOINT_METRICS, endpointId(e).toString(), metrics(e, 0, now));
         }
         for (int m = 0; m < modelsPerPool; m++) {
             String name = "model-" + p + "-" + m;
-            send(producer, Topics.INFERENCE_MODELS, NS + "/" + name, new InferenceModel(new ResourceMeta(NS, name, null,
+            send(producer, Topics.INFERENCE_MODELS, ResourceKey.of(NS, name).toString(), new InferenceModel(new ResourceMeta(NS, name, null,
                     null, 1, now), name, Criticality.values()[m % Criticality.values().length], List.of(),
                     PoolRef.named(pool), List.of(), now, "bench"));
         }
@@ -302,10 +304,10 @@ public final class ScaleBench {
         return n;
     }
 
-    private static boolean allEndpoints(RoutingSnapshot s, Predicate<EndpointMetrics> test) {
+    private static boolean allEndpoints(RoutingSnapshot s, Predicate<EngineReport> test) {
         for (PoolSnapshot pool : s.pools().values()) {
             for (Endpoint e : pool.endpoints()) {
-                if (!test.test(e.row().metrics())) {
+                if (!test.test(e.report())) {
                     return false;
                 }
             }
@@ -317,8 +319,8 @@ public final class ScaleBench {
         return "pod-" + e;
     }
 
-    private static String endpointId(int e) {
-        return NS + "/" + podName(e) + ":" + PORT;
+    private static EndpointId endpointId(int e) {
+        return new EndpointId(NS, podName(e), PORT);
     }
 
     private static String address(int e) {
@@ -326,8 +328,9 @@ public final class ScaleBench {
     }
 
     private EndpointMetrics metrics(int e, int waiting, long at) {
-        return new EndpointMetrics(endpointId(e), address(e), PORT, "vllm", waiting, random.nextInt(64),
-                random.nextDouble(), List.of(), List.of(), 4, 16, 28_000, 0L, 0L, 300, null, at, at, "bench");
+        return EndpointMetrics.scraped(endpointId(e), address(e), PORT, "vllm", new EngineLoad(waiting,
+                random.nextInt(64), random.nextDouble(), List.of(), List.of(), 4), new CacheGeometry(16, 28_000, 0L, 0L),
+                300, at, "bench");
     }
 
     private <V> void send(KafkaProducer<String, byte[]> producer, Topic<String, V> topic, String key, V value) {

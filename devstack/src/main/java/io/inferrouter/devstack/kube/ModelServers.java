@@ -6,10 +6,12 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.inferrouter.schemas.resources.ResourceKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,15 +34,13 @@ public final class ModelServers {
             .withGroup("inference.networking.x-k8s.io").withVersion("v1alpha2").withPlural("inferencepools")
             .withKind("InferencePool").withNamespaced(true).build();
 
-    /** One {@code --model-server} flag: a model server at {@code address} in pool {@code namespace/pool}. */
-    public record Spec(String namespace, String pool, String address) {
+    /** One {@code --model-server} flag: a model server at {@code address} in pool {@code pool}. */
+    public record Spec(ResourceKey pool, String address) {
 
         public Spec {
-            if (namespace == null || namespace.isBlank() || pool == null || pool.isBlank()) {
-                throw new IllegalArgumentException("--model-server needs a pool name: [NAMESPACE/]POOL=IP");
-            }
+            Objects.requireNonNull(pool, "--model-server needs a pool name: [NAMESPACE/]POOL=IP");
             if (address == null || !IPV4.matcher(address).matches()) {
-                throw new IllegalArgumentException("--model-server " + namespace + "/" + pool + "=" + address
+                throw new IllegalArgumentException("--model-server " + pool + "=" + address
                         + ": the address must be an IPv4 address (it becomes the pod IP the gateway connects to)");
             }
         }
@@ -48,21 +48,17 @@ public final class ModelServers {
         /** Parses {@code [NAMESPACE/]POOL=IP}; the namespace defaults to the examples' {@code llm}. */
         public static Spec parse(String text) {
             int eq = text.indexOf('=');
-            if (eq <= 0) {
+            String pool = eq <= 0 ? "" : text.substring(0, eq).trim();
+            if (pool.isEmpty()) {
                 throw new IllegalArgumentException("--model-server must be [NAMESPACE/]POOL=IP, was '" + text + "'");
             }
-            String pool = text.substring(0, eq).trim();
-            String namespace = DEFAULT_NAMESPACE;
-            int slash = pool.indexOf('/');
-            if (slash >= 0) {
-                namespace = pool.substring(0, slash);
-                pool = pool.substring(slash + 1);
+            ResourceKey key;
+            try {
+                key = pool.indexOf('/') >= 0 ? ResourceKey.parse(pool) : ResourceKey.of(DEFAULT_NAMESPACE, pool);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--model-server must be [NAMESPACE/]POOL=IP, was '" + text + "'", e);
             }
-            return new Spec(namespace, pool, text.substring(eq + 1).trim());
-        }
-
-        public String poolKey() {
-            return namespace + "/" + pool;
+            return new Spec(key, text.substring(eq + 1).trim());
         }
     }
 
@@ -81,25 +77,25 @@ public final class ModelServers {
      */
     public static List<Registered> register(KubernetesClient client, List<Spec> specs) {
         List<Registered> registered = new ArrayList<>();
-        Map<String, Integer> perPool = new LinkedHashMap<>();
+        Map<ResourceKey, Integer> perPool = new LinkedHashMap<>();
         for (Spec spec : specs) {
             PoolShape pool = poolShape(client, spec);
-            int n = perPool.merge(spec.poolKey(), 1, Integer::sum) - 1;
-            String name = spec.pool() + "-model-server-" + n;
+            int n = perPool.merge(spec.pool(), 1, Integer::sum) - 1;
+            String name = spec.pool().name() + "-model-server-" + n;
             Map<String, String> labels = new LinkedHashMap<>(pool.selector());
             labels.putIfAbsent("inference.networking.k8s.io/engine-type", "vllm");
-            PodBuilder pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(spec.namespace())
+            PodBuilder pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(spec.pool().namespace())
                     .withLabels(labels).endMetadata();
             var container = pod.withNewSpec().addNewContainer().withName("model-server").withImage("external");
             for (int port : pool.ports()) {
                 container.addNewPort().withContainerPort(port).endPort();
             }
-            Pod created = client.pods().inNamespace(spec.namespace()).resource(container.endContainer().endSpec().build())
+            Pod created = client.pods().inNamespace(spec.pool().namespace()).resource(container.endContainer().endSpec().build())
                     .create();
             created.setStatus(new PodStatusBuilder().withPodIP(spec.address()).withPhase("Running")
                     .addNewCondition().withType("Ready").withStatus("True").endCondition().build());
-            client.pods().inNamespace(spec.namespace()).resource(created).updateStatus();
-            LOG.info("model server registered pool={} pod={} address={} ports={}", spec.poolKey(), name,
+            client.pods().inNamespace(spec.pool().namespace()).resource(created).updateStatus();
+            LOG.info("model server registered pool={} pod={} address={} ports={}", spec.pool(), name,
                     spec.address(), pool.ports());
             registered.add(new Registered(spec, name, pool.ports()));
         }
@@ -111,8 +107,8 @@ public final class ModelServers {
 
     @SuppressWarnings("unchecked")
     private static PoolShape poolShape(KubernetesClient client, Spec spec) {
-        GenericKubernetesResource v1 = client.genericKubernetesResources(POOL_V1).inNamespace(spec.namespace())
-                .withName(spec.pool()).get();
+        GenericKubernetesResource v1 = client.genericKubernetesResources(POOL_V1).inNamespace(spec.pool().namespace())
+                .withName(spec.pool().name()).get();
         if (v1 != null) {
             Map<String, Object> s = (Map<String, Object>) v1.getAdditionalProperties().getOrDefault("spec", Map.of());
             Map<String, Object> selector = (Map<String, Object>) s.getOrDefault("selector", Map.of());
@@ -122,21 +118,21 @@ public final class ModelServers {
             }
             return shape(spec, (Map<String, Object>) selector.getOrDefault("matchLabels", Map.of()), ports);
         }
-        GenericKubernetesResource old = client.genericKubernetesResources(POOL_V1ALPHA2).inNamespace(spec.namespace())
-                .withName(spec.pool()).get();
+        GenericKubernetesResource old = client.genericKubernetesResources(POOL_V1ALPHA2).inNamespace(spec.pool().namespace())
+                .withName(spec.pool().name()).get();
         if (old != null) {
             Map<String, Object> s = (Map<String, Object>) old.getAdditionalProperties().getOrDefault("spec", Map.of());
             Object port = s.get("targetPortNumber");
             return shape(spec, (Map<String, Object>) s.getOrDefault("selector", Map.of()),
                     port instanceof Number n ? List.of(n.intValue()) : List.of());
         }
-        throw new IllegalArgumentException("--model-server " + spec.poolKey() + "=" + spec.address()
-                + ": no InferencePool " + spec.poolKey() + " in the seeded manifests (--manifests)");
+        throw new IllegalArgumentException("--model-server " + spec.pool() + "=" + spec.address()
+                + ": no InferencePool " + spec.pool() + " in the seeded manifests (--manifests)");
     }
 
     private static PoolShape shape(Spec spec, Map<String, Object> selector, List<Integer> ports) {
         if (selector.isEmpty() || ports.isEmpty()) {
-            throw new IllegalArgumentException("--model-server " + spec.poolKey() + ": the pool has no selector labels"
+            throw new IllegalArgumentException("--model-server " + spec.pool() + ": the pool has no selector labels"
                     + " or no target port, so no pod can join it");
         }
         Map<String, String> labels = new LinkedHashMap<>();

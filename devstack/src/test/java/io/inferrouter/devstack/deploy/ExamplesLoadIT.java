@@ -20,8 +20,8 @@ import io.inferrouter.ingestor.StateIngestor;
 import io.inferrouter.kafka.embedded.EmbeddedKafkaExtension;
 import io.inferrouter.kafka.embedded.KafkaEndpoint;
 import io.inferrouter.schemas.topics.Topic;
-import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
+import io.inferrouter.support.TopicSetup;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -39,8 +39,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -170,16 +168,15 @@ class ExamplesLoadIT {
 
     @Test
     void theCrdsAndExamplesLoadAndTheIngestorPicksThemUp(KafkaEndpoint kafka, @TempDir Path dir) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            new TopicAdmin(admin, (short) 1, Duration.ofSeconds(30)).ensure(Topics.all());
-        }
+        TopicSetup.ensure(kafka.bootstrapServers(), (short) 1, Duration.ofSeconds(30), Topics.all());
         try (KubeApi api = KubeApi.start("127.0.0.1", 0, dir, List.of(DEPLOY.resolve("crds"), DEPLOY.resolve("examples"),
                 DEPLOY.resolve("compose")));
              KubernetesClient client = api.newClient()) {
             assertThat(client.resources(CustomResourceDefinition.class).list().getItems()).hasSize(5);
-            IngestorConfig config = new IngestorConfig(kafka.bootstrapServers(), "kubernetes", api.kubeconfig(), List.of(),
-                    null, Set.of(), Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(1), "127.0.0.1", 0,
-                    false, "default", "examples-it", Duration.ofSeconds(30), Duration.ofMinutes(5), (short) 1);
+            IngestorConfig config = IngestorConfig.of(Map.of("kafka.bootstrap-servers", kafka.bootstrapServers(),
+                    "kubeconfig", api.kubeconfig().toString(), "scrape.interval", "1s", "scrape.timeout", "200ms",
+                    "scrape.max-backoff", "1s", "http.port", "0", "identity", "examples-it", "sync-timeout", "30s",
+                    "resync", "5m"));
             try (StateIngestor ingestor = StateIngestor.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                     null)) {
                 await().atMost(Duration.ofSeconds(60)).until(ingestor::ready);

@@ -92,9 +92,9 @@ public final class InferenceService implements HttpService {
         RoutingSnapshot s = tables.current();
         Map<String, List<String>> pools = new java.util.TreeMap<>();
         s.modelsByName().forEach((name, rows) -> rows.forEach(r ->
-                pools.computeIfAbsent(name, n -> new ArrayList<>()).add(r.pool())));
+                pools.computeIfAbsent(name, n -> new ArrayList<>()).add(r.pool().toString())));
         s.rewritesByName().forEach((name, matches) -> matches.forEach(m ->
-                pools.computeIfAbsent(name, n -> new ArrayList<>()).add(m.pool())));
+                pools.computeIfAbsent(name, n -> new ArrayList<>()).add(m.pool().toString())));
         var root = io.inferrouter.schemas.serde.Json.mapper().createObjectNode();
         root.put("object", "list");
         var data = root.putArray("data");
@@ -130,7 +130,7 @@ public final class InferenceService implements HttpService {
                     "the gateway failed to handle the request (request id " + draft.requestId() + ")"));
         } finally {
             long total = System.nanoTime() - started;
-            metrics.requestEnded(modelTag(draft.model()), orNone(draft.pool()), status, total);
+            metrics.requestEnded(modelTag(draft.model()), draft.pool(), status, total);
             decisions.finish(draft, status, total);
         }
     }
@@ -201,7 +201,7 @@ public final class InferenceService implements HttpService {
             throw GatewayException.badGateway("endpoint " + opened.endpoint().id() + " answered " + status);
         }
         res.status(Status.create(status));
-        res.header(ENDPOINT, opened.endpoint().id());
+        res.header(ENDPOINT, opened.endpoint().idText());
         for (Header h : upstream.headers()) {
             if (HeaderPolicy.forwardDownstream(h.name())) {
                 res.header(h);
@@ -311,9 +311,5 @@ public final class InferenceService implements HttpService {
         }
         RoutingSnapshot s = tables.current();
         return s.modelsByName().containsKey(model) || s.rewritesByName().containsKey(model) ? model : UNKNOWN_MODEL;
-    }
-
-    private static String orNone(String s) {
-        return s == null ? "none" : s;
     }
 }

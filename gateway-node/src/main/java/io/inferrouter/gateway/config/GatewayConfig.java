@@ -1,14 +1,18 @@
 package io.inferrouter.gateway.config;
 
 import io.helidon.config.Config;
+import io.inferrouter.support.Setting;
+import io.inferrouter.support.Settings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * gateway-node's configuration: a YAML file (optional) with environment variables on top. Every
- * option, its key, variable and default are in README.md.
+ * gateway-node's configuration: a YAML file (optional) with environment variables on top. Each
+ * setting is declared once below, beside the component it fills; {@link #SETTINGS} renders the
+ * README's table from them. The scheduler profiles ({@code scheduler.profiles.<name>}) are a
+ * structured list and are read from the file only.
  */
 public record GatewayConfig(String bootstrapServers, String nodeId, String httpHost, int httpPort, int maxBodyBytes,
                             int maxResponseBytes, Duration connectTimeout, Duration readTimeout, int maxAttempts,
@@ -17,104 +21,142 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
                             int prefixMaxBlocks, int prefixCapacityPerEndpoint, Duration tableStaleness,
                             boolean decisionsEnabled, int decisionBuffer, int decisionMaxCandidates) {
 
-    /** Environment variables and the config keys they set. */
-    public static final Map<String, String> ENVIRONMENT = Map.ofEntries(
-            Map.entry("ROUTER_BOOTSTRAP_SERVERS", "kafka.bootstrap-servers"),
-            Map.entry("GATEWAY_NODE_ID", "node-id"),
-            Map.entry("GATEWAY_HTTP_HOST", "http.host"),
-            Map.entry("GATEWAY_HTTP_PORT", "http.port"),
-            Map.entry("GATEWAY_MAX_BODY_BYTES", "max-body-bytes"),
-            Map.entry("GATEWAY_CONNECT_TIMEOUT", "upstream.connect-timeout"),
-            Map.entry("GATEWAY_READ_TIMEOUT", "upstream.read-timeout"),
-            Map.entry("GATEWAY_MAX_ATTEMPTS", "upstream.max-attempts"),
-            Map.entry("GATEWAY_SCHEDULER_PROFILE", "scheduler.profile"),
-            Map.entry("GATEWAY_ALLOW_PROFILE_HEADER", "scheduler.allow-profile-header"),
-            Map.entry("GATEWAY_SATURATION_QUEUE", "saturation.queue-threshold"),
-            Map.entry("GATEWAY_SATURATION_KV_CACHE", "saturation.kv-cache-threshold"),
-            Map.entry("GATEWAY_METRICS_STALENESS", "saturation.metrics-staleness"),
-            Map.entry("GATEWAY_TABLE_STALENESS", "tables.staleness"),
-            Map.entry("GATEWAY_DECISIONS_ENABLED", "decisions.enabled"));
+    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.text("kafka.bootstrap-servers",
+            "ROUTER_BOOTSTRAP_SERVERS", "127.0.0.1:9092",
+            "Kafka bootstrap servers: the table topics are read there, decisions written there");
+    public static final Setting<String> NODE_ID = Setting.text("node-id", "GATEWAY_NODE_ID", null,
+                    "This replica's name in decision events (`source` is `gateway:<node-id>`)")
+            .computedDefault(() -> "gateway-" + ProcessHandle.current().pid(), "gateway-<pid>");
+    public static final Setting<String> HTTP_HOST = Setting.text("http.host", "GATEWAY_HTTP_HOST", "127.0.0.1",
+            "Address the OpenAI-compatible API listens on");
+    public static final Setting<Integer> HTTP_PORT = Setting.integer("http.port", "GATEWAY_HTTP_PORT", 8080,
+            "Port of the API, `/health`, `/ready` and `/metrics` (0: any free port)");
+    public static final Setting<Integer> MAX_BODY_BYTES = Setting.integer("max-body-bytes", "GATEWAY_MAX_BODY_BYTES",
+            8 * 1024 * 1024, "Largest request body accepted; larger ones get 413");
+    public static final Setting<Integer> MAX_RESPONSE_BYTES = Setting.integer("max-response-bytes",
+            "GATEWAY_MAX_RESPONSE_BYTES", 64 * 1024 * 1024,
+            "Largest non-streamed response body relayed from a model server");
+    public static final Setting<Duration> CONNECT_TIMEOUT = Setting.duration("upstream.connect-timeout",
+            "GATEWAY_CONNECT_TIMEOUT", Duration.ofSeconds(1), "Time to connect to a model server");
+    public static final Setting<Duration> READ_TIMEOUT = Setting.duration("upstream.read-timeout",
+            "GATEWAY_READ_TIMEOUT", Duration.ofMinutes(5), "Every socket read, including the wait for response "
+                    + "headers, so it is also the first-byte timeout; a timeout before the first byte is retried on "
+                    + "the next endpoint, then 504");
+    public static final Setting<Integer> MAX_ATTEMPTS = Setting.integer("upstream.max-attempts",
+            "GATEWAY_MAX_ATTEMPTS", 2, "Endpoints tried per request when one fails before its first byte (1-10)");
+    public static final Setting<String> PROFILE = Setting.text("scheduler.profile", "GATEWAY_SCHEDULER_PROFILE",
+            "default", "The scheduler profile requests use: a built-in one or one defined under "
+                    + "`scheduler.profiles.<name>` (filters, weighted scorers, picker); profiles are a structured "
+                    + "list and can be defined in the config file only");
+    public static final Setting<Boolean> ALLOW_PROFILE_HEADER = Setting.flag("scheduler.allow-profile-header",
+            "GATEWAY_ALLOW_PROFILE_HEADER", false,
+            "When true, `x-gateway-scheduler-profile` picks a profile per request (the benchmarks use it)");
+    public static final Setting<Integer> SATURATION_QUEUE = Setting.integer("saturation.queue-threshold",
+            "GATEWAY_SATURATION_QUEUE", 5, "A pool is saturated (sheddable requests get 429) when no endpoint "
+                    + "with fresh metrics has a queue below this and KV-cache usage below "
+                    + "`saturation.kv-cache-threshold`");
+    public static final Setting<Double> SATURATION_KV_CACHE = Setting.decimal("saturation.kv-cache-threshold",
+            "GATEWAY_SATURATION_KV_CACHE", 0.8, "KV-cache usage, in (0, 1], at which an endpoint counts as full "
+                    + "for saturation");
+    public static final Setting<Duration> METRICS_STALENESS = Setting.duration("saturation.metrics-staleness",
+            "GATEWAY_METRICS_STALENESS", Duration.ofMillis(200),
+            "Endpoints with metrics older than this are not scored and rank last");
+    public static final Setting<Integer> PREFIX_MAX_BLOCKS = Setting.integer("prefix.max-blocks",
+            "GATEWAY_PREFIX_MAX_BLOCKS", 256, "Leading prompt blocks hashed for prefix affinity (1-100000)");
+    public static final Setting<Integer> PREFIX_CAPACITY_PER_ENDPOINT = Setting.integer(
+            "prefix.capacity-per-endpoint", "GATEWAY_PREFIX_CAPACITY_PER_ENDPOINT", 31_250,
+            "Blocks each endpoint is assumed to keep, LRU (31,250 x 16 tokens = 500k tokens)");
+    public static final Setting<Duration> TABLE_STALENESS = Setting.duration("tables.staleness",
+            "GATEWAY_TABLE_STALENESS", Duration.ofSeconds(10),
+            "Without Kafka contact for this long, FailOpen pools get a random order and FailClose pools 503");
+    public static final Setting<Boolean> DECISIONS_ENABLED = Setting.flag("decisions.enabled",
+            "GATEWAY_DECISIONS_ENABLED", true, "Write one routing decision per request to the `decisions` topic");
+    public static final Setting<Integer> DECISIONS_BUFFER_SIZE = Setting.integer("decisions.buffer-size",
+            "GATEWAY_DECISIONS_BUFFER_SIZE", 10_000,
+            "Decisions waiting for Kafka before new ones are dropped and counted");
+    public static final Setting<Integer> DECISIONS_MAX_CANDIDATES = Setting.integer("decisions.max-candidates",
+            "GATEWAY_DECISIONS_MAX_CANDIDATES", 32, "Best-ranked candidates kept per decision event (0-100000)");
+
+    public static final Settings SETTINGS = Settings.of("gateway-node", BOOTSTRAP_SERVERS, NODE_ID, HTTP_HOST,
+            HTTP_PORT, MAX_BODY_BYTES, MAX_RESPONSE_BYTES, CONNECT_TIMEOUT, READ_TIMEOUT, MAX_ATTEMPTS, PROFILE,
+            ALLOW_PROFILE_HEADER, SATURATION_QUEUE, SATURATION_KV_CACHE, METRICS_STALENESS, PREFIX_MAX_BLOCKS,
+            PREFIX_CAPACITY_PER_ENDPOINT, TABLE_STALENESS, DECISIONS_ENABLED, DECISIONS_BUFFER_SIZE,
+            DECISIONS_MAX_CANDIDATES);
+
+    /** The file-only key of the scheduler profiles. */
+    private static final String PROFILES_KEY = "scheduler.profiles";
 
     public GatewayConfig {
-        require(bootstrapServers, "kafka.bootstrap-servers");
-        require(nodeId, "node-id");
-        require(httpHost, "http.host");
-        range(httpPort, 0, 65535, "http.port");
-        range(maxBodyBytes, 1, Integer.MAX_VALUE, "max-body-bytes");
-        range(maxResponseBytes, 1, Integer.MAX_VALUE, "max-response-bytes");
-        positive(connectTimeout, "upstream.connect-timeout");
-        positive(readTimeout, "upstream.read-timeout");
-        range(maxAttempts, 1, 10, "upstream.max-attempts");
+        require(bootstrapServers, BOOTSTRAP_SERVERS);
+        require(nodeId, NODE_ID);
+        require(httpHost, HTTP_HOST);
+        range(httpPort, 0, 65535, HTTP_PORT);
+        range(maxBodyBytes, 1, Integer.MAX_VALUE, MAX_BODY_BYTES);
+        range(maxResponseBytes, 1, Integer.MAX_VALUE, MAX_RESPONSE_BYTES);
+        positive(connectTimeout, CONNECT_TIMEOUT);
+        positive(readTimeout, READ_TIMEOUT);
+        range(maxAttempts, 1, 10, MAX_ATTEMPTS);
         profiles = Map.copyOf(profiles);
         if (!profiles.containsKey(defaultProfile)) {
-            throw new IllegalArgumentException("scheduler.profile '" + defaultProfile + "' is not a profile; known: "
-                    + profiles.keySet());
+            throw new IllegalArgumentException("scheduler.profile '" + defaultProfile + "' is not a profile ("
+                    + PROFILE.env() + " or the config file); known: " + profiles.keySet());
         }
-        range(saturationQueue, 1, Integer.MAX_VALUE, "saturation.queue-threshold");
+        range(saturationQueue, 1, Integer.MAX_VALUE, SATURATION_QUEUE);
         if (saturationKvCache <= 0 || saturationKvCache > 1) {
-            throw new IllegalArgumentException("saturation.kv-cache-threshold must be in (0, 1], was " + saturationKvCache);
+            throw new IllegalArgumentException(SATURATION_KV_CACHE.label() + " must be in (0, 1], was "
+                    + saturationKvCache);
         }
-        positive(metricsStaleness, "saturation.metrics-staleness");
-        range(prefixMaxBlocks, 1, 100_000, "prefix.max-blocks");
-        range(prefixCapacityPerEndpoint, 1, Integer.MAX_VALUE, "prefix.capacity-per-endpoint");
-        positive(tableStaleness, "tables.staleness");
-        range(decisionBuffer, 1, Integer.MAX_VALUE, "decisions.buffer-size");
-        range(decisionMaxCandidates, 0, 100_000, "decisions.max-candidates");
+        positive(metricsStaleness, METRICS_STALENESS);
+        range(prefixMaxBlocks, 1, 100_000, PREFIX_MAX_BLOCKS);
+        range(prefixCapacityPerEndpoint, 1, Integer.MAX_VALUE, PREFIX_CAPACITY_PER_ENDPOINT);
+        positive(tableStaleness, TABLE_STALENESS);
+        range(decisionBuffer, 1, Integer.MAX_VALUE, DECISIONS_BUFFER_SIZE);
+        range(decisionMaxCandidates, 0, 100_000, DECISIONS_MAX_CANDIDATES);
     }
 
     public static GatewayConfig from(Config c) {
+        return new GatewayConfig(BOOTSTRAP_SERVERS.from(c), NODE_ID.from(c), HTTP_HOST.from(c), HTTP_PORT.from(c),
+                MAX_BODY_BYTES.from(c), MAX_RESPONSE_BYTES.from(c), CONNECT_TIMEOUT.from(c), READ_TIMEOUT.from(c),
+                MAX_ATTEMPTS.from(c), PROFILE.from(c), ALLOW_PROFILE_HEADER.from(c), profiles(c),
+                SATURATION_QUEUE.from(c), SATURATION_KV_CACHE.from(c), METRICS_STALENESS.from(c),
+                PREFIX_MAX_BLOCKS.from(c), PREFIX_CAPACITY_PER_ENDPOINT.from(c), TABLE_STALENESS.from(c),
+                DECISIONS_ENABLED.from(c), DECISIONS_BUFFER_SIZE.from(c), DECISIONS_MAX_CANDIDATES.from(c));
+    }
+
+    /** The built-in profiles, replaced or joined by those under {@code scheduler.profiles} in the file. */
+    private static Map<String, ProfileConfig> profiles(Config c) {
         Map<String, ProfileConfig> profiles = new LinkedHashMap<>(ProfileConfig.builtIn());
-        Config configured = c.get("scheduler.profiles");
+        Config configured = c.get(PROFILES_KEY);
         if (configured.exists()) {
             for (Config p : configured.asNodeList().orElse(List.of())) {
                 Map<String, Double> scorers = new LinkedHashMap<>();
                 for (Config s : p.get("scorers").asNodeList().orElse(List.of())) {
                     scorers.put(s.name(), s.asDouble().orElseThrow(() -> new IllegalArgumentException(
-                            "scheduler.profiles." + p.name() + ".scorers." + s.name() + " must be a number")));
+                            PROFILES_KEY + "." + p.name() + ".scorers." + s.name() + " must be a number")));
                 }
-                profiles.put(p.name(), new ProfileConfig(p.name(), p.get("filters").asList(String.class).orElse(List.of()),
-                        scorers, p.get("picker").asString().orElse("max-score")));
+                profiles.put(p.name(), new ProfileConfig(p.name(),
+                        p.get("filters").asList(String.class).orElse(List.of()), scorers,
+                        p.get("picker").asString().orElse("max-score")));
             }
         }
-        return new GatewayConfig(
-                c.get("kafka.bootstrap-servers").asString().orElse("127.0.0.1:9092"),
-                c.get("node-id").asString().orElse("gateway-" + ProcessHandle.current().pid()),
-                c.get("http.host").asString().orElse("127.0.0.1"),
-                c.get("http.port").asInt().orElse(8080),
-                c.get("max-body-bytes").asInt().orElse(8 * 1024 * 1024),
-                c.get("max-response-bytes").asInt().orElse(64 * 1024 * 1024),
-                c.get("upstream.connect-timeout").as(Duration.class).orElse(Duration.ofSeconds(1)),
-                c.get("upstream.read-timeout").as(Duration.class).orElse(Duration.ofMinutes(5)),
-                c.get("upstream.max-attempts").asInt().orElse(2),
-                c.get("scheduler.profile").asString().orElse("default"),
-                c.get("scheduler.allow-profile-header").asBoolean().orElse(false),
-                profiles,
-                c.get("saturation.queue-threshold").asInt().orElse(5),
-                c.get("saturation.kv-cache-threshold").asDouble().orElse(0.8),
-                c.get("saturation.metrics-staleness").as(Duration.class).orElse(Duration.ofMillis(200)),
-                c.get("prefix.max-blocks").asInt().orElse(256),
-                c.get("prefix.capacity-per-endpoint").asInt().orElse(31_250),
-                c.get("tables.staleness").as(Duration.class).orElse(Duration.ofSeconds(10)),
-                c.get("decisions.enabled").asBoolean().orElse(true),
-                c.get("decisions.buffer-size").asInt().orElse(10_000),
-                c.get("decisions.max-candidates").asInt().orElse(32));
+        return profiles;
     }
 
-    private static void require(String v, String key) {
+    private static void require(String v, Setting<?> setting) {
         if (v == null || v.isBlank()) {
-            throw new IllegalArgumentException(key + " is required");
+            throw new IllegalArgumentException(setting.label() + " is required");
         }
     }
 
-    private static void range(long v, long min, long max, String key) {
+    private static void range(long v, long min, long max, Setting<?> setting) {
         if (v < min || v > max) {
-            throw new IllegalArgumentException(key + " must be " + min + "-" + max + ", was " + v);
+            throw new IllegalArgumentException(setting.label() + " must be " + min + "-" + max + ", was " + v);
         }
     }
 
-    private static void positive(Duration d, String key) {
+    private static void positive(Duration d, Setting<?> setting) {
         if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(key + " must be a positive duration (e.g. PT0.2S), was " + d);
+            throw new IllegalArgumentException(setting.label() + " must be a positive duration (e.g. 200ms), was " + d);
         }
     }
 }

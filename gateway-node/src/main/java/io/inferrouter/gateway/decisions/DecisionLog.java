@@ -27,7 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class DecisionLog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DecisionLog.class);
-    /** The idle sender's poll interval; the producer lingers longer than this anyway. */
     /** Longest idle wait; a decision wakes the sender at once. */
     private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 

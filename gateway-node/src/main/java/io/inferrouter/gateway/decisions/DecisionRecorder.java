@@ -5,7 +5,9 @@ import io.inferrouter.gateway.routing.Target;
 import io.inferrouter.gateway.scheduler.Decision;
 import io.inferrouter.gateway.tables.Endpoint;
 import io.inferrouter.schemas.decisions.RoutingDecision;
+import io.inferrouter.schemas.metrics.EngineLoad;
 import io.inferrouter.schemas.resources.Criticality;
+import io.inferrouter.schemas.resources.ResourceKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +72,7 @@ public final class DecisionRecorder {
             return model;
         }
 
-        public String pool() {
+        public ResourceKey pool() {
             return target == null ? null : target.pool();
         }
 
@@ -120,11 +122,10 @@ public final class DecisionRecorder {
                         scores.put(decision.scorerNames().get(i), s.scores()[i]);
                     }
                     long age = e.metricsAgeMs(decidedAtMs);
-                    candidates.add(new RoutingDecision.Candidate(e.id(), e.hostPort(),
-                            e.metrics() == null ? null : e.metrics().waitingRequests(),
-                            e.metrics() == null ? null : e.metrics().runningRequests(),
-                            e.metrics() == null ? null : e.metrics().kvCacheUsage(),
-                            age == Long.MAX_VALUE ? null : age, e.load().inFlight(), scores, s.total(), s.filteredBy()));
+                    EngineLoad load = e.report() == null ? EngineLoad.UNKNOWN : e.report().load();
+                    candidates.add(new RoutingDecision.Candidate(e.id(), e.hostPort(), load.waitingRequests(),
+                            load.runningRequests(), load.kvCacheUsage(), age == Long.MAX_VALUE ? null : age,
+                            e.load().inFlight(), scores, s.total(), s.filteredBy()));
                 }
             }
             Criticality criticality = target == null ? null : target.criticality();

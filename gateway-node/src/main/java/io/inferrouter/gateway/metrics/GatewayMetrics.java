@@ -1,5 +1,9 @@
 package io.inferrouter.gateway.metrics;
 
+import io.inferrouter.schemas.metrics.EndpointId;
+import io.inferrouter.schemas.resources.ResourceKey;
+import java.util.function.IntSupplier;
+
 /**
  * What the gateway counts and times. A no-op by default; {@link MicrometerGatewayMetrics} in
  * production. Called on the request path: implementations must not block.
@@ -9,26 +13,26 @@ public interface GatewayMetrics {
     GatewayMetrics NOOP = new GatewayMetrics() {
     };
 
-    /** A request ended. {@code pool} is "none" when it never got one. */
-    default void requestEnded(String model, String pool, int status, long totalNanos) {
+    /** A request ended. {@code pool} is null when it never got one. */
+    default void requestEnded(String model, ResourceKey pool, int status, long totalNanos) {
     }
 
     /** The first byte of an upstream response arrived {@code nanos} after the request did. */
-    default void firstByte(String model, String pool, long nanos) {
+    default void firstByte(String model, ResourceKey pool, long nanos) {
     }
 
     /** Tokens an upstream response reported or streamed. */
-    default void tokens(String model, String pool, int promptTokens, int outputTokens) {
+    default void tokens(String model, ResourceKey pool, int promptTokens, int outputTokens) {
     }
 
-    default void decisionTime(String pool, long nanos) {
+    default void decisionTime(ResourceKey pool, long nanos) {
     }
 
     /** A request was retried on another endpoint after a failure before its first byte. */
-    default void retried(String pool) {
+    default void retried(ResourceKey pool) {
     }
 
-    default void shed(String pool) {
+    default void shed(ResourceKey pool) {
     }
 
     default void decisionDropped() {
@@ -38,10 +42,10 @@ public interface GatewayMetrics {
     }
 
     /** An endpoint appeared in the tables; its in-flight count can be reported from now on. */
-    default void endpointAdded(String endpoint, java.util.function.IntSupplier inFlight) {
+    default void endpointAdded(EndpointId endpoint, IntSupplier inFlight) {
     }
 
     /** An endpoint left every pool. */
-    default void endpointRemoved(String endpoint) {
+    default void endpointRemoved(EndpointId endpoint) {
     }
 }

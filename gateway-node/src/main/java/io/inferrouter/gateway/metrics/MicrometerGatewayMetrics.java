@@ -1,17 +1,30 @@
 package io.inferrouter.gateway.metrics;
 
+import io.inferrouter.schemas.metrics.EndpointId;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /** {@link GatewayMetrics} in a Micrometer registry given to it. */
 public final class MicrometerGatewayMetrics implements GatewayMetrics {
 
+    /** The pool tag of requests that never got a pool. */
+    private static final String NO_POOL = "none";
+
     private final MeterRegistry registry;
     private final Counter decisionsDropped;
+    /**
+     * Each pool's tag text, built once per pool instead of once per request. Pools come from the
+     * tables, never from a client, and the registry keeps their meters anyway.
+     */
+    private final ConcurrentHashMap<ResourceKey, String> poolTags = new ConcurrentHashMap<>();
 
     public MicrometerGatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -20,47 +33,47 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     }
 
     @Override
-    public void requestEnded(String model, String pool, int status, long totalNanos) {
+    public void requestEnded(String model, ResourceKey pool, int status, long totalNanos) {
         Timer.builder("gateway_request_duration").description("Time from request arrival to the end of the response")
-                .tags("model", model, "pool", pool, "status", Integer.toString(status))
+                .tags("model", model, "pool", tag(pool), "status", Integer.toString(status))
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(5)).register(registry)
                 .record(totalNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
-    public void firstByte(String model, String pool, long nanos) {
+    public void firstByte(String model, ResourceKey pool, long nanos) {
         Timer.builder("gateway_time_to_first_byte").description("Time from request arrival to the first response byte")
-                .tags("model", model, "pool", pool).publishPercentileHistogram()
+                .tags("model", model, "pool", tag(pool)).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(2))
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
-    public void tokens(String model, String pool, int promptTokens, int outputTokens) {
-        DistributionSummary.builder("gateway_output_tokens").tags("model", model, "pool", pool)
+    public void tokens(String model, ResourceKey pool, int promptTokens, int outputTokens) {
+        DistributionSummary.builder("gateway_output_tokens").tags("model", model, "pool", tag(pool))
                 .publishPercentileHistogram().register(registry).record(outputTokens);
         if (promptTokens > 0) {
-            DistributionSummary.builder("gateway_prompt_tokens").tags("model", model, "pool", pool)
+            DistributionSummary.builder("gateway_prompt_tokens").tags("model", model, "pool", tag(pool))
                     .publishPercentileHistogram().register(registry).record(promptTokens);
         }
     }
 
     @Override
-    public void decisionTime(String pool, long nanos) {
+    public void decisionTime(ResourceKey pool, long nanos) {
         Timer.builder("gateway_decision_duration").description("Time the scheduler took to pick an endpoint")
-                .tags("pool", pool).publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(1_000))
+                .tags("pool", tag(pool)).publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(1_000))
                 .maximumExpectedValue(Duration.ofMillis(10)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
-    public void retried(String pool) {
-        registry.counter("gateway_retries", "pool", pool).increment();
+    public void retried(ResourceKey pool) {
+        registry.counter("gateway_retries", "pool", tag(pool)).increment();
     }
 
     @Override
-    public void shed(String pool) {
-        registry.counter("gateway_shed_requests", "pool", pool).increment();
+    public void shed(ResourceKey pool) {
+        registry.counter("gateway_shed_requests", "pool", tag(pool)).increment();
     }
 
     @Override
@@ -69,15 +82,15 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     }
 
     @Override
-    public void endpointAdded(String endpoint, java.util.function.IntSupplier inFlight) {
-        io.micrometer.core.instrument.Gauge.builder("gateway_endpoint_in_flight", inFlight::getAsInt)
-                .description("Requests this gateway has in flight to the endpoint").tag("endpoint", endpoint)
+    public void endpointAdded(EndpointId endpoint, IntSupplier inFlight) {
+        Gauge.builder("gateway_endpoint_in_flight", inFlight::getAsInt)
+                .description("Requests this gateway has in flight to the endpoint").tag("endpoint", endpoint.toString())
                 .register(registry);
     }
 
     @Override
-    public void endpointRemoved(String endpoint) {
-        var gauge = registry.find("gateway_endpoint_in_flight").tag("endpoint", endpoint).gauge();
+    public void endpointRemoved(EndpointId endpoint) {
+        var gauge = registry.find("gateway_endpoint_in_flight").tag("endpoint", endpoint.toString()).gauge();
         if (gauge != null) {
             registry.remove(gauge);
         }
@@ -86,5 +99,18 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     @Override
     public void tableRecordSkipped(String topic) {
         registry.counter("gateway_table_records_skipped", "topic", topic).increment();
+    }
+
+    /** Lock-free for a known pool, like the request path it serves. */
+    private String tag(ResourceKey pool) {
+        if (pool == null) {
+            return NO_POOL;
+        }
+        String tag = poolTags.get(pool);
+        if (tag == null) {
+            tag = pool.toString();
+            poolTags.putIfAbsent(pool, tag);
+        }
+        return tag;
     }
 }

@@ -4,7 +4,7 @@ import io.inferrouter.gateway.api.GatewayException;
 import io.inferrouter.gateway.tables.RoutingSnapshot;
 import io.inferrouter.schemas.resources.Criticality;
 import io.inferrouter.schemas.resources.InferenceModelRewrite;
-import io.inferrouter.schemas.resources.TargetModel;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.tables.ModelRow;
 import io.inferrouter.schemas.tables.ObjectiveRow;
 import io.inferrouter.schemas.tables.RouteRow;
@@ -34,7 +34,7 @@ public final class ModelResolver {
 
     public Target resolve(RoutingSnapshot s, String model, String path, String method,
                           Function<String, String> header, String objective) {
-        String pool = null;
+        ResourceKey pool = null;
         List<RouteRow.WeightedPool> routed = RouteMatcher.match(s.routes(), path, method, header);
         if (routed != null) {
             pool = Weighted.pick(routed, RouteRow.WeightedPool::weight, random).pool();
@@ -65,15 +65,15 @@ public final class ModelResolver {
         String objectiveName = null;
         if (objective != null && !objective.isBlank()) {
             objectiveName = objective;
-            ObjectiveRow o = s.objectives().get(namespaceOf(pool) + "/" + objective);
-            if (o != null && o.pool().equals(pool)) {
+            ObjectiveRow o = s.objective(pool, objective);
+            if (o != null) {
                 priority = o.priority();
             }
         }
         return new Target(pool, model, target, criticality, objectiveName, priority);
     }
 
-    private String rewrite(RoutingSnapshot s, String pool, String model) {
+    private String rewrite(RoutingSnapshot s, ResourceKey pool, String model) {
         List<RoutingSnapshot.RewriteMatch> matches = s.rewritesByName().get(model);
         if (matches == null) {
             return model;
@@ -87,7 +87,7 @@ public final class ModelResolver {
         return model;
     }
 
-    private static ModelRow inPool(List<ModelRow> rows, String pool) {
+    private static ModelRow inPool(List<ModelRow> rows, ResourceKey pool) {
         if (rows == null) {
             return null;
         }
@@ -98,9 +98,4 @@ public final class ModelResolver {
         }
         return null;
     }
-
-    private static String namespaceOf(String pool) {
-        return pool.substring(0, pool.indexOf('/'));
-    }
-
 }

@@ -1,6 +1,7 @@
 package io.inferrouter.gateway.scheduler;
 
 import io.inferrouter.gateway.tables.Endpoint;
+import io.inferrouter.schemas.metrics.EndpointId;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +31,7 @@ public final class PrefixCacheScorer implements Scorer {
         if (blocks.length == 0) {
             return scores;
         }
-        Map<String, Integer> matched = index.matchedBlocks(context.pool().key(), blocks);
+        Map<EndpointId, Integer> matched = index.matchedBlocks(context.pool().key(), blocks);
         if (matched.isEmpty()) {
             return scores;
         }

@@ -1,6 +1,8 @@
 package io.inferrouter.gateway.scheduler;
 
 import io.inferrouter.gateway.concurrent.BoundedHandOff;
+import io.inferrouter.schemas.metrics.EndpointId;
+import io.inferrouter.schemas.resources.ResourceKey;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -26,7 +28,6 @@ import org.slf4j.LoggerFactory;
 public final class PrefixIndex implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrefixIndex.class);
-    /** The idle writer's poll interval: how far the index may lag routing. */
     /** Longest idle wait; an update wakes the writer at once. */
     private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -34,20 +35,24 @@ public final class PrefixIndex implements AutoCloseable {
      * The endpoints holding one block. Replaced, never mutated. A set, because a popular system
      * prompt's blocks are held by every endpoint of the pool.
      */
-    private record Holders(Set<String> endpoints) {
-        boolean contains(String endpoint) {
+    private record Holders(Set<EndpointId> endpoints) {
+        boolean contains(EndpointId endpoint) {
             return endpoints.contains(endpoint);
         }
     }
 
     /** A routed request's blocks, or (blocks null) an endpoint to forget. */
-    private record Update(String pool, long[] blocks, String endpoint) {
+    private record Update(ResourceKey pool, long[] blocks, EndpointId endpoint) {
+    }
+
+    /** One endpoint in one pool: an endpoint in two pools has a cache model in each. */
+    private record Member(ResourceKey pool, EndpointId endpoint) {
     }
 
     /** Read by requests: block hash to holders, per pool. */
-    private final Map<String, ConcurrentHashMap<Long, Holders>> byPool = new ConcurrentHashMap<>();
+    private final Map<ResourceKey, ConcurrentHashMap<Long, Holders>> byPool = new ConcurrentHashMap<>();
     /** Written and read by the writer thread only: each endpoint's blocks in access order (its LRU). */
-    private final Map<String, LinkedHashMap<Long, Boolean>> lruByEndpoint = new HashMap<>();
+    private final Map<Member, LinkedHashMap<Long, Boolean>> lruByEndpoint = new HashMap<>();
     private final BoundedHandOff<Update> updates;
     private final int capacityPerEndpoint;
     private final AtomicLong dropped = new AtomicLong();
@@ -80,7 +85,7 @@ public final class PrefixIndex implements AutoCloseable {
      * least the first one. Costs blocks x holders, not blocks x pool size: after the first block only
      * the endpoints still matching are followed.
      */
-    public Map<String, Integer> matchedBlocks(String pool, long[] blocks) {
+    public Map<EndpointId, Integer> matchedBlocks(ResourceKey pool, long[] blocks) {
         ConcurrentHashMap<Long, Holders> index = byPool.get(pool);
         if (index == null || blocks.length == 0) {
             return Map.of();
@@ -89,8 +94,8 @@ public final class PrefixIndex implements AutoCloseable {
         if (first == null) {
             return Map.of();
         }
-        Map<String, Integer> matched = new HashMap<>();
-        List<String> alive = new ArrayList<>(first.endpoints());
+        Map<EndpointId, Integer> matched = new HashMap<>();
+        List<EndpointId> alive = new ArrayList<>(first.endpoints());
         int depth = 1;
         while (depth < blocks.length && !alive.isEmpty()) {
             Holders holders = index.get(blocks[depth]);
@@ -108,7 +113,7 @@ public final class PrefixIndex implements AutoCloseable {
             });
             depth++;
         }
-        for (String e : alive) {
+        for (EndpointId e : alive) {
             matched.put(e, depth);
         }
         return matched;
@@ -118,7 +123,7 @@ public final class PrefixIndex implements AutoCloseable {
      * Remembers that {@code endpoint} of {@code pool} was sent these blocks. Never blocks the caller
      * and takes no lock; drops and counts the update when the writer is {@code queueSize} updates behind.
      */
-    public void record(String pool, long[] blocks, String endpoint) {
+    public void record(ResourceKey pool, long[] blocks, EndpointId endpoint) {
         if (blocks.length == 0) {
             return;
         }
@@ -134,7 +139,7 @@ public final class PrefixIndex implements AutoCloseable {
      * unready, relabelled). Handed to the writer like a routed request; dropped and counted when
      * the writer is {@code queueSize} updates behind.
      */
-    public void forget(String pool, String endpoint) {
+    public void forget(ResourceKey pool, EndpointId endpoint) {
         if (updates.offer(new Update(pool, null, endpoint))) {
             queued.incrementAndGet();
         } else {
@@ -148,7 +153,7 @@ public final class PrefixIndex implements AutoCloseable {
     }
 
     /** Distinct blocks currently remembered for a pool. */
-    public int size(String pool) {
+    public int size(ResourceKey pool) {
         ConcurrentHashMap<Long, Holders> index = byPool.get(pool);
         return index == null ? 0 : index.size();
     }
@@ -191,7 +196,7 @@ public final class PrefixIndex implements AutoCloseable {
 
     private void apply(Update u) {
         if (u.blocks() == null) {
-            LinkedHashMap<Long, Boolean> lru = lruByEndpoint.remove(u.pool() + "|" + u.endpoint());
+            LinkedHashMap<Long, Boolean> lru = lruByEndpoint.remove(new Member(u.pool(), u.endpoint()));
             ConcurrentHashMap<Long, Holders> index = byPool.get(u.pool());
             if (lru != null && index != null) {
                 lru.keySet().forEach(block -> forget(index, block, u.endpoint()));
@@ -199,7 +204,7 @@ public final class PrefixIndex implements AutoCloseable {
             return;
         }
         ConcurrentHashMap<Long, Holders> index = byPool.computeIfAbsent(u.pool(), p -> new ConcurrentHashMap<>());
-        LinkedHashMap<Long, Boolean> lru = lruByEndpoint.computeIfAbsent(u.pool() + "|" + u.endpoint(),
+        LinkedHashMap<Long, Boolean> lru = lruByEndpoint.computeIfAbsent(new Member(u.pool(), u.endpoint()),
                 e -> new LinkedHashMap<>(1024, 0.75f, true));
         for (long block : u.blocks()) {
             lru.put(block, Boolean.TRUE);
@@ -207,7 +212,7 @@ public final class PrefixIndex implements AutoCloseable {
             if (old == null) {
                 index.put(block, new Holders(Set.of(u.endpoint())));
             } else if (!old.contains(u.endpoint())) {
-                Set<String> grown = new HashSet<>(old.endpoints());
+                Set<EndpointId> grown = new HashSet<>(old.endpoints());
                 grown.add(u.endpoint());
                 index.put(block, new Holders(Collections.unmodifiableSet(grown)));
             }
@@ -220,7 +225,7 @@ public final class PrefixIndex implements AutoCloseable {
         }
     }
 
-    private static void forget(ConcurrentHashMap<Long, Holders> index, long block, String endpoint) {
+    private static void forget(ConcurrentHashMap<Long, Holders> index, long block, EndpointId endpoint) {
         Holders old = index.get(block);
         if (old == null || !old.contains(endpoint)) {
             return;
@@ -228,7 +233,7 @@ public final class PrefixIndex implements AutoCloseable {
         if (old.endpoints().size() == 1) {
             index.remove(block);
         } else {
-            Set<String> shrunk = new HashSet<>(old.endpoints());
+            Set<EndpointId> shrunk = new HashSet<>(old.endpoints());
             shrunk.remove(endpoint);
             index.put(block, new Holders(Collections.unmodifiableSet(shrunk)));
         }

@@ -1,67 +1,112 @@
 package io.inferrouter.gateway.tables;
 
-import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.metrics.EndpointId;
+import io.inferrouter.schemas.metrics.EngineLoad;
+import io.inferrouter.schemas.metrics.EngineReport;
 import io.inferrouter.schemas.tables.EndpointRow;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One endpoint in a table snapshot: its row as routing-stream last wrote it, and the live load
- * counter that outlives snapshots. The derived numbers the scorers read are computed here once per
- * table update, not per request.
+ * counter that outlives snapshots. Every number the scorers, filters and the proxy read from the row
+ * is computed here once, when the row arrives (once per table update), so a request only reads
+ * fields; the one per-request sum is {@link #waitingEstimate()}, which adds the live counter.
+ *
+ * <p>A snapshot holds one instance per row: endpoints are equal only when they are the same instance.
  */
-public record Endpoint(EndpointRow row, EndpointLoad load) {
+public final class Endpoint {
 
-    public String id() {
+    private final EndpointRow row;
+    private final EndpointLoad load;
+    private final String idText;
+    private final String hostPort;
+    private final int scrapedWaiting;
+    private final int runningRequests;
+    private final double kvCacheUsage;
+    private final long lastGoodAtMs;
+    private final List<String> loraRunning;
+    private final List<String> loraWaiting;
+    private final int maxLora;
+
+    public Endpoint(EndpointRow row, EndpointLoad load) {
+        this.row = Objects.requireNonNull(row, "row");
+        this.load = Objects.requireNonNull(load, "load");
+        this.idText = row.endpoint().toString();
+        this.hostPort = row.hostPort();
+        EngineReport report = row.report();
+        EngineLoad l = report == null ? EngineLoad.UNKNOWN : report.load();
+        this.scrapedWaiting = l.waitingRequests() == null ? 0 : l.waitingRequests();
+        this.runningRequests = l.runningRequests() == null ? 0 : l.runningRequests();
+        this.kvCacheUsage = l.kvCacheUsage() == null ? 0.0 : Math.min(1.0, l.kvCacheUsage());
+        this.lastGoodAtMs = report == null ? 0
+                : report.failed() ? report.scrape().lastSuccessAtMs() : report.observedAtMs();
+        this.loraRunning = l.loraRunning();
+        this.loraWaiting = l.loraWaiting();
+        this.maxLora = l.maxLora() == null ? -1 : l.maxLora();
+    }
+
+    public EndpointRow row() {
+        return row;
+    }
+
+    public EndpointLoad load() {
+        return load;
+    }
+
+    public EndpointId id() {
         return row.endpoint();
     }
 
-    public String hostPort() {
-        return row.hostPort();
+    /** The id's string form ({@code namespace/pod:port}), as the {@code x-gateway-endpoint} header shows it. */
+    public String idText() {
+        return idText;
     }
 
-    public EndpointMetrics metrics() {
-        return row.metrics();
+    /** {@code address:port}, what the proxy connects to. */
+    public String hostPort() {
+        return hostPort;
+    }
+
+    /** What the latest scrape said, or null before the first one. */
+    public EngineReport report() {
+        return row.report();
     }
 
     /** Waiting requests as scraped, plus what this gateway sent since (never below zero). */
     public int waitingEstimate() {
-        EndpointMetrics m = row.metrics();
-        int scraped = m == null || m.waitingRequests() == null ? 0 : m.waitingRequests();
-        return Math.max(0, scraped + load.inFlightSinceMetrics());
+        return Math.max(0, scrapedWaiting + load.inFlightSinceMetrics());
     }
 
     public int runningRequests() {
-        EndpointMetrics m = row.metrics();
-        return m == null || m.runningRequests() == null ? 0 : m.runningRequests();
+        return runningRequests;
     }
 
     /** KV-cache usage 0..1 as scraped; 0 when unknown. */
     public double kvCacheUsage() {
-        EndpointMetrics m = row.metrics();
-        return m == null || m.kvCacheUsage() == null ? 0.0 : Math.min(1.0, m.kvCacheUsage());
+        return kvCacheUsage;
     }
 
     /** Age of the last successful scrape at {@code nowMs}; Long.MAX_VALUE when there has been none. */
     public long metricsAgeMs(long nowMs) {
-        EndpointMetrics m = row.metrics();
-        if (m == null) {
-            return Long.MAX_VALUE;
-        }
-        long lastGood = m.failed() ? m.lastSuccessAtMs() : m.observedAtMs();
-        return lastGood <= 0 ? Long.MAX_VALUE : Math.max(0, nowMs - lastGood);
+        return lastGoodAtMs <= 0 ? Long.MAX_VALUE : Math.max(0, nowMs - lastGoodAtMs);
     }
 
     public List<String> loraRunning() {
-        return row.metrics() == null ? List.of() : row.metrics().loraRunning();
+        return loraRunning;
     }
 
     public List<String> loraWaiting() {
-        return row.metrics() == null ? List.of() : row.metrics().loraWaiting();
+        return loraWaiting;
     }
 
     /** LoRA slots, or -1 when the server reports none. */
     public int maxLora() {
-        EndpointMetrics m = row.metrics();
-        return m == null || m.maxLora() == null ? -1 : m.maxLora();
+        return maxLora;
+    }
+
+    @Override
+    public String toString() {
+        return "Endpoint[" + idText + " at " + hostPort + "]";
     }
 }

@@ -1,7 +1,9 @@
 package io.inferrouter.gateway.tables;
 
 import io.inferrouter.gateway.metrics.GatewayMetrics;
+import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.resources.InferenceModelRewrite;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.tables.EndpointRow;
 import io.inferrouter.schemas.tables.ModelRow;
 import io.inferrouter.schemas.tables.ObjectiveRow;
@@ -9,7 +11,6 @@ import io.inferrouter.schemas.tables.PoolRow;
 import io.inferrouter.schemas.tables.RewriteRow;
 import io.inferrouter.schemas.tables.RouteRow;
 import io.inferrouter.schemas.tables.RowStatus;
-import io.inferrouter.schemas.tables.TableKeys;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -27,30 +28,31 @@ import java.util.function.BiConsumer;
  */
 public final class SnapshotBuilder {
 
-    private final Map<String, PoolRow> pools = new HashMap<>();
-    private final Map<String, TreeMap<String, Endpoint>> endpoints = new HashMap<>();
-    private final Map<String, EndpointLoad> loads = new HashMap<>();
-    private final Map<String, ModelRow> models = new TreeMap<>();
-    private final Map<String, ObjectiveRow> objectives = new TreeMap<>();
-    private final Map<String, RewriteRow> rewrites = new TreeMap<>();
-    private final Map<String, RouteRow> routes = new TreeMap<>();
-    private final Set<String> dirtyPools = new HashSet<>();
+    private final Map<ResourceKey, PoolRow> pools = new HashMap<>();
+    private final Map<ResourceKey, TreeMap<EndpointId, Endpoint>> endpoints = new HashMap<>();
+    /** The gateway's in-flight count per endpoint, shared by the endpoint's rows in every pool it is in. */
+    private final Map<EndpointId, EndpointLoad> loads = new HashMap<>();
+    private final Map<ResourceKey, ModelRow> models = new TreeMap<>();
+    private final Map<ResourceKey, ObjectiveRow> objectives = new TreeMap<>();
+    private final Map<ResourceKey, RewriteRow> rewrites = new TreeMap<>();
+    private final Map<ResourceKey, RouteRow> routes = new TreeMap<>();
+    private final Set<ResourceKey> dirtyPools = new HashSet<>();
     private boolean controlDirty;
     private RoutingSnapshot current = RoutingSnapshot.EMPTY;
     private final GatewayMetrics metrics;
-    private final BiConsumer<String, String> leftPool;
+    private final BiConsumer<ResourceKey, EndpointId> leftPool;
 
     public SnapshotBuilder(GatewayMetrics metrics) {
         this(metrics, (pool, endpoint) -> { });
     }
 
-    /** @param leftPool told (pool key, endpoint id) when an endpoint's row leaves a pool */
-    public SnapshotBuilder(GatewayMetrics metrics, BiConsumer<String, String> leftPool) {
+    /** @param leftPool told (pool, endpoint) when an endpoint's row leaves a pool */
+    public SnapshotBuilder(GatewayMetrics metrics, BiConsumer<ResourceKey, EndpointId> leftPool) {
         this.metrics = metrics;
         this.leftPool = leftPool;
     }
 
-    public void pool(String key, PoolRow row) {
+    public void pool(ResourceKey key, PoolRow row) {
         if (row == null) {
             pools.remove(key);
         } else {
@@ -59,10 +61,9 @@ public final class SnapshotBuilder {
         dirtyPools.add(key);
     }
 
-    public void endpoint(String key, EndpointRow row) {
-        String pool = TableKeys.pool(key);
-        String id = key.substring(pool.length() + 1);
-        TreeMap<String, Endpoint> inPool = endpoints.computeIfAbsent(pool, p -> new TreeMap<>());
+    /** The row of {@code id} in {@code pool}, or (row null) its tombstone. */
+    public void endpoint(ResourceKey pool, EndpointId id, EndpointRow row) {
+        TreeMap<EndpointId, Endpoint> inPool = endpoints.computeIfAbsent(pool, p -> new TreeMap<>());
         if (row == null) {
             if (inPool.remove(id) != null) {
                 leftPool.accept(pool, id);
@@ -81,8 +82,8 @@ public final class SnapshotBuilder {
                 metrics.endpointAdded(id, load::inFlight);
             }
             Endpoint before = inPool.get(id);
-            if (row.metrics() != null && (before == null || before.metrics() == null
-                    || before.metrics().observedAtMs() != row.metrics().observedAtMs())) {
+            if (row.report() != null && (before == null || before.report() == null
+                    || before.report().observedAtMs() != row.report().observedAtMs())) {
                 load.metricsArrived();
             }
             inPool.put(id, new Endpoint(row, load));
@@ -90,19 +91,19 @@ public final class SnapshotBuilder {
         dirtyPools.add(pool);
     }
 
-    public void model(String key, ModelRow row) {
+    public void model(ResourceKey key, ModelRow row) {
         put(models, key, row);
     }
 
-    public void objective(String key, ObjectiveRow row) {
+    public void objective(ResourceKey key, ObjectiveRow row) {
         put(objectives, key, row);
     }
 
-    public void rewrite(String key, RewriteRow row) {
+    public void rewrite(ResourceKey key, RewriteRow row) {
         put(rewrites, key, row);
     }
 
-    public void route(String key, RouteRow row) {
+    public void route(ResourceKey key, RouteRow row) {
         put(routes, key, row);
     }
 
@@ -115,10 +116,10 @@ public final class SnapshotBuilder {
         if (!dirty()) {
             return current;
         }
-        Map<String, PoolSnapshot> nextPools = new HashMap<>(current.pools());
-        for (String key : dirtyPools) {
+        Map<ResourceKey, PoolSnapshot> nextPools = new HashMap<>(current.pools());
+        for (ResourceKey key : dirtyPools) {
             PoolRow row = pools.get(key);
-            TreeMap<String, Endpoint> eps = endpoints.getOrDefault(key, new TreeMap<>());
+            TreeMap<EndpointId, Endpoint> eps = endpoints.getOrDefault(key, new TreeMap<>());
             if (row == null && eps.isEmpty()) {
                 nextPools.remove(key);
             } else {
@@ -126,9 +127,9 @@ public final class SnapshotBuilder {
             }
         }
         RoutingSnapshot next = controlDirty
-                ? new RoutingSnapshot(Map.copyOf(nextPools), modelIndex(), acceptedObjectives(), rewriteIndex(),
+                ? new RoutingSnapshot(Map.copyOf(nextPools), modelIndex(), objectiveIndex(), rewriteIndex(),
                         routeList(), current.version() + 1)
-                : new RoutingSnapshot(Map.copyOf(nextPools), current.modelsByName(), current.objectives(),
+                : new RoutingSnapshot(Map.copyOf(nextPools), current.modelsByName(), current.objectivesByPool(),
                         current.rewritesByName(), current.routes(), current.version() + 1);
         dirtyPools.clear();
         controlDirty = false;
@@ -136,7 +137,7 @@ public final class SnapshotBuilder {
         return next;
     }
 
-    private <V> void put(Map<String, V> map, String key, V row) {
+    private <V> void put(Map<ResourceKey, V> map, ResourceKey key, V row) {
         if (row == null) {
             map.remove(key);
         } else {
@@ -145,10 +146,11 @@ public final class SnapshotBuilder {
         controlDirty = true;
     }
 
-    private static int blockSize(Map<String, Endpoint> eps) {
+    private static int blockSize(Map<EndpointId, Endpoint> eps) {
         for (Endpoint e : eps.values()) {
-            if (e.metrics() != null && e.metrics().blockSize() != null && e.metrics().blockSize() > 0) {
-                return e.metrics().blockSize();
+            Integer blockSize = e.report() == null ? null : e.report().cache().blockSize();
+            if (blockSize != null && blockSize > 0) {
+                return blockSize;
             }
         }
         return PoolSnapshot.DEFAULT_BLOCK_SIZE;
@@ -168,14 +170,19 @@ public final class SnapshotBuilder {
         return Map.copyOf(byName);
     }
 
-    private Map<String, ObjectiveRow> acceptedObjectives() {
-        Map<String, ObjectiveRow> out = new HashMap<>();
-        objectives.forEach((k, v) -> {
-            if (v.status() == RowStatus.Accepted) {
-                out.put(k, v);
+    /**
+     * Accepted objectives by the pool they name, then by name. A request names an objective by name in
+     * its pool's namespace, so only objectives that live in their pool's namespace can be named.
+     */
+    private Map<ResourceKey, Map<String, ObjectiveRow>> objectiveIndex() {
+        Map<ResourceKey, Map<String, ObjectiveRow>> byPool = new HashMap<>();
+        objectives.forEach((key, o) -> {
+            if (o.status() == RowStatus.Accepted && key.namespace().equals(o.pool().namespace())) {
+                byPool.computeIfAbsent(o.pool(), p -> new HashMap<>()).put(key.name(), o);
             }
         });
-        return Map.copyOf(out);
+        byPool.replaceAll((pool, byName) -> Map.copyOf(byName));
+        return Map.copyOf(byPool);
     }
 
     private Map<String, List<RoutingSnapshot.RewriteMatch>> rewriteIndex() {

@@ -1,7 +1,10 @@
 package io.inferrouter.gateway.tables;
 
 import io.inferrouter.gateway.metrics.GatewayMetrics;
+import io.inferrouter.schemas.metrics.EndpointId;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.serde.MalformedRecordException;
+import io.inferrouter.schemas.tables.TableKeys;
 import io.inferrouter.schemas.topics.Topic;
 import io.inferrouter.schemas.topics.Topics;
 import java.time.Duration;
@@ -13,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -22,7 +26,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +57,9 @@ public final class TableReplica implements Tables, AutoCloseable {
         this(bootstrapServers, metrics, (pool, endpoint) -> { });
     }
 
-    /** @param leftPool told (pool key, endpoint id), on the replica's thread, when an endpoint leaves a pool */
-    public TableReplica(String bootstrapServers, GatewayMetrics metrics, BiConsumer<String, String> leftPool) {
+    /** @param leftPool told (pool, endpoint), on the replica's thread, when an endpoint leaves a pool */
+    public TableReplica(String bootstrapServers, GatewayMetrics metrics,
+                        BiConsumer<ResourceKey, EndpointId> leftPool) {
         this.bootstrapServers = bootstrapServers;
         this.metrics = metrics;
         this.builder = new SnapshotBuilder(metrics, leftPool);
@@ -224,25 +228,27 @@ public final class TableReplica implements Tables, AutoCloseable {
         }
     }
 
+    /** Parses the record's key once, here, into the typed key the snapshot builder files the row under. */
     private void apply(ConsumerRecord<String, byte[]> r) {
-        if (r.key() == null) {
+        String key = r.key();
+        if (key == null) {
             metrics.tableRecordSkipped(r.topic());
             return;
         }
         try {
             String topic = r.topic();
             if (topic.equals(Topics.TABLE_ENDPOINTS.name())) {
-                builder.endpoint(r.key(), decode(Topics.TABLE_ENDPOINTS, r));
+                builder.endpoint(TableKeys.pool(key), TableKeys.endpoint(key), decode(Topics.TABLE_ENDPOINTS, r));
             } else if (topic.equals(Topics.TABLE_POOLS.name())) {
-                builder.pool(r.key(), decode(Topics.TABLE_POOLS, r));
+                builder.pool(ResourceKey.parse(key), decode(Topics.TABLE_POOLS, r));
             } else if (topic.equals(Topics.TABLE_MODELS.name())) {
-                builder.model(r.key(), decode(Topics.TABLE_MODELS, r));
+                builder.model(ResourceKey.parse(key), decode(Topics.TABLE_MODELS, r));
             } else if (topic.equals(Topics.TABLE_OBJECTIVES.name())) {
-                builder.objective(r.key(), decode(Topics.TABLE_OBJECTIVES, r));
+                builder.objective(ResourceKey.parse(key), decode(Topics.TABLE_OBJECTIVES, r));
             } else if (topic.equals(Topics.TABLE_REWRITES.name())) {
-                builder.rewrite(r.key(), decode(Topics.TABLE_REWRITES, r));
+                builder.rewrite(ResourceKey.parse(key), decode(Topics.TABLE_REWRITES, r));
             } else if (topic.equals(Topics.TABLE_ROUTES.name())) {
-                builder.route(r.key(), decode(Topics.TABLE_ROUTES, r));
+                builder.route(ResourceKey.parse(key), decode(Topics.TABLE_ROUTES, r));
             }
         } catch (MalformedRecordException | IllegalArgumentException e) {
             metrics.tableRecordSkipped(r.topic());

@@ -3,7 +3,6 @@ package io.inferrouter.gateway.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.helidon.webserver.WebServer;
-import io.inferrouter.support.ConfigLoader;
 import io.inferrouter.gateway.config.GatewayConfig;
 import io.inferrouter.gateway.metrics.GatewayMetrics;
 import io.inferrouter.gateway.proxy.UpstreamProxy;
@@ -25,8 +24,8 @@ class TablesNotLoadedTest {
 
     @Test
     void requestsBeforeTheTablesAreLoadedGet503() throws Exception {
-        GatewayConfig config = GatewayConfig.from(ConfigLoader.load(List.of(), Map.of("GATEWAY_HTTP_PORT", "0"),
-                GatewayConfig.ENVIRONMENT));
+        GatewayConfig config = GatewayConfig.from(GatewayConfig.SETTINGS.load(List.of(),
+                Map.of("GATEWAY_HTTP_PORT", "0")));
         Tables loading = new Tables() {
             @Override
             public RoutingSnapshot current() {

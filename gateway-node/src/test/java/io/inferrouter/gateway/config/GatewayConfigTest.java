@@ -1,6 +1,5 @@
 package io.inferrouter.gateway.config;
 
-import io.inferrouter.support.ConfigLoader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GatewayConfigTest {
 
     private static GatewayConfig load(List<String> args, Map<String, String> env) {
-        return GatewayConfig.from(ConfigLoader.load(args, env, GatewayConfig.ENVIRONMENT));
+        return GatewayConfig.from(GatewayConfig.SETTINGS.load(args, env));
     }
 
     @Test

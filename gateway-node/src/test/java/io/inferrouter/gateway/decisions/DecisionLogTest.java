@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.inferrouter.gateway.metrics.GatewayMetrics;
 import io.inferrouter.schemas.decisions.RoutingDecision;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class DecisionLogTest {
 
     private static RoutingDecision decision(String id) {
-        return new RoutingDecision(id, 1, "m", "m", "llm/p", null, null, 0, null, "default", false, List.of(), null, 10,
+        return new RoutingDecision(id, 1, "m", "m", ResourceKey.of("llm", "p"), null, null, 0, null, "default", false, List.of(), null, 10,
                 new RoutingDecision.Outcome(200, null, 5L, 1, 2, 100, 1), 2, "gateway:test");
     }
 

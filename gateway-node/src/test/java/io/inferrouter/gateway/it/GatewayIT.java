@@ -5,14 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.inferrouter.gateway.GatewayServer;
-import io.inferrouter.support.ConfigLoader;
 import io.inferrouter.gateway.config.GatewayConfig;
 import io.inferrouter.kafka.embedded.EmbeddedKafkaExtension;
 import io.inferrouter.kafka.embedded.KafkaEndpoint;
 import io.inferrouter.schemas.decisions.RoutingDecision;
-import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.metrics.CacheGeometry;
+import io.inferrouter.schemas.metrics.EndpointId;
+import io.inferrouter.schemas.metrics.EngineLoad;
+import io.inferrouter.schemas.metrics.EngineReport;
 import io.inferrouter.schemas.resources.Criticality;
 import io.inferrouter.schemas.resources.InferencePool;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.resources.ResourceMeta;
 import io.inferrouter.schemas.resources.TargetModel;
 import io.inferrouter.schemas.serde.Json;
@@ -109,19 +112,20 @@ class GatewayIT {
         send(Topics.TABLE_MODELS, "llm/vip", model("vip", BUSY_POOL, Criticality.Critical));
         send(Topics.TABLE_MODELS, "llm/nowhere", model("nowhere", EMPTY_POOL, Criticality.Standard));
         send(Topics.TABLE_MODELS, "llm/retry", model("retry", RETRY_POOL, Criticality.Standard));
-        send(Topics.TABLE_MODELS, "llm/split", new ModelRow("llm/split", POOL, "split", Criticality.Standard,
+        send(Topics.TABLE_MODELS, "llm/split", new ModelRow(ResourceKey.of("llm", "split"), ResourceKey.parse(POOL),
+                "split", Criticality.Standard,
                 List.of(new TargetModel("split-v1", 1), new TargetModel("split-v2", 1)), RowStatus.Accepted, List.of(),
                 1, 1));
         producer.flush();
 
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        GatewayConfig config = GatewayConfig.from(ConfigLoader.load(List.of(), Map.of(
+        GatewayConfig config = GatewayConfig.from(GatewayConfig.SETTINGS.load(List.of(), Map.of(
                 "ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "GATEWAY_HTTP_PORT", "0",
                 "GATEWAY_METRICS_STALENESS", "PT1H",
                 "GATEWAY_READ_TIMEOUT", "PT1S",
                 "GATEWAY_ALLOW_PROFILE_HEADER", "true",
-                "GATEWAY_MAX_BODY_BYTES", "20000"), GatewayConfig.ENVIRONMENT));
+                "GATEWAY_MAX_BODY_BYTES", "20000")));
         gateway = GatewayServer.start(config, registry);
         base = "http://127.0.0.1:" + gateway.port();
         await().atMost(Duration.ofSeconds(30)).until(() -> get("/ready").statusCode() == 200);
@@ -314,8 +318,9 @@ class GatewayIT {
         Map<String, RoutingDecision> seen = decisions(kafka, requestId, missingId);
         RoutingDecision ok = seen.get(requestId);
         assertThat(ok.outcome().status()).isEqualTo(200);
-        assertThat(ok.pool()).isEqualTo(POOL);
-        assertThat(ok.chosenEndpoint()).isEqualTo(r.headers().firstValue("x-gateway-endpoint").orElseThrow());
+        assertThat(ok.pool()).isEqualTo(ResourceKey.parse(POOL));
+        assertThat(ok.chosenEndpoint())
+                .isEqualTo(EndpointId.parse(r.headers().firstValue("x-gateway-endpoint").orElseThrow()));
         assertThat(ok.candidates()).hasSize(3);
         assertThat(ok.candidates().get(0).scores()).containsKeys("queue", "kv-cache", "prefix-cache");
         assertThat(ok.outcome().outputTokens()).isEqualTo(1);
@@ -452,10 +457,12 @@ class GatewayIT {
     }
 
     private void endpoint(String pool, FakeModelServer s, int waiting, long now) throws Exception {
-        String id = endpointId(s);
-        EndpointMetrics m = new EndpointMetrics(id, "127.0.0.1", s.port(), "vllm", waiting, 0, waiting > 0 ? 0.9 : 0.1,
-                List.of(), List.of(), null, 16, 1000, 0L, 0L, 100, null, now, now, "it");
-        send(Topics.TABLE_ENDPOINTS, TableKeys.of(pool, id), new EndpointRow(pool, id, "127.0.0.1", s.port(), Map.of(), m, now));
+        ResourceKey poolKey = ResourceKey.parse(pool);
+        EndpointId id = EndpointId.parse(endpointId(s));
+        EngineReport report = EngineReport.scraped("vllm", EngineLoad.of(waiting, 0, waiting > 0 ? 0.9 : 0.1),
+                new CacheGeometry(16, 1000, 0L, 0L), 100, now, "it");
+        send(Topics.TABLE_ENDPOINTS, TableKeys.of(poolKey, id),
+                new EndpointRow(poolKey, id, "127.0.0.1", s.port(), Map.of(), report, now));
     }
 
     private static PoolRow poolRow(String name) {
@@ -465,7 +472,8 @@ class GatewayIT {
     }
 
     private static ModelRow model(String name, String pool, Criticality c) {
-        return new ModelRow("llm/" + name, pool, name, c, List.of(), RowStatus.Accepted, List.of(), 1, 1);
+        return new ModelRow(ResourceKey.of("llm", name), ResourceKey.parse(pool), name, c, List.of(), RowStatus.Accepted,
+                List.of(), 1, 1);
     }
 
     private <V> void send(Topic<String, V> topic, String key, V value) throws Exception {

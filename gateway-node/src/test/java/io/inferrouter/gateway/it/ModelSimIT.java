@@ -8,9 +8,13 @@ import io.inferrouter.gateway.GatewayServer;
 import io.inferrouter.gateway.config.GatewayConfig;
 import io.inferrouter.kafka.embedded.EmbeddedKafkaExtension;
 import io.inferrouter.kafka.embedded.KafkaEndpoint;
-import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.metrics.CacheGeometry;
+import io.inferrouter.schemas.metrics.EndpointId;
+import io.inferrouter.schemas.metrics.EngineLoad;
+import io.inferrouter.schemas.metrics.EngineReport;
 import io.inferrouter.schemas.resources.Criticality;
 import io.inferrouter.schemas.resources.InferencePool;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.resources.ResourceMeta;
 import io.inferrouter.schemas.resources.TargetModel;
 import io.inferrouter.schemas.serde.Json;
@@ -26,7 +30,6 @@ import io.inferrouter.sim.engine.SimConfig;
 import io.inferrouter.sim.fleet.FleetConfig;
 import io.inferrouter.sim.fleet.SimFleet;
 import io.inferrouter.sim.fleet.SimPod;
-import io.inferrouter.support.ConfigLoader;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -95,19 +98,20 @@ class ModelSimIT {
             endpoint(POOL, endpointId(p), p.address(), p.port(), now);
         }
         endpoint(POOLED, "sim/relayed:" + relay.port(), RELAY_ADDRESS, relay.port(), now);
-        send(Topics.TABLE_MODELS, "sim/llama", new ModelRow("sim/llama", POOL, MODEL, Criticality.Standard, List.of(),
-                RowStatus.Accepted, List.of(), 1, 1));
+        send(Topics.TABLE_MODELS, "sim/llama", new ModelRow(ResourceKey.of("sim", "llama"), ResourceKey.parse(POOL),
+                MODEL, Criticality.Standard, List.of(), RowStatus.Accepted, List.of(), 1, 1));
         // A client name rewritten to the pod's model on the way in and back on the way out.
-        send(Topics.TABLE_MODELS, "sim/pooled", new ModelRow("sim/pooled", POOLED, "pooled", Criticality.Standard,
+        send(Topics.TABLE_MODELS, "sim/pooled", new ModelRow(ResourceKey.of("sim", "pooled"),
+                ResourceKey.parse(POOLED), "pooled", Criticality.Standard,
                 List.of(new TargetModel(MODEL, null)), RowStatus.Accepted, List.of(), 1, 1));
         producer.flush();
 
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        gateway = GatewayServer.start(GatewayConfig.from(ConfigLoader.load(List.of(), Map.of(
+        gateway = GatewayServer.start(GatewayConfig.from(GatewayConfig.SETTINGS.load(List.of(), Map.of(
                 "ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "GATEWAY_HTTP_PORT", "0",
                 "GATEWAY_METRICS_STALENESS", "PT1H",
-                "GATEWAY_READ_TIMEOUT", "PT10S"), GatewayConfig.ENVIRONMENT)), registry);
+                "GATEWAY_READ_TIMEOUT", "PT10S"))), registry);
         base = "http://127.0.0.1:" + gateway.port();
         await().atMost(Duration.ofSeconds(30)).until(() -> gateway.tables().ready()
                 && gateway.tables().current().modelsByName().keySet().containsAll(List.of(MODEL, "pooled")));
@@ -248,10 +252,13 @@ class ModelSimIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private void endpoint(String pool, String id, String address, int port, long now) throws Exception {
-        EndpointMetrics m = new EndpointMetrics(id, address, port, "vllm", 0, 0, 0.0, List.of(), List.of(), null, 16,
-                28_000, 0L, 0L, 100, null, now, now, "it");
-        send(Topics.TABLE_ENDPOINTS, TableKeys.of(pool, id), new EndpointRow(pool, id, address, port, Map.of(), m, now));
+    private void endpoint(String pool, String endpoint, String address, int port, long now) throws Exception {
+        ResourceKey poolKey = ResourceKey.parse(pool);
+        EndpointId id = EndpointId.parse(endpoint);
+        EngineReport report = EngineReport.scraped("vllm", EngineLoad.of(0, 0, 0.0),
+                new CacheGeometry(16, 28_000, 0L, 0L), 100, now, "it");
+        send(Topics.TABLE_ENDPOINTS, TableKeys.of(poolKey, id),
+                new EndpointRow(poolKey, id, address, port, Map.of(), report, now));
     }
 
     private static PoolRow poolRow(String name, long now) {

@@ -13,19 +13,21 @@ import io.inferrouter.gateway.scheduler.Profiles;
 import io.inferrouter.gateway.tables.RoutingSnapshot;
 import io.inferrouter.gateway.tables.SnapshotBuilder;
 import io.inferrouter.gateway.tables.Tables;
-import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.metrics.CacheGeometry;
+import io.inferrouter.schemas.metrics.EndpointId;
+import io.inferrouter.schemas.metrics.EngineLoad;
+import io.inferrouter.schemas.metrics.EngineReport;
 import io.inferrouter.schemas.resources.Criticality;
 import io.inferrouter.schemas.resources.EndpointPickerRef;
 import io.inferrouter.schemas.resources.FailureMode;
 import io.inferrouter.schemas.resources.InferencePool;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.resources.ResourceMeta;
 import io.inferrouter.schemas.serde.Json;
 import io.inferrouter.schemas.tables.EndpointRow;
 import io.inferrouter.schemas.tables.ModelRow;
 import io.inferrouter.schemas.tables.PoolRow;
 import io.inferrouter.schemas.tables.RowStatus;
-import io.inferrouter.schemas.tables.TableKeys;
-import io.inferrouter.support.ConfigLoader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,11 +61,13 @@ class StaleTablesIT {
         closed = new FakeModelServer("closed");
         long now = System.currentTimeMillis();
         SnapshotBuilder b = new SnapshotBuilder(GatewayMetrics.NOOP);
-        pool(b, "llm/open", FailureMode.FailOpen, open, now);
-        pool(b, "llm/closed", FailureMode.FailClose, closed, now);
-        b.model("llm/open", new ModelRow("llm/open", "llm/open", "open-model", Criticality.Standard, List.of(),
+        ResourceKey openKey = ResourceKey.of("llm", "open");
+        ResourceKey closedKey = ResourceKey.of("llm", "closed");
+        pool(b, openKey, FailureMode.FailOpen, open, now);
+        pool(b, closedKey, FailureMode.FailClose, closed, now);
+        b.model(openKey, new ModelRow(openKey, openKey, "open-model", Criticality.Standard, List.of(),
                 RowStatus.Accepted, List.of(), 1, 1));
-        b.model("llm/closed", new ModelRow("llm/closed", "llm/closed", "closed-model", Criticality.Standard, List.of(),
+        b.model(closedKey, new ModelRow(closedKey, closedKey, "closed-model", Criticality.Standard, List.of(),
                 RowStatus.Accepted, List.of(), 1, 1));
         RoutingSnapshot snapshot = b.build();
         Tables stale = new Tables() {
@@ -82,8 +86,8 @@ class StaleTablesIT {
                 return now - Duration.ofMinutes(10).toMillis();
             }
         };
-        GatewayConfig config = GatewayConfig.from(ConfigLoader.load(List.of(), Map.of("GATEWAY_HTTP_PORT", "0",
-                "GATEWAY_TABLE_STALENESS", "PT10S"), GatewayConfig.ENVIRONMENT));
+        GatewayConfig config = GatewayConfig.from(GatewayConfig.SETTINGS.load(List.of(), Map.of(
+                "GATEWAY_HTTP_PORT", "0", "GATEWAY_TABLE_STALENESS", "PT10S")));
         index = new PrefixIndex(100, 100);
         InferenceService service = new InferenceService(config, stale, Profiles.build(config, index),
                 new UpstreamProxy(Duration.ofSeconds(1), Duration.ofSeconds(5), 2), null, GatewayMetrics.NOOP);
@@ -117,16 +121,16 @@ class StaleTablesIT {
         assertThat(closed.received()).isEmpty();
     }
 
-    private static void pool(SnapshotBuilder b, String key, FailureMode mode, FakeModelServer s, long now) {
-        String name = key.substring(key.indexOf('/') + 1);
+    private static void pool(SnapshotBuilder b, ResourceKey key, FailureMode mode, FakeModelServer s, long now) {
+        String name = key.name();
         InferencePool pool = new InferencePool(new ResourceMeta("llm", name, null, null, 1, now), InferencePool.API_V1,
                 Map.of("app", name), List.of(8000), null, new EndpointPickerRef(null, null, "epp", null, mode),
                 List.of(), now, "it");
         b.pool(key, new PoolRow(pool, RowStatus.Accepted, List.of(), now));
-        String id = "llm/pod-" + s.name() + ":" + s.port();
-        EndpointMetrics m = new EndpointMetrics(id, "127.0.0.1", s.port(), "vllm", 0, 0, 0.1, List.of(), List.of(), null,
-                16, 1000, 0L, 0L, 100, null, now, now, "it");
-        b.endpoint(TableKeys.of(key, id), new EndpointRow(key, id, "127.0.0.1", s.port(), Map.of(), m, now));
+        EndpointId id = new EndpointId("llm", "pod-" + s.name(), s.port());
+        EngineReport report = EngineReport.scraped("vllm", EngineLoad.of(0, 0, 0.1), new CacheGeometry(16, 1000, 0L, 0L),
+                100, now, "it");
+        b.endpoint(key, id, new EndpointRow(key, id, "127.0.0.1", s.port(), Map.of(), report, now));
     }
 
     private HttpResponse<String> post(String body) throws Exception {

@@ -63,15 +63,15 @@ class PrefixCacheScorerTest {
             long[] old = PromptBlocks.hash("o".repeat(64 * 10), "m", 64, 256);
             long[] recent = PromptBlocks.hash("r".repeat(64 * 10), "m", 64, 256);
             long[] newest = PromptBlocks.hash("n".repeat(64 * 10), "m", 64, 256);
-            small.record("llm/pool", old, "llm/a:8000");
-            small.record("llm/pool", old, "llm/b:8000");
-            small.record("llm/pool", recent, "llm/a:8000");
-            small.record("llm/pool", newest, "llm/a:8000");
+            small.record(Endpoints.POOL, old, a.id());
+            small.record(Endpoints.POOL, old, b.id());
+            small.record(Endpoints.POOL, recent, a.id());
+            small.record(Endpoints.POOL, newest, a.id());
             assertThat(small.awaitApplied(5_000)).isTrue();
             // a holds 20 blocks: the 10 oldest went; b, under its capacity, still holds them.
-            assertThat(small.matchedBlocks("llm/pool", old)).containsExactly(java.util.Map.entry("llm/b:8000", 10));
-            assertThat(small.matchedBlocks("llm/pool", recent)).containsEntry("llm/a:8000", 10);
-            assertThat(small.matchedBlocks("llm/pool", newest)).containsEntry("llm/a:8000", 10);
+            assertThat(small.matchedBlocks(Endpoints.POOL, old)).containsExactly(java.util.Map.entry(b.id(), 10));
+            assertThat(small.matchedBlocks(Endpoints.POOL, recent)).containsEntry(a.id(), 10);
+            assertThat(small.matchedBlocks(Endpoints.POOL, newest)).containsEntry(a.id(), 10);
         }
     }
 }

@@ -2,15 +2,22 @@ package io.inferrouter.gateway.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inferrouter.gateway.tables.Endpoints;
+import io.inferrouter.schemas.metrics.EndpointId;
+import io.inferrouter.schemas.resources.ResourceKey;
 import org.junit.jupiter.api.Test;
 
 class PrefixIndexTest {
+
+    private static final ResourceKey POOL = Endpoints.POOL;
+    private static final EndpointId A = Endpoints.id("a");
+    private static final EndpointId B = Endpoints.id("b");
 
     @Test
     void updatesBeyondTheQueueBoundAreDroppedAndCountedWithoutBlocking() {
         try (PrefixIndex stalled = new PrefixIndex(100, 3, false)) {
             for (int i = 0; i < 5; i++) {
-                stalled.record("llm/pool", new long[] {i}, "llm/a:8000");
+                stalled.record(POOL, new long[] {i}, A);
             }
             assertThat(stalled.droppedUpdates()).isEqualTo(2);
         }
@@ -20,26 +27,26 @@ class PrefixIndexTest {
     void aRoutedRequestsBlocksAreAppliedSoonAfter() {
         try (PrefixIndex index = new PrefixIndex(100, 3)) {
             for (int i = 0; i < 20; i++) {
-                index.record("llm/pool", new long[] {i, i + 1_000}, "llm/a:8000");
+                index.record(POOL, new long[] {i, i + 1_000}, A);
                 assertThat(index.awaitApplied(5_000)).isTrue();
             }
             assertThat(index.droppedUpdates()).isZero();
-            assertThat(index.size("llm/pool")).isEqualTo(40);
-            assertThat(index.matchedBlocks("llm/pool", new long[] {7, 1_007})).containsEntry("llm/a:8000", 2);
+            assertThat(index.size(POOL)).isEqualTo(40);
+            assertThat(index.matchedBlocks(POOL, new long[] {7, 1_007})).containsEntry(A, 2);
         }
     }
 
     @Test
     void anEndpointThatLeftItsPoolIsForgottenAndTheOthersKept() {
         try (PrefixIndex index = new PrefixIndex(100, 10)) {
-            index.record("llm/pool", new long[] {1, 2, 3}, "llm/a:8000");
-            index.record("llm/pool", new long[] {1, 2}, "llm/b:8000");
+            index.record(POOL, new long[] {1, 2, 3}, A);
+            index.record(POOL, new long[] {1, 2}, B);
             assertThat(index.awaitApplied(5_000)).isTrue();
-            index.forget("llm/pool", "llm/a:8000");
+            index.forget(POOL, A);
             assertThat(index.awaitApplied(5_000)).isTrue();
-            assertThat(index.matchedBlocks("llm/pool", new long[] {1, 2, 3})).containsOnlyKeys("llm/b:8000")
-                    .containsEntry("llm/b:8000", 2);
-            assertThat(index.size("llm/pool")).isEqualTo(2);
+            assertThat(index.matchedBlocks(POOL, new long[] {1, 2, 3})).containsOnlyKeys(B)
+                    .containsEntry(B, 2);
+            assertThat(index.size(POOL)).isEqualTo(2);
         }
     }
 }

@@ -1,6 +1,10 @@
 package io.inferrouter.gateway.tables;
 
-import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.metrics.CacheGeometry;
+import io.inferrouter.schemas.metrics.EndpointId;
+import io.inferrouter.schemas.metrics.EngineLoad;
+import io.inferrouter.schemas.metrics.EngineReport;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.tables.EndpointRow;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +12,14 @@ import java.util.Map;
 /** Test builders for endpoints and pools. */
 public final class Endpoints {
 
+    public static final ResourceKey POOL = ResourceKey.of("llm", "pool");
+
     private Endpoints() {
+    }
+
+    /** The id of {@code pod}'s port 8000 in namespace llm. */
+    public static EndpointId id(String pod) {
+        return new EndpointId("llm", pod, 8000);
     }
 
     public static Endpoint endpoint(String pod, int waiting, double kv, long observedAtMs) {
@@ -27,19 +38,18 @@ public final class Endpoints {
 
     private static Endpoint endpoint(String pod, int waiting, int running, double kv, long observedAtMs,
                                      List<String> loraRunning, List<String> loraWaiting, Integer maxLora) {
-        String id = "llm/" + pod + ":8000";
-        EndpointMetrics m = new EndpointMetrics(id, "127.0.1.1", 8000, "vllm", waiting, running, kv, loraRunning, loraWaiting,
-                maxLora, 16, 1000, 0L, 0L, 100, null, observedAtMs, observedAtMs, "test");
-        return new Endpoint(new EndpointRow("llm/pool", id, "127.0.1.1", 8000, Map.of(), m, observedAtMs),
+        EngineReport report = EngineReport.scraped("vllm",
+                new EngineLoad(waiting, running, kv, loraRunning, loraWaiting, maxLora), new CacheGeometry(16, 1000, 0L, 0L),
+                100, observedAtMs, "test");
+        return new Endpoint(new EndpointRow(POOL, id(pod), "127.0.1.1", 8000, Map.of(), report, observedAtMs),
                 new EndpointLoad());
     }
 
     public static Endpoint withoutMetrics(String pod) {
-        String id = "llm/" + pod + ":8000";
-        return new Endpoint(new EndpointRow("llm/pool", id, "127.0.1.1", 8000, Map.of(), null, 0), new EndpointLoad());
+        return new Endpoint(new EndpointRow(POOL, id(pod), "127.0.1.1", 8000, Map.of(), null, 0), new EndpointLoad());
     }
 
     public static PoolSnapshot pool(Endpoint... endpoints) {
-        return new PoolSnapshot("llm/pool", null, List.of(endpoints), 16);
+        return new PoolSnapshot(POOL, null, List.of(endpoints), 16);
     }
 }

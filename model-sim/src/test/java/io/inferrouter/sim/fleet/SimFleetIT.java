@@ -7,21 +7,21 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferrouter.sim.engine.SimConfig;
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -160,20 +160,17 @@ class SimFleetIT {
         SimPod pod = fleet.pod(1);
         try {
             control(pod, "drop-after?tokens=2");
-            HttpResponse<InputStream> r = http.send(request(pod, "/v1/completions", "{\"model\":\""
+            HttpResponse<Flow.Publisher<List<ByteBuffer>>> r = http.send(request(pod, "/v1/completions", "{\"model\":\""
                     + SimConfig.DEFAULT_MODEL + "\",\"stream\":true,\"max_tokens\":10,\"prompt\":\"x\"}"),
-                    HttpResponse.BodyHandlers.ofInputStream());
+                    HttpResponse.BodyHandlers.ofPublisher());
             assertThat(r.statusCode()).isEqualTo(200);
-            List<String> events = new ArrayList<>();
-            BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
-            // The chunked body is never finished: reading past the two token chunks fails, as when a pod dies.
-            assertThatThrownBy(() -> {
-                for (String line; (line = in.readLine()) != null; ) {
-                    if (!line.isEmpty()) {
-                        events.add(line);
-                    }
-                }
-            }).isInstanceOf(IOException.class);
+            // Not ofInputStream: once the cut reaches the client, its read() throws at once, dropping chunks
+            // that arrived before the cut but were not read yet. A subscriber gets every chunk, then the error.
+            ReceivedBody body = new ReceivedBody();
+            r.body().subscribe(body);
+            // The chunked body is never finished: it ends in an I/O error, as when a pod dies.
+            assertThat(body.end().get(20, TimeUnit.SECONDS)).as("how the body ended").isInstanceOf(IOException.class);
+            List<String> events = body.text().lines().filter(line -> !line.isEmpty()).toList();
             assertThat(events).hasSize(2);
             for (String e : events) {
                 assertThat(JSON.readTree(e.substring("data: ".length())).at("/choices/0/finish_reason").isNull())
@@ -289,6 +286,45 @@ class SimFleetIT {
             return false;
         } catch (ConnectException e) {
             return true;
+        }
+    }
+
+    /** A streamed body as it arrives, and how it ended: null when cleanly, else the error. */
+    private static final class ReceivedBody implements Flow.Subscriber<List<ByteBuffer>> {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final CompletableFuture<Throwable> end = new CompletableFuture<>();
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer b : buffers) {
+                byte[] copy = new byte[b.remaining()];
+                b.get(copy);
+                bytes.writeBytes(copy);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            end.complete(error);
+        }
+
+        @Override
+        public void onComplete() {
+            end.complete(null);
+        }
+
+        CompletableFuture<Throwable> end() {
+            return end;
+        }
+
+        /** What arrived; read it once {@link #end} is done. */
+        String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
         }
     }
 

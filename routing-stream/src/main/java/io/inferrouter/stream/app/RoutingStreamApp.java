@@ -1,13 +1,13 @@
 package io.inferrouter.stream.app;
 
 import io.inferrouter.schemas.topics.Topic;
-import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
 import io.inferrouter.stream.topology.PoisonRecordHandler;
 import io.inferrouter.stream.topology.ProcessingErrorHandler;
 import io.inferrouter.stream.topology.RoutingTopology;
 import io.inferrouter.stream.topology.StreamMetrics;
 import io.inferrouter.stream.topology.TopologySettings;
+import io.inferrouter.support.TopicSetup;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
@@ -15,9 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class RoutingStreamApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoutingStreamApp.class);
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
@@ -130,11 +132,11 @@ public final class RoutingStreamApp implements AutoCloseable {
      * @return the partitions of the metrics topic, which the membership topic must match
      */
     static int prepareTopics(RoutingStreamConfig config) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-            new TopicAdmin(admin, config.replicationFactor(), Duration.ofSeconds(30)).ensure(Topics.all());
+        TopicSetup.ensure(config.bootstrapServers(), config.replicationFactor(), TOPIC_TIMEOUT, Topics.all());
+        try (Admin admin = TopicSetup.admin(config.bootstrapServers(), TOPIC_TIMEOUT)) {
             List<String> names = Topics.sources().stream().map(Topic::name).toList();
             Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames()
-                    .get(30, TimeUnit.SECONDS);
+                    .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             List<String> problems = new ArrayList<>();
             for (Topic<?, ?> topic : Topics.sources()) {
                 int partitions = described.get(topic.name()).partitions().size();
@@ -149,7 +151,7 @@ public final class RoutingStreamApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking topics", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot describe topics at " + config.bootstrapServers() + ": " + e, e);
         }
     }

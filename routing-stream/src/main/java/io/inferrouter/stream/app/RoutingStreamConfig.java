@@ -1,21 +1,23 @@
 package io.inferrouter.stream.app;
 
 import io.helidon.config.Config;
+import io.inferrouter.support.Setting;
+import io.inferrouter.support.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * Configuration of routing-stream, from a YAML file (optional) with environment variables on top.
- * Every option, its key, its variable and its default are listed in README.md.
+ * Each component's {@link Setting} (key, variable, default, meaning) stands beside it in the same
+ * order; {@link #SETTINGS} renders the README's table from them.
  *
- * @param bootstrapServers     Kafka to read and write ({@code kafka.bootstrap-servers}, {@code ROUTER_BOOTSTRAP_SERVERS})
+ * @param bootstrapServers     Kafka to read and write
  * @param applicationId        Streams application id: names the consumer group, state and internal topics
  * @param stateDir             where RocksDB stores live
  * @param httpHost             host the query API binds to
  * @param httpPort             port of the query API (0 picks a free one)
- * @param advertisedHost       host other instances use to reach this one's query API
+ * @param advertisedHost       host other instances use to reach this one's query API (null: httpHost)
  * @param streamThreads        Streams threads
  * @param standbyReplicas      warm copies of each state store on other instances
  * @param replicationFactor    replication of internal topics, and of catalogue topics it creates
@@ -29,78 +31,102 @@ public record RoutingStreamConfig(String bootstrapServers, String applicationId,
                                   short replicationFactor, String processingGuarantee, Duration commitInterval,
                                   boolean inMemoryStores, Duration orphanHorizon) {
 
+    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.text("kafka.bootstrap-servers",
+            "ROUTER_BOOTSTRAP_SERVERS", "127.0.0.1:9092", "Kafka bootstrap servers to read and write");
+    public static final Setting<String> APPLICATION_ID = Setting.text("application-id",
+            "ROUTING_STREAM_APPLICATION_ID", "routing-stream",
+            "Streams application id: names the consumer group, the state and the internal topics");
+    public static final Setting<Path> STATE_DIR = Setting.path("state-dir", "ROUTING_STREAM_STATE_DIR", null,
+            "where the RocksDB state stores live").computedDefault(
+            () -> Path.of(System.getProperty("java.io.tmpdir"), "inferrouter-routing-stream"),
+            "<java.io.tmpdir>/inferrouter-routing-stream");
+    public static final Setting<String> HTTP_HOST = Setting.text("http.host", "ROUTING_STREAM_HTTP_HOST",
+            "127.0.0.1", "host the query API binds to");
+    public static final Setting<Integer> HTTP_PORT = Setting.integer("http.port", "ROUTING_STREAM_HTTP_PORT", 8082,
+            "port of the query API (0 picks a free one)");
+    public static final Setting<String> ADVERTISED_HOST = Setting.text("advertised-host",
+            "ROUTING_STREAM_ADVERTISED_HOST", null,
+            "host other instances use to reach this one's query API; unset, the value of http.host")
+            .computedDefault(() -> null, "http.host");
+    public static final Setting<Integer> STREAM_THREADS = Setting.integer("stream-threads", "ROUTING_STREAM_THREADS",
+            1, "Streams threads");
+    public static final Setting<Integer> STANDBY_REPLICAS = Setting.integer("standby-replicas",
+            "ROUTING_STREAM_STANDBY_REPLICAS", 0, "warm copies of each state store on other instances");
+    public static final Setting<Integer> REPLICATION_FACTOR = Setting.integer("replication-factor",
+            "ROUTING_STREAM_REPLICATION_FACTOR", 1,
+            "replication of the internal topics, and of the catalogue topics it creates");
+    public static final Setting<String> PROCESSING_GUARANTEE = Setting.text("processing-guarantee",
+            "ROUTING_STREAM_PROCESSING_GUARANTEE", "at_least_once", "at_least_once or exactly_once_v2");
+    public static final Setting<Duration> COMMIT_INTERVAL = Setting.duration("commit-interval",
+            "ROUTING_STREAM_COMMIT_INTERVAL", Duration.ofMillis(100), "how often offsets are committed");
+    public static final Setting<Boolean> IN_MEMORY_STORES = Setting.flag("in-memory-stores",
+            "ROUTING_STREAM_IN_MEMORY_STORES", false,
+            "in-memory state stores instead of RocksDB (restored from their changelogs at start)");
+    public static final Setting<Duration> ORPHAN_HORIZON = Setting.duration("orphan-horizon",
+            "ROUTING_STREAM_ORPHAN_HORIZON", Duration.ofMinutes(10),
+            "how long metrics of an endpoint in no pool are kept (stream time)");
+
+    /** Every setting, in the order of the README's table. */
+    public static final Settings SETTINGS = Settings.of("routing-stream", BOOTSTRAP_SERVERS, APPLICATION_ID,
+            STATE_DIR, HTTP_HOST, HTTP_PORT, ADVERTISED_HOST, STREAM_THREADS, STANDBY_REPLICAS, REPLICATION_FACTOR,
+            PROCESSING_GUARANTEE, COMMIT_INTERVAL, IN_MEMORY_STORES, ORPHAN_HORIZON);
+
     private static final Set<String> GUARANTEES = Set.of("at_least_once", "exactly_once_v2");
 
-    /** Environment variables and the config keys they set. */
-    public static final Map<String, String> ENVIRONMENT = Map.ofEntries(
-            Map.entry("ROUTER_BOOTSTRAP_SERVERS", "kafka.bootstrap-servers"),
-            Map.entry("ROUTING_STREAM_APPLICATION_ID", "application-id"),
-            Map.entry("ROUTING_STREAM_STATE_DIR", "state-dir"),
-            Map.entry("ROUTING_STREAM_HTTP_HOST", "http.host"),
-            Map.entry("ROUTING_STREAM_HTTP_PORT", "http.port"),
-            Map.entry("ROUTING_STREAM_ADVERTISED_HOST", "advertised-host"),
-            Map.entry("ROUTING_STREAM_THREADS", "stream-threads"),
-            Map.entry("ROUTING_STREAM_STANDBY_REPLICAS", "standby-replicas"),
-            Map.entry("ROUTING_STREAM_REPLICATION_FACTOR", "replication-factor"),
-            Map.entry("ROUTING_STREAM_PROCESSING_GUARANTEE", "processing-guarantee"),
-            Map.entry("ROUTING_STREAM_COMMIT_INTERVAL", "commit-interval"),
-            Map.entry("ROUTING_STREAM_IN_MEMORY_STORES", "in-memory-stores"),
-            Map.entry("ROUTING_STREAM_ORPHAN_HORIZON", "orphan-horizon"));
-
     public RoutingStreamConfig {
-        require(bootstrapServers, "kafka.bootstrap-servers");
-        require(applicationId, "application-id");
+        require(bootstrapServers, BOOTSTRAP_SERVERS);
+        require(applicationId, APPLICATION_ID);
         if (stateDir == null) {
-            throw new IllegalArgumentException("state-dir is required");
+            throw new IllegalArgumentException(STATE_DIR.label() + " is required");
         }
-        require(httpHost, "http.host");
+        require(httpHost, HTTP_HOST);
         if (httpPort < 0 || httpPort > 65535) {
-            throw new IllegalArgumentException("http.port must be 0-65535, was " + httpPort);
+            throw new IllegalArgumentException(HTTP_PORT.label() + " must be 0-65535, was " + httpPort);
         }
         advertisedHost = advertisedHost == null || advertisedHost.isBlank() ? httpHost : advertisedHost;
         if (streamThreads < 1) {
-            throw new IllegalArgumentException("stream-threads must be >= 1, was " + streamThreads);
+            throw new IllegalArgumentException(STREAM_THREADS.label() + " must be >= 1, was " + streamThreads);
         }
         if (standbyReplicas < 0) {
-            throw new IllegalArgumentException("standby-replicas must be >= 0, was " + standbyReplicas);
+            throw new IllegalArgumentException(STANDBY_REPLICAS.label() + " must be >= 0, was " + standbyReplicas);
         }
         if (replicationFactor < 1) {
-            throw new IllegalArgumentException("replication-factor must be >= 1, was " + replicationFactor);
+            throw new IllegalArgumentException(REPLICATION_FACTOR.label() + " must be >= 1, was " + replicationFactor);
         }
         if (!GUARANTEES.contains(processingGuarantee)) {
-            throw new IllegalArgumentException("processing-guarantee must be one of " + GUARANTEES + ", was '"
-                    + processingGuarantee + "'");
+            throw new IllegalArgumentException(PROCESSING_GUARANTEE.label() + " must be one of " + GUARANTEES
+                    + ", was '" + processingGuarantee + "'");
         }
         if (commitInterval == null || commitInterval.isNegative()) {
-            throw new IllegalArgumentException("commit-interval must be a positive duration, was " + commitInterval);
+            throw new IllegalArgumentException(COMMIT_INTERVAL.label() + " must be a positive duration, was "
+                    + commitInterval);
         }
         if (orphanHorizon == null || orphanHorizon.isNegative() || orphanHorizon.isZero()) {
-            throw new IllegalArgumentException("orphan-horizon must be a positive duration, was " + orphanHorizon);
+            throw new IllegalArgumentException(ORPHAN_HORIZON.label() + " must be a positive duration, was "
+                    + orphanHorizon);
         }
     }
 
-    /** Reads the options under the config's root; absent keys take the defaults. */
+    /** Reads the settings under the config's root; unset ones take their defaults. */
     public static RoutingStreamConfig from(Config c) {
-        return new RoutingStreamConfig(
-                c.get("kafka.bootstrap-servers").asString().orElse("127.0.0.1:9092"),
-                c.get("application-id").asString().orElse("routing-stream"),
-                Path.of(c.get("state-dir").asString()
-                        .orElse(Path.of(System.getProperty("java.io.tmpdir"), "inferrouter-routing-stream").toString())),
-                c.get("http.host").asString().orElse("127.0.0.1"),
-                c.get("http.port").asInt().orElse(8082),
-                c.get("advertised-host").asString().orElse(null),
-                c.get("stream-threads").asInt().orElse(1),
-                c.get("standby-replicas").asInt().orElse(0),
-                c.get("replication-factor").asInt().orElse(1).shortValue(),
-                c.get("processing-guarantee").asString().orElse("at_least_once"),
-                c.get("commit-interval").as(Duration.class).orElse(Duration.ofMillis(100)),
-                c.get("in-memory-stores").asBoolean().orElse(false),
-                c.get("orphan-horizon").as(Duration.class).orElse(Duration.ofMinutes(10)));
+        return new RoutingStreamConfig(BOOTSTRAP_SERVERS.from(c), APPLICATION_ID.from(c), STATE_DIR.from(c),
+                HTTP_HOST.from(c), HTTP_PORT.from(c), ADVERTISED_HOST.from(c), STREAM_THREADS.from(c),
+                STANDBY_REPLICAS.from(c), replicationFactor(REPLICATION_FACTOR.from(c)), PROCESSING_GUARANTEE.from(c),
+                COMMIT_INTERVAL.from(c), IN_MEMORY_STORES.from(c), ORPHAN_HORIZON.from(c));
     }
 
-    private static void require(String value, String key) {
+    /** Kafka takes a short; a larger number is a typo, not a replication factor. */
+    private static short replicationFactor(int value) {
+        if (value < 1 || value > Short.MAX_VALUE) {
+            throw new IllegalArgumentException(REPLICATION_FACTOR.label() + " must be 1-" + Short.MAX_VALUE
+                    + ", was " + value);
+        }
+        return (short) value;
+    }
+
+    private static void require(String value, Setting<String> setting) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(key + " is required");
+            throw new IllegalArgumentException(setting.label() + " is required");
         }
     }
 }

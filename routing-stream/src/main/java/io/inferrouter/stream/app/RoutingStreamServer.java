@@ -1,13 +1,12 @@
 package io.inferrouter.stream.app;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerResponse;
 import io.inferrouter.stream.query.Peers;
 import io.inferrouter.stream.query.QueryService;
 import io.inferrouter.stream.query.TableQueries;
+import io.inferrouter.support.Health;
+import io.inferrouter.support.PrometheusEndpoint;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,12 +14,16 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * routing-stream as a running service: the Streams app, then its HTTP API (queries, /health,
  * /ready, /metrics) on the port it published to the other instances.
  */
 public final class RoutingStreamServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoutingStreamServer.class);
 
     private final WebServer server;
     private final RoutingStreamApp app;
@@ -43,6 +46,7 @@ public final class RoutingStreamServer implements AutoCloseable {
             WebServer server = WebServer.builder().host(config.httpHost()).port(port)
                     .routing(r -> routing(r, app, queries, registry))
                     .build().start();
+            LOG.info("routing-stream query API listening url=http://{}:{}", config.httpHost(), server.port());
             return new RoutingStreamServer(server, app, peers);
         } catch (RuntimeException e) {
             peers.close();
@@ -54,14 +58,10 @@ public final class RoutingStreamServer implements AutoCloseable {
     static void routing(HttpRouting.Builder r, RoutingStreamApp app, TableQueries queries,
                         PrometheusMeterRegistry registry) {
         r.register(new QueryService(queries))
-                .get("/health", (req, res) -> io.inferrouter.support.Health.send(res, app.alive()))
-                .get("/ready", (req, res) -> io.inferrouter.support.Health.send(res, app.ready()))
-                .get("/metrics", (req, res) -> {
-                    res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                    res.send(registry.scrape());
-                });
+                .get("/health", (req, res) -> Health.send(res, app.alive()))
+                .get("/ready", (req, res) -> Health.send(res, app.ready()));
+        PrometheusEndpoint.register(r, registry);
     }
-
 
     public int port() {
         return server.port();

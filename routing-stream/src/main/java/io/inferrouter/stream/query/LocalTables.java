@@ -1,6 +1,7 @@
 package io.inferrouter.stream.query;
 
 import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.tables.EndpointRow;
 import io.inferrouter.stream.tables.EndpointMembership;
 import io.inferrouter.stream.tables.EndpointTable;
@@ -33,12 +34,12 @@ public final class LocalTables {
         return out;
     }
 
-    public <V> V get(String store, String key) {
-        return this.<V>store(store).get(key);
+    public <V> V get(String store, ResourceKey key) {
+        return this.<V>store(store).get(key.toString());
     }
 
     /** The endpoint rows of one pool that this instance's partitions hold. */
-    public List<EndpointRow> endpointsOf(String pool) {
+    public List<EndpointRow> endpointsOf(ResourceKey pool) {
         ReadOnlyKeyValueStore<String, EndpointMembership> memberships = store(StoreNames.ENDPOINT_MEMBERSHIPS);
         ReadOnlyKeyValueStore<String, EndpointMetrics> metrics = store(StoreNames.ENDPOINT_METRICS);
         List<EndpointRow> rows = new ArrayList<>();

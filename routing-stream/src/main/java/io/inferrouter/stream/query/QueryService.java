@@ -7,8 +7,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.serde.Json;
-import io.inferrouter.support.ErrorBody;
 import io.inferrouter.schemas.tables.ModelRow;
 import io.inferrouter.schemas.tables.ObjectiveRow;
 import io.inferrouter.schemas.tables.PoolRow;
@@ -16,6 +16,7 @@ import io.inferrouter.schemas.tables.RewriteRow;
 import io.inferrouter.schemas.tables.RouteRow;
 import io.inferrouter.schemas.tables.RowStatus;
 import io.inferrouter.stream.topology.StoreNames;
+import io.inferrouter.support.ErrorBody;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class QueryService implements HttpService {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
+    private static final String INVALID_REQUEST = "invalid_request_error";
 
     private final TableQueries queries;
 
@@ -69,7 +71,13 @@ public final class QueryService implements HttpService {
     }
 
     private void pool(ServerRequest req, ServerResponse res) {
-        String key = req.path().pathParameters().get("namespace") + "/" + req.path().pathParameters().get("name");
+        ResourceKey key;
+        try {
+            key = ResourceKey.of(req.path().pathParameters().get("namespace"), req.path().pathParameters().get("name"));
+        } catch (IllegalArgumentException e) {
+            error(res, Status.BAD_REQUEST_400, INVALID_REQUEST, "not a pool key: " + e.getMessage());
+            return;
+        }
         answer(res, () -> {
             byte[] control = controlPlane(req, () -> poolControlPart(key));
             if (isLocalOnly(req)) {
@@ -85,7 +93,7 @@ public final class QueryService implements HttpService {
         });
     }
 
-    private Map<String, Object> poolControlPart(String key) {
+    private Map<String, Object> poolControlPart(ResourceKey key) {
         LocalTables local = queries.local();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("pool", local.<PoolRow>get(StoreNames.POOL_ROWS, key));
@@ -113,13 +121,20 @@ public final class QueryService implements HttpService {
     private void localEndpoints(ServerRequest req, ServerResponse res) {
         Optional<String> pool = req.query().first("pool").asOptional();
         if (pool.isEmpty()) {
-            error(res, Status.BAD_REQUEST_400, "invalid_request_error", "query parameter 'pool' (namespace/name) is required");
+            error(res, Status.BAD_REQUEST_400, INVALID_REQUEST, "query parameter 'pool' (namespace/name) is required");
             return;
         }
-        answer(res, () -> Json.mapper().writeValueAsBytes(queries.local().endpointsOf(pool.get())));
+        ResourceKey key;
+        try {
+            key = ResourceKey.parse(pool.get());
+        } catch (IllegalArgumentException e) {
+            error(res, Status.BAD_REQUEST_400, INVALID_REQUEST, "query parameter 'pool': " + e.getMessage());
+            return;
+        }
+        answer(res, () -> Json.mapper().writeValueAsBytes(queries.local().endpointsOf(key)));
     }
 
-    private static Map<String, Object> entry(String kind, String key, RowStatus status, List<String> reasons) {
+    private static Map<String, Object> entry(String kind, ResourceKey key, RowStatus status, List<String> reasons) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", kind);
         m.put("key", key);

@@ -1,6 +1,7 @@
 package io.inferrouter.stream.query;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.serde.Json;
 import io.inferrouter.schemas.tables.EndpointRow;
 import java.io.IOException;
@@ -79,7 +80,7 @@ public final class TableQueries {
      * @throws QueryUnavailableException when a partition is held by no instance, an instance cannot be
      *                                   reached, or the assignment changed meanwhile
      */
-    public List<EndpointRow> endpointsOf(String pool) {
+    public List<EndpointRow> endpointsOf(ResourceKey pool) {
         requireRunning();
         List<TableLocations.Holder> holders = locations.endpointHolders();
         requireEveryPartitionHeld(holders);
@@ -110,8 +111,8 @@ public final class TableQueries {
         }
     }
 
-    private List<EndpointRow> askPeer(HostInfo host, String pool) {
-        byte[] body = peers.get(host, "/internal/endpoints?pool=" + URLEncoder.encode(pool, StandardCharsets.UTF_8));
+    private List<EndpointRow> askPeer(HostInfo host, ResourceKey pool) {
+        byte[] body = peers.get(host, "/internal/endpoints?pool=" + URLEncoder.encode(pool.toString(), StandardCharsets.UTF_8));
         try {
             return Json.mapper().readValue(body, ENDPOINT_ROWS);
         } catch (IOException e) {

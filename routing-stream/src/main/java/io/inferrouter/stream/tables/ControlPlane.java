@@ -1,16 +1,24 @@
 package io.inferrouter.stream.tables;
 
+import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.resources.HttpRoute;
 import io.inferrouter.schemas.resources.InferenceModel;
 import io.inferrouter.schemas.resources.InferenceModelRewrite;
 import io.inferrouter.schemas.resources.InferenceObjective;
 import io.inferrouter.schemas.resources.InferencePool;
 import io.inferrouter.schemas.resources.Pod;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.tables.ModelRow;
 import io.inferrouter.schemas.tables.ObjectiveRow;
 import io.inferrouter.schemas.tables.PoolRow;
 import io.inferrouter.schemas.tables.RewriteRow;
 import io.inferrouter.schemas.tables.RouteRow;
+import io.inferrouter.stream.tables.TableChange.MembershipChange;
+import io.inferrouter.stream.tables.TableChange.ModelRowChange;
+import io.inferrouter.stream.tables.TableChange.ObjectiveRowChange;
+import io.inferrouter.stream.tables.TableChange.PoolRowChange;
+import io.inferrouter.stream.tables.TableChange.RewriteRowChange;
+import io.inferrouter.stream.tables.TableChange.RouteRowChange;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,20 +26,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The control-plane rules over their state: every Kubernetes resource change comes in here and the
  * table rows it affects come out, each only when it differs from what was last emitted. All
- * resource topics have one partition, so one instance of this sees every resource (see README).
+ * resource topics have one partition, so one instance of this sees every resource (see DESIGN.md).
  */
 public final class ControlPlane {
-
-    private static final StringSerializer KEYS = new StringSerializer();
 
     private final ControlPlaneStores s;
     private final ResourceIndex index;
@@ -41,63 +45,58 @@ public final class ControlPlane {
         this.index = new ResourceIndex(stores.index());
     }
 
-    public List<TableChange> onPool(String key, InferencePool pool) {
+    public List<TableChange> onPool(ResourceKey key, InferencePool pool) {
         InferencePool old = s.pools().get(key);
-        replace(s.pools(), key, pool);
+        s.pools().put(key, pool);
         index.pool(key, old, pool);
         List<TableChange> out = new ArrayList<>();
-        emit(out, TableChange.Table.POOLS, s.poolRows(), key, pool == null ? null : PoolRules.row(pool));
-        String ns = Keys.namespaceOf(key);
+        emit(out, s.poolRows(), key, pool == null ? null : PoolRules.row(pool), PoolRowChange::new);
+        String ns = key.namespace();
         // The pods it selected before and the pods it selects now: every membership it can change.
-        TreeSet<String> pods = new TreeSet<>(index.podsSelectableBy(ns, old));
+        TreeSet<ResourceKey> pods = new TreeSet<>(index.podsSelectableBy(ns, old));
         pods.addAll(index.podsSelectableBy(ns, pool));
         pods.forEach(pod -> refreshMembership(out, pod));
         TreeSet<String> names = new TreeSet<>();
-        for (String modelKey : index.modelsOfPool(key)) {
+        for (ResourceKey modelKey : index.modelsOfPool(key)) {
             InferenceModel m = s.models().get(modelKey);
             if (m != null && ModelRules.poolKeyOf(m).equals(key)) {
                 names.add(m.modelName());
             }
         }
         names.forEach(name -> refreshModelGroup(out, key, name));
-        forEachInNamespace(s.objectives(), ns, e -> {
+        String sameNamespace = ResourceKey.namespacePrefix(ns);
+        for (KeyValue<ResourceKey, InferenceObjective> e : s.objectives().withPrefix(sameNamespace)) {
             if (PolicyRules.poolKeyOf(e.value).equals(key)) {
                 refreshObjective(out, e.key);
             }
-        });
-        forEachInNamespace(s.rewrites(), ns, e -> {
+        }
+        for (KeyValue<ResourceKey, InferenceModelRewrite> e : s.rewrites().withPrefix(sameNamespace)) {
             if (key.equals(PolicyRules.poolKeyOf(e.value))) {
                 refreshRewrite(out, e.key);
             }
-        });
-        List<String> routes = new ArrayList<>();
-        try (KeyValueIterator<String, HttpRoute> it = s.routes().all()) {
-            it.forEachRemaining(e -> {
-                if (RouteRules.poolKeysOf(e.value).contains(key)) {
-                    routes.add(e.key);
-                }
-            });
         }
-        routes.forEach(r -> refreshRoute(out, r));
+        for (KeyValue<ResourceKey, HttpRoute> e : s.routes().all()) {
+            if (RouteRules.poolKeysOf(e.value).contains(key)) {
+                refreshRoute(out, e.key);
+            }
+        }
         return out;
     }
 
-    public List<TableChange> onPod(String key, Pod pod) {
+    public List<TableChange> onPod(ResourceKey key, Pod pod) {
         Pod old = s.pods().get(key);
-        replace(s.pods(), key, pod);
+        s.pods().put(key, pod);
         index.pod(key, old, pod);
-        List<TableChange> out = new ArrayList<>();
-        refreshMembership(out, key);
-        return out;
+        return changes(out -> refreshMembership(out, key));
     }
 
-    public List<TableChange> onModel(String key, InferenceModel model) {
+    public List<TableChange> onModel(ResourceKey key, InferenceModel model) {
         InferenceModel old = s.models().get(key);
-        replace(s.models(), key, model);
+        s.models().put(key, model);
         index.model(key, old, model);
         List<TableChange> out = new ArrayList<>();
         if (model == null) {
-            emit(out, TableChange.Table.MODELS, s.modelRows(), key, null);
+            emit(out, s.modelRows(), key, null, ModelRowChange::new);
         }
         if (old != null) {
             refreshModelGroup(out, ModelRules.poolKeyOf(old), old.modelName());
@@ -108,114 +107,96 @@ public final class ControlPlane {
         return out;
     }
 
-    public List<TableChange> onObjective(String key, InferenceObjective objective) {
-        replace(s.objectives(), key, objective);
-        List<TableChange> out = new ArrayList<>();
-        refreshObjective(out, key);
-        return out;
+    public List<TableChange> onObjective(ResourceKey key, InferenceObjective objective) {
+        s.objectives().put(key, objective);
+        return changes(out -> refreshObjective(out, key));
     }
 
-    public List<TableChange> onRewrite(String key, InferenceModelRewrite rewrite) {
-        replace(s.rewrites(), key, rewrite);
-        List<TableChange> out = new ArrayList<>();
-        refreshRewrite(out, key);
-        return out;
+    public List<TableChange> onRewrite(ResourceKey key, InferenceModelRewrite rewrite) {
+        s.rewrites().put(key, rewrite);
+        return changes(out -> refreshRewrite(out, key));
     }
 
-    public List<TableChange> onRoute(String key, HttpRoute route) {
-        replace(s.routes(), key, route);
-        List<TableChange> out = new ArrayList<>();
-        refreshRoute(out, key);
-        return out;
+    public List<TableChange> onRoute(ResourceKey key, HttpRoute route) {
+        s.routes().put(key, route);
+        return changes(out -> refreshRoute(out, key));
     }
 
-    private void refreshMembership(List<TableChange> out, String podKey) {
+    private void refreshMembership(List<TableChange> out, ResourceKey podKey) {
         Pod pod = s.pods().get(podKey);
         List<PoolRow> pools = new ArrayList<>();
         if (pod != null) {
-            for (String poolKey : new TreeSet<>(index.poolsThatMaySelect(Keys.namespaceOf(podKey), pod.labels()))) {
+            for (ResourceKey poolKey : new TreeSet<>(index.poolsThatMaySelect(podKey.namespace(), pod.labels()))) {
                 PoolRow row = s.poolRows().get(poolKey);
                 if (row != null) {
                     pools.add(row);
                 }
             }
         }
-        Map<String, EndpointMembership> now = MembershipRules.endpointsOf(pod, pools);
+        Map<EndpointId, EndpointMembership> now = MembershipRules.endpointsOf(pod, pools);
         PodEndpoints before = s.podEndpoints().get(podKey);
-        Map<String, EndpointMembership> then = before == null ? Map.of() : before.endpoints();
-        for (String id : then.keySet()) {
+        Map<EndpointId, EndpointMembership> then = before == null ? Map.of() : before.endpoints();
+        for (EndpointId id : then.keySet()) {
             if (!now.containsKey(id)) {
-                out.add(TableChange.tombstone(TableChange.Table.MEMBERSHIP, id));
+                out.add(new MembershipChange(id, null));
             }
         }
         now.forEach((id, m) -> {
             if (!m.equals(then.get(id))) {
-                out.add(TableChange.upsert(TableChange.Table.MEMBERSHIP, id, m));
+                out.add(new MembershipChange(id, m));
             }
         });
-        replace(s.podEndpoints(), podKey, now.isEmpty() ? null : new PodEndpoints(now));
+        s.podEndpoints().put(podKey, now.isEmpty() ? null : new PodEndpoints(now));
     }
 
-    private void refreshModelGroup(List<TableChange> out, String poolKey, String modelName) {
-        Map<String, InferenceModel> group = new HashMap<>();
-        for (String key : index.models(poolKey, modelName)) {
+    private void refreshModelGroup(List<TableChange> out, ResourceKey poolKey, String modelName) {
+        Map<ResourceKey, InferenceModel> group = new HashMap<>();
+        for (ResourceKey key : index.models(poolKey, modelName)) {
             InferenceModel m = s.models().get(key);
             if (m != null && ModelRules.poolKeyOf(m).equals(poolKey) && m.modelName().equals(modelName)) {
                 group.put(key, m);
             }
         }
-        Map<String, ModelRow> rows = new TreeMap<>(ModelRules.rows(group, s.poolRows().get(poolKey)));
-        rows.forEach((k, row) -> emit(out, TableChange.Table.MODELS, s.modelRows(), k, row));
+        Map<ResourceKey, ModelRow> rows = new TreeMap<>(ModelRules.rows(group, s.poolRows().get(poolKey)));
+        rows.forEach((k, row) -> emit(out, s.modelRows(), k, row, ModelRowChange::new));
     }
 
-    private void refreshObjective(List<TableChange> out, String key) {
+    private void refreshObjective(List<TableChange> out, ResourceKey key) {
         InferenceObjective o = s.objectives().get(key);
         ObjectiveRow row = o == null ? null : PolicyRules.row(o, s.poolRows().get(PolicyRules.poolKeyOf(o)));
-        emit(out, TableChange.Table.OBJECTIVES, s.objectiveRows(), key, row);
+        emit(out, s.objectiveRows(), key, row, ObjectiveRowChange::new);
     }
 
-    private void refreshRewrite(List<TableChange> out, String key) {
+    private void refreshRewrite(List<TableChange> out, ResourceKey key) {
         InferenceModelRewrite w = s.rewrites().get(key);
         RewriteRow row = null;
         if (w != null) {
-            String poolKey = PolicyRules.poolKeyOf(w);
+            ResourceKey poolKey = PolicyRules.poolKeyOf(w);
             row = PolicyRules.row(w, poolKey == null ? null : s.poolRows().get(poolKey));
         }
-        emit(out, TableChange.Table.REWRITES, s.rewriteRows(), key, row);
+        emit(out, s.rewriteRows(), key, row, RewriteRowChange::new);
     }
 
-    private void refreshRoute(List<TableChange> out, String key) {
+    private void refreshRoute(List<TableChange> out, ResourceKey key) {
         HttpRoute r = s.routes().get(key);
         RouteRow row = r == null ? null : RouteRules.row(r, s.poolRows()::get);
-        emit(out, TableChange.Table.ROUTES, s.routeRows(), key, row);
+        emit(out, s.routeRows(), key, row, RouteRowChange::new);
+    }
+
+    private static List<TableChange> changes(Consumer<List<TableChange>> refresh) {
+        List<TableChange> out = new ArrayList<>();
+        refresh.accept(out);
+        return out;
     }
 
     /** Emits a row (or tombstone) only when it differs from the last one, and remembers it. */
-    private static <R> void emit(List<TableChange> out, TableChange.Table table, KeyValueStore<String, R> rows,
-                                 String key, R row) {
+    private static <R> void emit(List<TableChange> out, KeyedStore<ResourceKey, R> rows, ResourceKey key, R row,
+                                 BiFunction<ResourceKey, R, TableChange> change) {
         R last = rows.get(key);
         if (Objects.equals(last, row)) {
             return;
         }
-        replace(rows, key, row);
-        out.add(new TableChange(table, key, row));
-    }
-
-    private static <V> void replace(KeyValueStore<String, V> store, String key, V value) {
-        if (value == null) {
-            store.delete(key);
-        } else {
-            store.put(key, value);
-        }
-    }
-
-    private static <V> void forEachInNamespace(KeyValueStore<String, V> store, String namespace,
-                                               Consumer<KeyValue<String, V>> action) {
-        List<KeyValue<String, V>> copy = new ArrayList<>();
-        try (KeyValueIterator<String, V> it = store.prefixScan(Keys.namespacePrefix(namespace), KEYS)) {
-            it.forEachRemaining(copy::add);
-        }
-        // Act on a copy: the action may write to the store being scanned.
-        copy.forEach(action);
+        rows.put(key, row);
+        out.add(change.apply(key, row));
     }
 }

@@ -6,6 +6,7 @@ import io.inferrouter.schemas.resources.InferenceModelRewrite;
 import io.inferrouter.schemas.resources.InferenceObjective;
 import io.inferrouter.schemas.resources.InferencePool;
 import io.inferrouter.schemas.resources.Pod;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.tables.ModelRow;
 import io.inferrouter.schemas.tables.ObjectiveRow;
 import io.inferrouter.schemas.tables.PoolRow;
@@ -16,19 +17,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The state the control-plane rules keep: the latest resources, the rows last emitted, and the
  * secondary index ({@link ResourceIndex}) that lets a change find the resources it affects without
- * scanning its namespace.
+ * scanning its namespace. Each store is keyed by the resource's {@code namespace/name} (the pod's,
+ * for {@code podEndpoints}).
  */
-public record ControlPlaneStores(KeyValueStore<String, InferencePool> pools,
-                                 KeyValueStore<String, Pod> pods,
-                                 KeyValueStore<String, InferenceModel> models,
-                                 KeyValueStore<String, InferenceObjective> objectives,
-                                 KeyValueStore<String, InferenceModelRewrite> rewrites,
-                                 KeyValueStore<String, HttpRoute> routes,
-                                 KeyValueStore<String, PodEndpoints> podEndpoints,
-                                 KeyValueStore<String, PoolRow> poolRows,
-                                 KeyValueStore<String, ModelRow> modelRows,
-                                 KeyValueStore<String, ObjectiveRow> objectiveRows,
-                                 KeyValueStore<String, RewriteRow> rewriteRows,
-                                 KeyValueStore<String, RouteRow> routeRows,
+public record ControlPlaneStores(KeyedStore<ResourceKey, InferencePool> pools,
+                                 KeyedStore<ResourceKey, Pod> pods,
+                                 KeyedStore<ResourceKey, InferenceModel> models,
+                                 KeyedStore<ResourceKey, InferenceObjective> objectives,
+                                 KeyedStore<ResourceKey, InferenceModelRewrite> rewrites,
+                                 KeyedStore<ResourceKey, HttpRoute> routes,
+                                 KeyedStore<ResourceKey, PodEndpoints> podEndpoints,
+                                 KeyedStore<ResourceKey, PoolRow> poolRows,
+                                 KeyedStore<ResourceKey, ModelRow> modelRows,
+                                 KeyedStore<ResourceKey, ObjectiveRow> objectiveRows,
+                                 KeyedStore<ResourceKey, RewriteRow> rewriteRows,
+                                 KeyedStore<ResourceKey, RouteRow> routeRows,
                                  KeyValueStore<String, String> index) {
 }

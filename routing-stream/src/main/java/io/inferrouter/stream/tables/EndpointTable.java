@@ -1,14 +1,14 @@
 package io.inferrouter.stream.tables;
 
+import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.tables.EndpointRow;
 import io.inferrouter.schemas.tables.TableKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Endpoint rows: each endpoint's pool memberships joined to its latest metrics, keyed
@@ -18,11 +18,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class EndpointTable {
 
-    private final KeyValueStore<String, EndpointMembership> memberships;
-    private final KeyValueStore<String, EndpointMetrics> metrics;
+    private final KeyedStore<EndpointId, EndpointMembership> memberships;
+    private final KeyedStore<EndpointId, EndpointMetrics> metrics;
 
-    public EndpointTable(KeyValueStore<String, EndpointMembership> memberships,
-                         KeyValueStore<String, EndpointMetrics> metrics) {
+    public EndpointTable(KeyedStore<EndpointId, EndpointMembership> memberships,
+                         KeyedStore<EndpointId, EndpointMetrics> metrics) {
         this.memberships = Objects.requireNonNull(memberships);
         this.metrics = Objects.requireNonNull(metrics);
     }
@@ -30,20 +30,16 @@ public final class EndpointTable {
     /** What a metrics record did. */
     public enum MetricsOutcome { APPLIED, OUT_OF_ORDER, NO_MEMBERSHIP }
 
-    /** Rows produced, and what happened to a metrics record. */
+    /** Rows produced, by their {@code pool|endpoint} record key, and what happened to a metrics record. */
     public record Result(List<KeyValue<String, EndpointRow>> rows, MetricsOutcome outcome) {
     }
 
-    public Result onMembership(String endpoint, EndpointMembership now) {
+    public Result onMembership(EndpointId endpoint, EndpointMembership now) {
         EndpointMembership then = memberships.get(endpoint);
-        if (now == null) {
-            memberships.delete(endpoint);
-        } else {
-            memberships.put(endpoint, now);
-        }
+        memberships.put(endpoint, now);
         List<KeyValue<String, EndpointRow>> out = new ArrayList<>();
         if (then != null) {
-            for (String pool : then.pools()) {
+            for (ResourceKey pool : then.pools()) {
                 if (now == null || !now.pools().contains(pool)) {
                     out.add(KeyValue.pair(TableKeys.of(pool, endpoint), null));
                 }
@@ -51,32 +47,28 @@ public final class EndpointTable {
         }
         if (now != null) {
             EndpointMetrics latest = metrics.get(endpoint);
-            for (String pool : now.pools()) {
+            for (ResourceKey pool : now.pools()) {
                 out.add(KeyValue.pair(TableKeys.of(pool, endpoint), row(pool, now, latest)));
             }
         }
         return new Result(out, null);
     }
 
-    public Result onMetrics(String endpoint, EndpointMetrics incoming) {
+    public Result onMetrics(EndpointId endpoint, EndpointMetrics incoming) {
         EndpointMetrics last = metrics.get(endpoint);
-        EndpointMetrics merged;
-        if (incoming == null) {
-            merged = null;
-            metrics.delete(endpoint);
-        } else {
-            if (last != null && incoming.observedAtMs() < last.observedAtMs()) {
-                return new Result(List.of(), MetricsOutcome.OUT_OF_ORDER);
-            }
-            merged = keepLastGoodValues(incoming, last);
-            metrics.put(endpoint, merged);
+        if (incoming != null && last != null && incoming.observedAtMs() < last.observedAtMs()) {
+            return new Result(List.of(), MetricsOutcome.OUT_OF_ORDER);
         }
+        // A failed scrape carries no load values; the row keeps the last good ones, with the failure and
+        // lastSuccessAtMs telling the gateway how old they are.
+        EndpointMetrics merged = incoming == null ? null : incoming.withLastGood(last);
+        metrics.put(endpoint, merged);
         EndpointMembership membership = memberships.get(endpoint);
         if (membership == null) {
             return new Result(List.of(), MetricsOutcome.NO_MEMBERSHIP);
         }
         List<KeyValue<String, EndpointRow>> out = new ArrayList<>(membership.pools().size());
-        for (String pool : membership.pools()) {
+        for (ResourceKey pool : membership.pools()) {
             out.add(KeyValue.pair(TableKeys.of(pool, endpoint), row(pool, membership, merged)));
         }
         return new Result(out, MetricsOutcome.APPLIED);
@@ -89,36 +81,20 @@ public final class EndpointTable {
      * @return how many were removed
      */
     public int forgetOrphanedMetrics(long horizonMs) {
-        List<String> orphans = new ArrayList<>();
-        try (KeyValueIterator<String, EndpointMetrics> it = metrics.all()) {
-            it.forEachRemaining(e -> {
-                if (e.value.observedAtMs() < horizonMs && memberships.get(e.key) == null) {
-                    orphans.add(e.key);
-                }
-            });
+        int forgotten = 0;
+        for (KeyValue<EndpointId, EndpointMetrics> e : metrics.all()) {
+            if (e.value.observedAtMs() < horizonMs && memberships.get(e.key) == null) {
+                metrics.put(e.key, null);
+                forgotten++;
+            }
         }
-        orphans.forEach(metrics::delete);
-        return orphans.size();
+        return forgotten;
     }
 
     /** The row of one endpoint in one pool; also what the queries build from the stores. */
-    public static EndpointRow row(String pool, EndpointMembership m, EndpointMetrics metrics) {
+    public static EndpointRow row(ResourceKey pool, EndpointMembership m, EndpointMetrics metrics) {
         long updated = metrics == null ? m.observedAtMs() : Math.max(m.observedAtMs(), metrics.observedAtMs());
-        return new EndpointRow(pool, m.endpoint(), m.address(), m.port(), m.labels(), metrics, updated);
-    }
-
-    /**
-     * A failed scrape carries no load values; the row keeps the last good ones, with the failure and
-     * {@code lastSuccessAtMs} telling the gateway how old they are.
-     */
-    static EndpointMetrics keepLastGoodValues(EndpointMetrics incoming, EndpointMetrics last) {
-        if (!incoming.failed() || last == null) {
-            return incoming;
-        }
-        return new EndpointMetrics(incoming.endpoint(), incoming.address(), incoming.port(), incoming.engineType(),
-                last.waitingRequests(), last.runningRequests(), last.kvCacheUsage(), last.loraRunning(),
-                last.loraWaiting(), last.maxLora(), last.blockSize(), last.numGpuBlocks(), last.prefixCacheQueries(),
-                last.prefixCacheHits(), incoming.scrapeMicros(), incoming.scrapeError(),
-                Math.max(incoming.lastSuccessAtMs(), last.lastSuccessAtMs()), incoming.observedAtMs(), incoming.source());
+        return new EndpointRow(pool, m.endpoint(), m.address(), m.port(), m.labels(),
+                metrics == null ? null : metrics.report(), updated);
     }
 }

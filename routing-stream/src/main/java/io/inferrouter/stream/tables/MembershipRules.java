@@ -2,6 +2,7 @@ package io.inferrouter.stream.tables;
 
 import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.resources.Pod;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.tables.PoolRow;
 import io.inferrouter.schemas.tables.RowStatus;
 import java.util.ArrayList;
@@ -22,18 +23,17 @@ public final class MembershipRules {
     }
 
     /**
-     * The endpoints of one pod, by endpoint id.
+     * The endpoints of one pod.
      *
      * @param pod   the pod, or null when it was deleted
      * @param pools the pool rows of the pod's namespace
      */
-    public static Map<String, EndpointMembership> endpointsOf(Pod pod, List<PoolRow> pools) {
+    public static Map<EndpointId, EndpointMembership> endpointsOf(Pod pod, List<PoolRow> pools) {
         if (pod == null || !pod.routable() || !pod.valid()) {
             return Map.of();
         }
-        Map<String, TreeSet<String>> poolsByEndpoint = new TreeMap<>();
-        Map<String, Long> observed = new HashMap<>();
-        Map<String, Integer> ports = new HashMap<>();
+        Map<EndpointId, TreeSet<ResourceKey>> poolsByEndpoint = new TreeMap<>();
+        Map<EndpointId, Long> observed = new HashMap<>();
         for (PoolRow row : pools) {
             if (row.status() != RowStatus.Accepted
                     || !row.pool().meta().namespace().equals(pod.meta().namespace())
@@ -41,14 +41,13 @@ public final class MembershipRules {
                 continue;
             }
             for (int port : row.pool().targetPorts()) {
-                String id = new EndpointId(pod.meta().namespace(), pod.meta().name(), port).toString();
+                EndpointId id = EndpointId.of(pod.key(), port);
                 poolsByEndpoint.computeIfAbsent(id, k -> new TreeSet<>()).add(row.key());
                 observed.merge(id, row.pool().observedAtMs(), Math::max);
-                ports.put(id, port);
             }
         }
-        Map<String, EndpointMembership> result = new TreeMap<>();
-        poolsByEndpoint.forEach((id, poolKeys) -> result.put(id, new EndpointMembership(id, pod.ip(), ports.get(id),
+        Map<EndpointId, EndpointMembership> result = new TreeMap<>();
+        poolsByEndpoint.forEach((id, poolKeys) -> result.put(id, new EndpointMembership(id, pod.ip(), id.port(),
                 pod.labels(), new ArrayList<>(poolKeys), Math.max(pod.observedAtMs(), observed.get(id)))));
         return result;
     }

@@ -1,6 +1,7 @@
 package io.inferrouter.stream.tables;
 
 import io.inferrouter.schemas.resources.InferenceModel;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.resources.TargetModel;
 import io.inferrouter.schemas.tables.ModelRow;
 import io.inferrouter.schemas.tables.PoolRow;
@@ -18,15 +19,15 @@ import java.util.Map;
 public final class ModelRules {
 
     /** Oldest first; the key breaks ties so that the winner does not depend on arrival order. */
-    static final Comparator<Map.Entry<String, InferenceModel>> AGE = Comparator
-            .comparingLong((Map.Entry<String, InferenceModel> e) -> e.getValue().meta().createdAtMs())
+    static final Comparator<Map.Entry<ResourceKey, InferenceModel>> AGE = Comparator
+            .comparingLong((Map.Entry<ResourceKey, InferenceModel> e) -> e.getValue().meta().createdAtMs())
             .thenComparing(Map.Entry::getKey);
 
     private ModelRules() {
     }
 
     /** The pool key a model refers to. */
-    public static String poolKeyOf(InferenceModel model) {
+    public static ResourceKey poolKeyOf(InferenceModel model) {
         return model.poolRef().poolKey(model.meta().namespace());
     }
 
@@ -36,16 +37,16 @@ public final class ModelRules {
      * @param group the models that claim the name in the pool, by key
      * @param pool  the pool's row, or null when the pool does not exist
      */
-    public static Map<String, ModelRow> rows(Map<String, InferenceModel> group, PoolRow pool) {
-        List<Map.Entry<String, InferenceModel>> byAge = new ArrayList<>(group.entrySet());
+    public static Map<ResourceKey, ModelRow> rows(Map<ResourceKey, InferenceModel> group, PoolRow pool) {
+        List<Map.Entry<ResourceKey, InferenceModel>> byAge = new ArrayList<>(group.entrySet());
         byAge.sort(AGE);
         long newest = group.values().stream().mapToLong(InferenceModel::observedAtMs).max().orElse(0);
         if (pool != null) {
             newest = Math.max(newest, pool.updatedAtMs());
         }
-        Map<String, ModelRow> rows = new HashMap<>();
-        String winner = null;
-        for (Map.Entry<String, InferenceModel> e : byAge) {
+        Map<ResourceKey, ModelRow> rows = new HashMap<>();
+        ResourceKey winner = null;
+        for (Map.Entry<ResourceKey, InferenceModel> e : byAge) {
             InferenceModel m = e.getValue();
             List<String> invalid = check(m);
             RowStatus status;

@@ -1,12 +1,14 @@
 package io.inferrouter.stream.tables;
 
+import io.inferrouter.schemas.metrics.EndpointId;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The memberships last emitted for one pod, by endpoint id; what the next change is diffed against. */
-public record PodEndpoints(Map<String, EndpointMembership> endpoints) {
+/** The memberships last emitted for one pod, by endpoint; what the next change is diffed against. */
+public record PodEndpoints(Map<EndpointId, EndpointMembership> endpoints) {
 
     public PodEndpoints {
-        endpoints = endpoints == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(endpoints));
+        endpoints = endpoints == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(endpoints));
     }
 }

@@ -2,6 +2,7 @@ package io.inferrouter.stream.tables;
 
 import io.inferrouter.schemas.resources.InferenceModelRewrite;
 import io.inferrouter.schemas.resources.InferenceObjective;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.tables.ObjectiveRow;
 import io.inferrouter.schemas.tables.PoolRow;
 import io.inferrouter.schemas.tables.RewriteRow;
@@ -12,15 +13,21 @@ import java.util.List;
 /** Status of the resources that shape requests to a pool: InferenceObjectives and InferenceModelRewrites. */
 public final class PolicyRules {
 
+    /**
+     * The pool name a rewrite without a poolRef is shown with: its row needs a pool key, and no
+     * Kubernetes object can have this name, so it never resolves.
+     */
+    static final String NO_POOL = "(none)";
+
     private PolicyRules() {
     }
 
-    public static String poolKeyOf(InferenceObjective objective) {
+    public static ResourceKey poolKeyOf(InferenceObjective objective) {
         return objective.poolRef().poolKey(objective.meta().namespace());
     }
 
     /** The pool key a rewrite refers to, or null when it names none. */
-    public static String poolKeyOf(InferenceModelRewrite rewrite) {
+    public static ResourceKey poolKeyOf(InferenceModelRewrite rewrite) {
         return rewrite.poolRef() == null ? null : rewrite.poolRef().poolKey(rewrite.meta().namespace());
     }
 
@@ -53,16 +60,16 @@ public final class PolicyRules {
                 }
             }
         }
-        String poolKey = poolKeyOf(w);
+        ResourceKey poolKey = poolKeyOf(w);
         Resolution r = resolve(invalid, poolKey, pool);
-        return new RewriteRow(w.key(), poolKey == null ? "(none)" : poolKey, w.rules(), r.status(), r.reasons(),
-                w.meta().createdAtMs(), newest(w.observedAtMs(), pool));
+        return new RewriteRow(w.key(), poolKey == null ? w.key().sibling(NO_POOL) : poolKey, w.rules(), r.status(),
+                r.reasons(), w.meta().createdAtMs(), newest(w.observedAtMs(), pool));
     }
 
     private record Resolution(RowStatus status, List<String> reasons) {
     }
 
-    private static Resolution resolve(List<String> invalid, String poolKey, PoolRow pool) {
+    private static Resolution resolve(List<String> invalid, ResourceKey poolKey, PoolRow pool) {
         List<String> distinct = invalid.stream().distinct().toList();
         if (!distinct.isEmpty()) {
             return new Resolution(RowStatus.Invalid, distinct);

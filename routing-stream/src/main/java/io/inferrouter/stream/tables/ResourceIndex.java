@@ -3,6 +3,7 @@ package io.inferrouter.stream.tables;
 import io.inferrouter.schemas.resources.InferenceModel;
 import io.inferrouter.schemas.resources.InferencePool;
 import io.inferrouter.schemas.resources.Pod;
+import io.inferrouter.schemas.resources.ResourceKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,57 +40,57 @@ public final class ResourceIndex {
     }
 
     /** Moves a model's entry from what it claimed before to what it claims now (either may be null). */
-    public void model(String key, InferenceModel before, InferenceModel after) {
+    public void model(ResourceKey key, InferenceModel before, InferenceModel after) {
         if (before != null) {
             store.delete(modelEntry(ModelRules.poolKeyOf(before), before.modelName(), key));
         }
         if (after != null) {
-            store.put(modelEntry(ModelRules.poolKeyOf(after), after.modelName(), key), key);
+            store.put(modelEntry(ModelRules.poolKeyOf(after), after.modelName(), key), key.toString());
         }
     }
 
     /** Keys of the models that may claim {@code modelName} in the pool. */
-    public List<String> models(String poolKey, String modelName) {
-        return scan("m" + SEP + poolKey + SEP + modelName + SEP);
+    public List<ResourceKey> models(ResourceKey pool, String modelName) {
+        return scan("m" + SEP + pool + SEP + modelName + SEP);
     }
 
     /** Keys of the models that refer to the pool, whatever their name. */
-    public List<String> modelsOfPool(String poolKey) {
-        return scan("m" + SEP + poolKey + SEP);
+    public List<ResourceKey> modelsOfPool(ResourceKey pool) {
+        return scan("m" + SEP + pool + SEP);
     }
 
-    public void pod(String key, Pod before, Pod after) {
-        String ns = Keys.namespaceOf(key);
+    public void pod(ResourceKey key, Pod before, Pod after) {
+        String ns = key.namespace();
         if (before != null) {
             before.labels().forEach((k, v) -> store.delete(labelEntry("p", ns, k, v) + key));
         }
         if (after != null) {
-            after.labels().forEach((k, v) -> store.put(labelEntry("p", ns, k, v) + key, key));
+            after.labels().forEach((k, v) -> store.put(labelEntry("p", ns, k, v) + key, key.toString()));
         }
     }
 
-    public void pool(String key, InferencePool before, InferencePool after) {
-        String ns = Keys.namespaceOf(key);
+    public void pool(ResourceKey key, InferencePool before, InferencePool after) {
+        String ns = key.namespace();
         Map.Entry<String, String> old = before == null ? null : firstSelectorEntry(before);
         if (old != null) {
             store.delete(labelEntry("s", ns, old.getKey(), old.getValue()) + key);
         }
         Map.Entry<String, String> now = after == null ? null : firstSelectorEntry(after);
         if (now != null) {
-            store.put(labelEntry("s", ns, now.getKey(), now.getValue()) + key, key);
+            store.put(labelEntry("s", ns, now.getKey(), now.getValue()) + key, key.toString());
         }
     }
 
     /** Keys of the pods that may match the pool's selector (all pods that do, and maybe others). */
-    public List<String> podsSelectableBy(String namespace, InferencePool pool) {
+    public List<ResourceKey> podsSelectableBy(String namespace, InferencePool pool) {
         Map.Entry<String, String> first = pool == null ? null : firstSelectorEntry(pool);
         // An empty selector selects nothing (PoolRules.selects).
         return first == null ? List.of() : scan(labelEntry("p", namespace, first.getKey(), first.getValue()));
     }
 
     /** Keys of the pools whose selector may match a pod with these labels. */
-    public List<String> poolsThatMaySelect(String namespace, Map<String, String> labels) {
-        List<String> keys = new ArrayList<>();
+    public List<ResourceKey> poolsThatMaySelect(String namespace, Map<String, String> labels) {
+        List<ResourceKey> keys = new ArrayList<>();
         labels.forEach((k, v) -> keys.addAll(scan(labelEntry("s", namespace, k, v))));
         return keys;
     }
@@ -98,18 +99,18 @@ public final class ResourceIndex {
         return pool.selector().isEmpty() ? null : new TreeMap<>(pool.selector()).firstEntry();
     }
 
-    private static String modelEntry(String poolKey, String modelName, String modelKey) {
-        return "m" + SEP + poolKey + SEP + modelName + SEP + modelKey;
+    private static String modelEntry(ResourceKey pool, String modelName, ResourceKey model) {
+        return "m" + SEP + pool + SEP + modelName + SEP + model;
     }
 
     private static String labelEntry(String kind, String namespace, String label, String value) {
         return kind + SEP + namespace + SEP + label + "=" + value + SEP;
     }
 
-    private List<String> scan(String prefix) {
-        List<String> keys = new ArrayList<>();
+    private List<ResourceKey> scan(String prefix) {
+        List<ResourceKey> keys = new ArrayList<>();
         try (KeyValueIterator<String, String> it = store.prefixScan(prefix, KEYS)) {
-            it.forEachRemaining(e -> keys.add(e.value));
+            it.forEachRemaining(e -> keys.add(ResourceKey.parse(e.value)));
         }
         return keys;
     }

@@ -1,6 +1,7 @@
 package io.inferrouter.stream.tables;
 
 import io.inferrouter.schemas.resources.HttpRoute;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.tables.PoolRow;
 import io.inferrouter.schemas.tables.RouteRow;
 import io.inferrouter.schemas.tables.RowStatus;
@@ -21,8 +22,8 @@ public final class RouteRules {
     }
 
     /** The pool keys a route's InferencePool backends name, resolved or not. */
-    public static Set<String> poolKeysOf(HttpRoute route) {
-        Set<String> keys = new LinkedHashSet<>();
+    public static Set<ResourceKey> poolKeysOf(HttpRoute route) {
+        Set<ResourceKey> keys = new LinkedHashSet<>();
         for (HttpRoute.Rule rule : route.rules()) {
             for (HttpRoute.BackendRef ref : rule.backendRefs()) {
                 if (ref.isInferencePool()) {
@@ -33,7 +34,7 @@ public final class RouteRules {
         return keys;
     }
 
-    public static RouteRow row(HttpRoute route, Function<String, PoolRow> pools) {
+    public static RouteRow row(HttpRoute route, Function<ResourceKey, PoolRow> pools) {
         List<String> reasons = new ArrayList<>(route.validationErrors());
         boolean invalid = !reasons.isEmpty();
         boolean unresolved = false;
@@ -48,7 +49,7 @@ public final class RouteRules {
                             + " is ignored: only InferencePool backends are routed by this gateway");
                     continue;
                 }
-                String key = poolKey(route, ref);
+                ResourceKey key = poolKey(route, ref);
                 PoolRow pool = pools.apply(key);
                 if (pool == null || pool.status() != RowStatus.Accepted) {
                     unresolved = true;
@@ -67,8 +68,9 @@ public final class RouteRules {
         return new RouteRow(route.key(), route.hostnames(), rules, status, reasons.stream().distinct().toList(), newest);
     }
 
-    private static String poolKey(HttpRoute route, HttpRoute.BackendRef ref) {
-        String ns = ref.namespace() == null || ref.namespace().isBlank() ? route.meta().namespace() : ref.namespace();
-        return ns + "/" + ref.name();
+    /** A backend without a namespace is in the route's own. */
+    private static ResourceKey poolKey(HttpRoute route, HttpRoute.BackendRef ref) {
+        return ref.namespace() == null || ref.namespace().isBlank() ? route.key().sibling(ref.name())
+                : ResourceKey.of(ref.namespace(), ref.name());
     }
 }

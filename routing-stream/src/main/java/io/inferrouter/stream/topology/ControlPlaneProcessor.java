@@ -1,8 +1,9 @@
 package io.inferrouter.stream.topology;
 
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.stream.tables.ControlPlane;
 import io.inferrouter.stream.tables.ControlPlaneStores;
-import io.inferrouter.stream.tables.Keys;
+import io.inferrouter.stream.tables.KeyedStore;
 import io.inferrouter.stream.tables.TableChange;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -11,13 +12,17 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Feeds one resource topic into the control-plane rules and forwards the table changes they produce. */
+/**
+ * Feeds one resource topic into the control-plane rules and forwards the table changes they produce.
+ * The record key is parsed here, once; a record whose key is not {@code namespace/name} is counted and
+ * skipped.
+ */
 final class ControlPlaneProcessor<V> extends ContextualProcessor<String, V, String, TableChange> {
 
     /** Which rule of {@link ControlPlane} a resource kind goes to. */
     @FunctionalInterface
     interface Rule<V> {
-        List<TableChange> apply(ControlPlane controlPlane, String key, V value);
+        List<TableChange> apply(ControlPlane controlPlane, ResourceKey key, V value);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneProcessor.class);
@@ -37,24 +42,28 @@ final class ControlPlaneProcessor<V> extends ContextualProcessor<String, V, Stri
     public void init(ProcessorContext<String, TableChange> context) {
         super.init(context);
         controlPlane = new ControlPlane(new ControlPlaneStores(
-                context.getStateStore(StoreNames.POOLS), context.getStateStore(StoreNames.PODS),
-                context.getStateStore(StoreNames.MODELS), context.getStateStore(StoreNames.OBJECTIVES),
-                context.getStateStore(StoreNames.REWRITES), context.getStateStore(StoreNames.ROUTES),
-                context.getStateStore(StoreNames.POD_ENDPOINTS), context.getStateStore(StoreNames.POOL_ROWS),
-                context.getStateStore(StoreNames.MODEL_ROWS), context.getStateStore(StoreNames.OBJECTIVE_ROWS),
-                context.getStateStore(StoreNames.REWRITE_ROWS), context.getStateStore(StoreNames.ROUTE_ROWS),
+                keyed(context, StoreNames.POOLS), keyed(context, StoreNames.PODS),
+                keyed(context, StoreNames.MODELS), keyed(context, StoreNames.OBJECTIVES),
+                keyed(context, StoreNames.REWRITES), keyed(context, StoreNames.ROUTES),
+                keyed(context, StoreNames.POD_ENDPOINTS), keyed(context, StoreNames.POOL_ROWS),
+                keyed(context, StoreNames.MODEL_ROWS), keyed(context, StoreNames.OBJECTIVE_ROWS),
+                keyed(context, StoreNames.REWRITE_ROWS), keyed(context, StoreNames.ROUTE_ROWS),
                 context.getStateStore(StoreNames.RESOURCE_INDEX)));
     }
 
     @Override
     public void process(Record<String, V> record) {
-        if (!Keys.isResourceKey(record.key())) {
+        if (!ResourceKey.isValid(record.key())) {
             metrics.malformedKey(topic);
             LOG.warn("skipping record with a key that is not namespace/name topic={} key={}", topic, record.key());
             return;
         }
-        for (TableChange change : rule.apply(controlPlane, record.key(), record.value())) {
-            context().forward(record.withKey(change.key()).withValue(change));
+        for (TableChange change : rule.apply(controlPlane, ResourceKey.parse(record.key()), record.value())) {
+            context().forward(record.withKey(change.recordKey()).withValue(change));
         }
+    }
+
+    private static <T> KeyedStore<ResourceKey, T> keyed(ProcessorContext<?, ?> context, String store) {
+        return KeyedStore.byResource(context.getStateStore(store));
     }
 }

@@ -1,7 +1,9 @@
 package io.inferrouter.stream.topology;
 
+import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.tables.EndpointRow;
 import io.inferrouter.stream.tables.EndpointTable;
+import io.inferrouter.stream.tables.KeyedStore;
 import java.time.Duration;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -10,14 +12,17 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.inferrouter.schemas.metrics.EndpointId;
 
-/** Feeds memberships or metrics into the endpoint table and forwards the endpoint rows it produces. */
+/**
+ * Feeds memberships or metrics into the endpoint table and forwards the endpoint rows it produces.
+ * The record key is parsed here, once; a record whose key is not {@code namespace/pod:port} is counted
+ * and skipped.
+ */
 final class EndpointRowsProcessor<V> extends ContextualProcessor<String, V, String, EndpointRow> {
 
     @FunctionalInterface
     interface Rule<V> {
-        EndpointTable.Result apply(EndpointTable table, String endpoint, V value);
+        EndpointTable.Result apply(EndpointTable table, EndpointId endpoint, V value);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(EndpointRowsProcessor.class);
@@ -42,8 +47,8 @@ final class EndpointRowsProcessor<V> extends ContextualProcessor<String, V, Stri
     @Override
     public void init(ProcessorContext<String, EndpointRow> context) {
         super.init(context);
-        table = new EndpointTable(context.getStateStore(StoreNames.ENDPOINT_MEMBERSHIPS),
-                context.getStateStore(StoreNames.ENDPOINT_METRICS));
+        table = new EndpointTable(KeyedStore.byEndpoint(context.getStateStore(StoreNames.ENDPOINT_MEMBERSHIPS)),
+                KeyedStore.byEndpoint(context.getStateStore(StoreNames.ENDPOINT_METRICS)));
         if (orphanHorizon != null) {
             // Stream time, not wall-clock time: a replay forgets the same metrics at the same point.
             context.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, streamTime -> {
@@ -57,12 +62,13 @@ final class EndpointRowsProcessor<V> extends ContextualProcessor<String, V, Stri
 
     @Override
     public void process(Record<String, V> record) {
-        if (!isEndpointId(record.key())) {
+        EndpointId endpoint = endpointOf(record.key());
+        if (endpoint == null) {
             metrics.malformedKey(topic);
             LOG.warn("skipping record with a key that is not namespace/pod:port topic={} key={}", topic, record.key());
             return;
         }
-        EndpointTable.Result result = rule.apply(table, record.key(), record.value());
+        EndpointTable.Result result = rule.apply(table, endpoint, record.value());
         if (result.outcome() == EndpointTable.MetricsOutcome.OUT_OF_ORDER) {
             metrics.outOfOrderMetrics();
         } else if (result.outcome() == EndpointTable.MetricsOutcome.NO_MEMBERSHIP) {
@@ -73,15 +79,15 @@ final class EndpointRowsProcessor<V> extends ContextualProcessor<String, V, Stri
         }
     }
 
-    private static boolean isEndpointId(String key) {
+    /** The key as an endpoint id, or null when it is none. */
+    private static EndpointId endpointOf(String key) {
         if (key == null) {
-            return false;
+            return null;
         }
         try {
-            EndpointId.parse(key);
-            return true;
+            return EndpointId.parse(key);
         } catch (IllegalArgumentException e) {
-            return false;
+            return null;
         }
     }
 }

@@ -3,11 +3,6 @@ package io.inferrouter.stream.topology;
 import io.inferrouter.schemas.metrics.EndpointMetrics;
 import io.inferrouter.schemas.serde.JsonSerde;
 import io.inferrouter.schemas.tables.EndpointRow;
-import io.inferrouter.schemas.tables.ModelRow;
-import io.inferrouter.schemas.tables.ObjectiveRow;
-import io.inferrouter.schemas.tables.PoolRow;
-import io.inferrouter.schemas.tables.RewriteRow;
-import io.inferrouter.schemas.tables.RouteRow;
 import io.inferrouter.schemas.topics.Topic;
 import io.inferrouter.schemas.topics.Topics;
 import io.inferrouter.stream.tables.ControlPlane;
@@ -15,13 +10,20 @@ import io.inferrouter.stream.tables.EndpointMembership;
 import io.inferrouter.stream.tables.EndpointTable;
 import io.inferrouter.stream.tables.PodEndpoints;
 import io.inferrouter.stream.tables.TableChange;
-import io.inferrouter.stream.tables.TableChange.Table;
+import io.inferrouter.stream.tables.TableChange.MembershipChange;
+import io.inferrouter.stream.tables.TableChange.ModelRowChange;
+import io.inferrouter.stream.tables.TableChange.ObjectiveRowChange;
+import io.inferrouter.stream.tables.TableChange.PoolRowChange;
+import io.inferrouter.stream.tables.TableChange.RewriteRowChange;
+import io.inferrouter.stream.tables.TableChange.RouteRowChange;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.BranchedKStream;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -49,6 +51,13 @@ import org.apache.kafka.streams.state.Stores;
 public final class RoutingTopology {
 
     private static final Serde<String> KEY = Serdes.String();
+    // Where table changes go (see tableOf): a table topic, by its short name, or the membership repartition.
+    private static final String POOLS = shortName(Topics.TABLE_POOLS);
+    private static final String MODELS = shortName(Topics.TABLE_MODELS);
+    private static final String OBJECTIVES = shortName(Topics.TABLE_OBJECTIVES);
+    private static final String REWRITES = shortName(Topics.TABLE_REWRITES);
+    private static final String ROUTES = shortName(Topics.TABLE_ROUTES);
+    private static final String MEMBERSHIP = "membership";
 
     private RoutingTopology() {
     }
@@ -75,8 +84,8 @@ public final class RoutingTopology {
 
         JsonSerde<EndpointMembership> membershipSerde = new JsonSerde<>(EndpointMembership.class);
         KStream<String, EndpointRow> fromMemberships = changes
-                .filter((k, c) -> c.table() == Table.MEMBERSHIP, Named.as("memberships-only"))
-                .mapValues(c -> (EndpointMembership) c.row(), Named.as("as-membership"))
+                .filter((k, c) -> tableOf(c).equals(MEMBERSHIP), Named.as("memberships-only"))
+                .mapValues(c -> MembershipChange.class.cast(c).row(), Named.as("as-membership"))
                 .repartition(Repartitioned.<String, EndpointMembership>as("endpoint-membership")
                         .withKeySerde(KEY).withValueSerde(membershipSerde)
                         .withNumberOfPartitions(settings.endpointPartitions()))
@@ -84,20 +93,13 @@ public final class RoutingTopology {
                                 EndpointTable::onMembership, metrics, null),
                         Named.as("membership-to-endpoint-rows"), StoreNames.ENDPOINTS);
 
-        changes.split(Named.as("table-"))
-                .branch((k, c) -> c.table() == Table.POOLS,
-                        Branched.withConsumer(s -> sink(s, Topics.TABLE_POOLS, PoolRow.class, metrics), "pools"))
-                .branch((k, c) -> c.table() == Table.MODELS,
-                        Branched.withConsumer(s -> sink(s, Topics.TABLE_MODELS, ModelRow.class, metrics), "models"))
-                .branch((k, c) -> c.table() == Table.OBJECTIVES,
-                        Branched.withConsumer(s -> sink(s, Topics.TABLE_OBJECTIVES, ObjectiveRow.class, metrics),
-                                "objectives"))
-                .branch((k, c) -> c.table() == Table.REWRITES,
-                        Branched.withConsumer(s -> sink(s, Topics.TABLE_REWRITES, RewriteRow.class, metrics),
-                                "rewrites"))
-                .branch((k, c) -> c.table() == Table.ROUTES,
-                        Branched.withConsumer(s -> sink(s, Topics.TABLE_ROUTES, RouteRow.class, metrics), "routes"))
-                .noDefaultBranch();
+        BranchedKStream<String, TableChange> tables = changes.split(Named.as("table-"));
+        table(tables, Topics.TABLE_POOLS, PoolRowChange.class, PoolRowChange::row, metrics);
+        table(tables, Topics.TABLE_MODELS, ModelRowChange.class, ModelRowChange::row, metrics);
+        table(tables, Topics.TABLE_OBJECTIVES, ObjectiveRowChange.class, ObjectiveRowChange::row, metrics);
+        table(tables, Topics.TABLE_REWRITES, RewriteRowChange.class, RewriteRowChange::row, metrics);
+        table(tables, Topics.TABLE_ROUTES, RouteRowChange.class, RouteRowChange::row, metrics);
+        tables.noDefaultBranch();
 
         KStream<String, EndpointRow> fromMetrics = readable(b, Topics.ENDPOINT_METRICS, "metrics", metrics)
                 .process(() -> new EndpointRowsProcessor<EndpointMetrics>(Topics.ENDPOINT_METRICS.name(),
@@ -114,7 +116,7 @@ public final class RoutingTopology {
     private static <V> KStream<String, TableChange> resources(StreamsBuilder b, Topic<String, V> topic,
                                                               ControlPlaneProcessor.Rule<V> rule,
                                                               StreamMetrics metrics) {
-        String name = topic.name().substring(topic.name().indexOf('.') + 1);
+        String name = shortName(topic);
         return readable(b, topic, name, metrics)
                 .process(() -> new ControlPlaneProcessor<>(topic.name(), rule, metrics),
                         Named.as(name + "-rules"), StoreNames.CONTROL_PLANE);
@@ -140,12 +142,36 @@ public final class RoutingTopology {
         return read.get(name + "-readable").mapValues(ValueReader.Read::value, Named.as(name + "-value"));
     }
 
-    private static <R> void sink(KStream<String, TableChange> changes, Topic<String, R> topic, Class<R> type,
-                                 StreamMetrics metrics) {
-        String name = topic.name().substring(topic.name().indexOf('.') + 1);
-        changes.mapValues(c -> type.cast(c.row()), Named.as("as-" + name + "-row"))
+    /**
+     * Where each kind of change goes: the short name of its table topic, which names its branch of the
+     * split, or the membership repartition. Exhaustive, so a new kind of change does not compile until
+     * it is routed.
+     */
+    static String tableOf(TableChange change) {
+        return switch (change) {
+            case PoolRowChange c -> POOLS;
+            case ModelRowChange c -> MODELS;
+            case ObjectiveRowChange c -> OBJECTIVES;
+            case RewriteRowChange c -> REWRITES;
+            case RouteRowChange c -> ROUTES;
+            case MembershipChange c -> MEMBERSHIP;
+        };
+    }
+
+    /** The branch of the split that writes the changes of one kind, as rows of {@code topic}. */
+    private static <C extends TableChange, R> void table(BranchedKStream<String, TableChange> split,
+                                                         Topic<String, R> topic, Class<C> kind, Function<C, R> row,
+                                                         StreamMetrics metrics) {
+        String name = shortName(topic);
+        split.branch((k, c) -> tableOf(c).equals(name), Branched.withConsumer(s -> s
+                .mapValues(c -> row.apply(kind.cast(c)), Named.as("as-" + name + "-row"))
                 .peek((k, v) -> metrics.rowEmitted(topic.name()), Named.as("count-" + name + "-rows"))
-                .to(topic.name(), Produced.with(KEY, topic.valueSerde()).withName(name + "-rows-sink"));
+                .to(topic.name(), Produced.with(KEY, topic.valueSerde()).withName(name + "-rows-sink")), name));
+    }
+
+    /** A topic's name without its family: {@code tables.pools} is {@code pools}, {@code k8s.pods} is {@code pods}. */
+    private static String shortName(Topic<?, ?> topic) {
+        return topic.name().substring(topic.name().indexOf('.') + 1);
     }
 
     private static void addStores(StreamsBuilder b, TopologySettings settings) {

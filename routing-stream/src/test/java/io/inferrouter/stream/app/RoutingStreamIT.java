@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.inferrouter.kafka.embedded.EmbeddedKafkaExtension;
 import io.inferrouter.kafka.embedded.KafkaEndpoint;
+import io.inferrouter.schemas.metrics.CacheGeometry;
+import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.metrics.EngineLoad;
 import io.inferrouter.schemas.resources.Criticality;
 import io.inferrouter.schemas.resources.InferenceModel;
 import io.inferrouter.schemas.resources.InferencePool;
@@ -18,6 +21,7 @@ import io.inferrouter.schemas.tables.EndpointRow;
 import io.inferrouter.schemas.topics.Topic;
 import io.inferrouter.schemas.topics.Topics;
 import io.inferrouter.stream.topology.DeadLetterHeaders;
+import io.inferrouter.support.TopicSetup;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -53,10 +57,7 @@ class RoutingStreamIT {
 
     @org.junit.jupiter.api.BeforeEach
     void topics(KafkaEndpoint kafka) {
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
-                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            new io.inferrouter.schemas.topics.TopicAdmin(admin, (short) 1, Duration.ofSeconds(30)).ensure(Topics.all());
-        }
+        TopicSetup.ensure(kafka.bootstrapServers(), (short) 1, Duration.ofSeconds(30), Topics.all());
     }
 
     @Test
@@ -88,7 +89,7 @@ class RoutingStreamIT {
             send(producer, Topics.ENDPOINT_METRICS, endpoint, metrics(endpoint, 3, System.currentTimeMillis()));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 EndpointRow row = endpoints.latest(rowKey);
-                return row != null && row.metrics() != null && row.metrics().waitingRequests() == 3;
+                return row != null && row.report() != null && row.report().load().waitingRequests() == 3;
             });
 
             JsonNode pool = json(get(base + "/v1/pools/" + ns + "/llama"));
@@ -98,6 +99,10 @@ class RoutingStreamIT {
             assertThat(pool.at("/models/0/modelName").asText()).isEqualTo("chat");
             assertThat(json(get(base + "/v1/status")).at("/resources").size()).isGreaterThanOrEqualTo(2);
             assertThat(get(base + "/v1/pools/" + ns + "/nope").statusCode()).isEqualTo(404);
+            assertThat(get(base + "/v1/pools/" + ns + "/%20").statusCode()).isEqualTo(400);
+            assertThat(get(base + "/internal/endpoints?pool=no-namespace").statusCode()).isEqualTo(400);
+            assertThat(json(get(base + "/internal/endpoints?pool=" + ns + "/llama")).at("/0/endpoint").asText())
+                    .isEqualTo(endpoint);
             assertThat(get(base + "/metrics").body()).contains("routing_stream_rows_emitted");
             // The Streams client's own metrics, bound through Micrometer's KafkaStreamsMetrics, and live:
             // the thread has processed the records above.
@@ -194,7 +199,7 @@ class RoutingStreamIT {
             send(producer, Topics.ENDPOINT_METRICS, endpoint, metrics(endpoint, waiting, System.currentTimeMillis()));
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> {
                 EndpointRow row = endpoints.latest(rowKey);
-                return row != null && row.metrics() != null && row.metrics().waitingRequests() == waiting;
+                return row != null && row.report() != null && row.report().load().waitingRequests() == waiting;
             });
             latencies.add(endpoints.readAtNanos(rowKey) - sent);
         }
@@ -225,8 +230,8 @@ class RoutingStreamIT {
     }
 
     private static EndpointMetrics metrics(String endpoint, int waiting, long at) {
-        return new EndpointMetrics(endpoint, "127.0.1.1", 8000, "vllm", waiting, 1, 0.25, List.of(), List.of(), null,
-                16, 1000, 0L, 0L, 100, null, at, at, "it");
+        return EndpointMetrics.scraped(EndpointId.parse(endpoint), "127.0.1.1", 8000, "vllm",
+                EngineLoad.of(waiting, 1, 0.25), new CacheGeometry(16, 1000, 0L, 0L), 100, at, "it");
     }
 
     private static <V> void send(KafkaProducer<String, byte[]> producer, Topic<String, V> topic, String key, V value)

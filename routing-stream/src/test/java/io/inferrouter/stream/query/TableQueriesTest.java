@@ -3,6 +3,8 @@ package io.inferrouter.stream.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.inferrouter.schemas.metrics.EndpointId;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.serde.Json;
 import io.inferrouter.schemas.tables.EndpointRow;
 import java.net.InetAddress;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class TableQueriesTest {
 
+    private static final ResourceKey LLAMA = ResourceKey.parse("llm/llama");
     private static final HostInfo SELF = new HostInfo("10.0.0.1", 8082);
     private static final HostInfo A = new HostInfo("10.0.0.2", 8082);
     private static final HostInfo B = new HostInfo("10.0.0.3", 8082);
@@ -39,9 +42,10 @@ class TableQueriesTest {
         peers.answer(A, row("llm/p2:8000"));
         peers.answer(B, row("llm/p1:8000"), row("llm/p3:8000"));
 
-        List<EndpointRow> rows = queries.endpointsOf("llm/llama");
+        List<EndpointRow> rows = queries.endpointsOf(LLAMA);
 
-        assertThat(rows).extracting(EndpointRow::endpoint).containsExactly("llm/p1:8000", "llm/p2:8000", "llm/p3:8000");
+        assertThat(rows).extracting(r -> r.endpoint().toString())
+                .containsExactly("llm/p1:8000", "llm/p2:8000", "llm/p3:8000");
         assertThat(peers.asked).containsExactlyInAnyOrder(A, B);
     }
 
@@ -51,7 +55,7 @@ class TableQueriesTest {
         peers.answer(A, row("llm/p2:8000"));
         peers.unreachable(B);
 
-        assertThatThrownBy(() -> queries.endpointsOf("llm/llama")).isInstanceOf(QueryUnavailableException.class)
+        assertThatThrownBy(() -> queries.endpointsOf(LLAMA)).isInstanceOf(QueryUnavailableException.class)
                 .hasMessageContaining(B.toString());
     }
 
@@ -65,7 +69,7 @@ class TableQueriesTest {
         TableQueries overHttp = new TableQueries(locations, SELF, null, Peers.http(Duration.ofSeconds(1)), 6);
         locations.holders(new TableLocations.Holder(gone, Set.of(0, 1, 2, 3, 4, 5)));
 
-        assertThatThrownBy(() -> overHttp.endpointsOf("llm/llama")).isInstanceOf(QueryUnavailableException.class)
+        assertThatThrownBy(() -> overHttp.endpointsOf(LLAMA)).isInstanceOf(QueryUnavailableException.class)
                 .hasMessageContaining("did not answer");
     }
 
@@ -75,7 +79,7 @@ class TableQueriesTest {
         peers.answer(A, row("llm/p2:8000"));
         peers.answer(B);
 
-        assertThatThrownBy(() -> queries.endpointsOf("llm/llama")).isInstanceOf(QueryUnavailableException.class)
+        assertThatThrownBy(() -> queries.endpointsOf(LLAMA)).isInstanceOf(QueryUnavailableException.class)
                 .hasMessageContaining("[3, 5] of 6");
         assertThat(peers.asked).isEmpty();
     }
@@ -87,7 +91,7 @@ class TableQueriesTest {
         peers.answer(A, row("llm/p2:8000"));
         peers.answer(B, row("llm/p3:8000"));
 
-        assertThatThrownBy(() -> queries.endpointsOf("llm/llama")).isInstanceOf(QueryUnavailableException.class)
+        assertThatThrownBy(() -> queries.endpointsOf(LLAMA)).isInstanceOf(QueryUnavailableException.class)
                 .hasMessageContaining("moved");
     }
 
@@ -99,7 +103,7 @@ class TableQueriesTest {
         peers.answer(A, row("llm/p2:8000"));
         peers.unreachable(standbyOnly);
 
-        assertThat(queries.endpointsOf("llm/llama")).hasSize(1);
+        assertThat(queries.endpointsOf(LLAMA)).hasSize(1);
         assertThat(peers.asked).containsExactly(A);
     }
 
@@ -108,7 +112,7 @@ class TableQueriesTest {
         locations.state = KafkaStreams.State.REBALANCING;
         locations.holders(new TableLocations.Holder(A, Set.of(0, 1, 2, 3, 4, 5)));
 
-        assertThatThrownBy(() -> queries.endpointsOf("llm/llama")).isInstanceOf(QueryUnavailableException.class)
+        assertThatThrownBy(() -> queries.endpointsOf(LLAMA)).isInstanceOf(QueryUnavailableException.class)
                 .hasMessageContaining("REBALANCING");
         assertThatThrownBy(queries::controlPlaneOwner).isInstanceOf(QueryUnavailableException.class);
     }
@@ -124,7 +128,7 @@ class TableQueriesTest {
     }
 
     private static EndpointRow row(String endpoint) {
-        return new EndpointRow("llm/llama", endpoint, "10.1.0.1", 8000, Map.of(), null, 1);
+        return new EndpointRow(LLAMA, EndpointId.parse(endpoint), "10.1.0.1", 8000, Map.of(), null, 1);
     }
 
     private static final class FakeLocations implements TableLocations {

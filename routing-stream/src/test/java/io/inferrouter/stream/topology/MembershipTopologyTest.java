@@ -30,7 +30,7 @@ class MembershipTopologyTest {
         assertThat(rows).containsOnlyKeys("llm/llama|llm/p0:8000", "llm/llama|llm/p0:8001");
         EndpointRow row = rows.get("llm/llama|llm/p0:8001");
         assertThat(row.hostPort()).isEqualTo("10.0.0.1:8001");
-        assertThat(row.metrics()).isNull();
+        assertThat(row.report()).isNull();
         assertThat(row.updatedAtMs()).isEqualTo(20);
         assertThat(t.pools().get("llm/llama").status()).isEqualTo(RowStatus.Accepted);
     }

@@ -34,8 +34,8 @@ class MetricsTopologyTest {
     void metricsJoinTheirEndpointRow() {
         t.endpointMetrics.pipeInput("llm/p0:8000", metrics("llm/p0:8000", 4, 0.5, 100), 100);
         var row = t.endpoints().get("llm/llama|llm/p0:8000");
-        assertThat(row.metrics().waitingRequests()).isEqualTo(4);
-        assertThat(row.metrics().kvCacheUsage()).isEqualTo(0.5);
+        assertThat(row.report().load().waitingRequests()).isEqualTo(4);
+        assertThat(row.report().load().kvCacheUsage()).isEqualTo(0.5);
         assertThat(row.updatedAtMs()).isEqualTo(100);
     }
 
@@ -53,7 +53,7 @@ class MetricsTopologyTest {
         assertThat(t.newEndpointRecords()).isEmpty();
         assertThat(t.metrics.withoutMembership).hasValue(1);
         t.pods.pipeInput("llm/p9", pod("llm", "p9", "10.0.0.9", LLAMA, true, 110), 110);
-        assertThat(t.endpoints().get("llm/llama|llm/p9:8000").metrics().waitingRequests()).isEqualTo(7);
+        assertThat(t.endpoints().get("llm/llama|llm/p9:8000").report().load().waitingRequests()).isEqualTo(7);
     }
 
     @Test
@@ -67,7 +67,7 @@ class MetricsTopologyTest {
     void outOfOrderMetricsAreDropped() {
         t.endpointMetrics.pipeInput("llm/p0:8000", metrics("llm/p0:8000", 4, 0.5, 200), 200);
         t.endpointMetrics.pipeInput("llm/p0:8000", metrics("llm/p0:8000", 9, 0.9, 150), 150);
-        assertThat(t.endpoints().get("llm/llama|llm/p0:8000").metrics().waitingRequests()).isEqualTo(4);
+        assertThat(t.endpoints().get("llm/llama|llm/p0:8000").report().load().waitingRequests()).isEqualTo(4);
         assertThat(t.metrics.outOfOrder).hasValue(1);
     }
 
@@ -75,10 +75,10 @@ class MetricsTopologyTest {
     void aFailedScrapeKeepsTheLastGoodValuesAndShowsTheFailure() {
         t.endpointMetrics.pipeInput("llm/p0:8000", metrics("llm/p0:8000", 4, 0.5, 200), 200);
         t.endpointMetrics.pipeInput("llm/p0:8000", failedScrape("llm/p0:8000", 300), 300);
-        var m = t.endpoints().get("llm/llama|llm/p0:8000").metrics();
-        assertThat(m.scrapeError()).isEqualTo("timed out");
-        assertThat(m.waitingRequests()).isEqualTo(4);
-        assertThat(m.lastSuccessAtMs()).isEqualTo(200);
+        var m = t.endpoints().get("llm/llama|llm/p0:8000").report();
+        assertThat(m.scrape().error()).isEqualTo("timed out");
+        assertThat(m.load().waitingRequests()).isEqualTo(4);
+        assertThat(m.scrape().lastSuccessAtMs()).isEqualTo(200);
         assertThat(m.observedAtMs()).isEqualTo(300);
     }
 
@@ -89,7 +89,7 @@ class MetricsTopologyTest {
         t.endpointMetrics.pipeInput("llm/p0:8000", metrics("llm/p0:8000", 2, 0.2, later), later);
         assertThat(t.metrics.forgotten).hasValue(1);
         t.pods.pipeInput("llm/gone", pod("llm", "gone", "10.0.0.7", LLAMA, true, later + 1), later + 1);
-        assertThat(t.endpoints().get("llm/llama|llm/gone:8000").metrics()).isNull();
+        assertThat(t.endpoints().get("llm/llama|llm/gone:8000").report()).isNull();
     }
 
     @Test
@@ -117,12 +117,12 @@ class MetricsTopologyTest {
         assertThat(written).hasSize(1);
         assertThat(written.get(0).key()).isEqualTo("llm/llama|llm/p0:8000");
         assertThat(written.get(0).value()).as("the endpoint is still in the pool").isNotNull();
-        assertThat(written.get(0).value().metrics()).isNull();
-        assertThat(t.endpoints().get("llm/llama|llm/p1:8000").metrics().waitingRequests()).isEqualTo(6);
+        assertThat(written.get(0).value().report()).isNull();
+        assertThat(t.endpoints().get("llm/llama|llm/p1:8000").report().load().waitingRequests()).isEqualTo(6);
 
         // and the next snapshot, even one observed before the deleted one, is applied
         t.endpointMetrics.pipeInput("llm/p0:8000", metrics("llm/p0:8000", 2, 0.2, 150), 210);
-        assertThat(t.endpoints().get("llm/llama|llm/p0:8000").metrics().waitingRequests()).isEqualTo(2);
+        assertThat(t.endpoints().get("llm/llama|llm/p0:8000").report().load().waitingRequests()).isEqualTo(2);
         assertThat(t.metrics.outOfOrder).hasValue(0);
     }
 }

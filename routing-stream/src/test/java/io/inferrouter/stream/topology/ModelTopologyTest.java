@@ -7,8 +7,11 @@ import static io.inferrouter.stream.topology.Resources.rewrite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inferrouter.schemas.resources.InferenceModelRewrite;
+import io.inferrouter.schemas.resources.ResourceKey;
+import io.inferrouter.schemas.resources.ResourceMeta;
 import io.inferrouter.schemas.resources.TargetModel;
 import io.inferrouter.schemas.tables.RowStatus;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +36,7 @@ class ModelTopologyTest {
                 new TargetModel("v1", 90), new TargetModel("v2", 10)), 20);
         var row = t.models().get("llm/chat");
         assertThat(row.status()).isEqualTo(RowStatus.Accepted);
-        assertThat(row.pool()).isEqualTo("llm/llama");
+        assertThat(row.pool()).isEqualTo(ResourceKey.parse("llm/llama"));
         assertThat(row.targets()).extracting(TargetModel::weight).containsExactly(90, 10);
     }
 
@@ -81,7 +84,7 @@ class ModelTopologyTest {
         // Moved to the other pool: no conflict left in either.
         t.models.pipeInput("llm/older", model("llm", "older", "chat", "qwen", 100), 500);
         assertThat(t.models().values()).allMatch(r -> r.status() == RowStatus.Accepted);
-        assertThat(t.models().get("llm/older").pool()).isEqualTo("llm/qwen");
+        assertThat(t.models().get("llm/older").pool()).isEqualTo(ResourceKey.parse("llm/qwen"));
 
         // Deleting the pool marks only its model unresolved.
         t.pools.pipeInput("llm/qwen", null, 600);
@@ -158,5 +161,18 @@ class ModelTopologyTest {
         assertThat(t.rewrites().get("llm/half").status()).isEqualTo(RowStatus.Invalid);
         t.rewrites.pipeInput("llm/alias", null, 30);
         assertThat(t.rewrites()).containsOnlyKeys("llm/half");
+    }
+
+    @Test
+    void aRewriteWithoutAPoolRefIsInvalidAndResolvesToNoPool() {
+        llamaPool();
+        InferenceModelRewrite noPool = new InferenceModelRewrite(new ResourceMeta("llm", "loose", null, null, 1, 20),
+                null, rewrite("llm", "loose", "llama", "x", 20, new InferenceModelRewrite.Target("chat", 1)).rules(),
+                List.of(), 20, Resources.SRC);
+        t.rewrites.pipeInput("llm/loose", noPool, 20);
+        var row = t.rewrites().get("llm/loose");
+        assertThat(row.status()).isEqualTo(RowStatus.Invalid);
+        assertThat(row.reasons()).containsExactly("poolRef is required");
+        assertThat(row.pool()).isEqualTo(ResourceKey.parse("llm/(none)"));
     }
 }

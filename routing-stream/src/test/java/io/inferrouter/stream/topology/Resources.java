@@ -1,7 +1,9 @@
 package io.inferrouter.stream.topology;
 
+import io.inferrouter.schemas.metrics.CacheGeometry;
 import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.metrics.EngineLoad;
 import io.inferrouter.schemas.resources.Criticality;
 import io.inferrouter.schemas.resources.HttpRoute;
 import io.inferrouter.schemas.resources.InferenceModel;
@@ -40,14 +42,13 @@ final class Resources {
 
     static EndpointMetrics metrics(String endpoint, int waiting, double kv, long at) {
         EndpointId id = EndpointId.parse(endpoint);
-        return new EndpointMetrics(endpoint, "10.0.0.1", id.port(), "vllm", waiting, 1, kv, List.of(), List.of(), null,
-                16, 1000, 0L, 0L, 100, null, at, at, SRC);
+        return EndpointMetrics.scraped(id, "10.0.0.1", id.port(), "vllm", EngineLoad.of(waiting, 1, kv),
+                new CacheGeometry(16, 1000, 0L, 0L), 100, at, SRC);
     }
 
     static EndpointMetrics failedScrape(String endpoint, long at) {
         EndpointId id = EndpointId.parse(endpoint);
-        return new EndpointMetrics(endpoint, "10.0.0.1", id.port(), "vllm", null, null, null, List.of(), List.of(), null,
-                null, null, null, null, 50_000, "timed out", 0, at, SRC);
+        return EndpointMetrics.failed(id, "10.0.0.1", id.port(), "vllm", "timed out", 50_000, 0, at, SRC);
     }
 
     static InferenceModel model(String ns, String name, String modelName, String pool, long createdAt,

@@ -6,6 +6,7 @@ import static io.inferrouter.stream.topology.Resources.route;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inferrouter.schemas.resources.HttpRoute;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.tables.RouteRow;
 import io.inferrouter.schemas.tables.RowStatus;
 import java.util.Map;
@@ -28,8 +29,9 @@ class RouteTopologyTest {
         t.routes.pipeInput("llm/r", route("llm", "r", 20, poolBackend("a", 80), poolBackend("b", 20)), 20);
         RouteRow row = t.routes().get("llm/r");
         assertThat(row.status()).isEqualTo(RowStatus.Accepted);
-        assertThat(row.rules().get(0).pools()).containsExactly(new RouteRow.WeightedPool("llm/a", 80),
-                new RouteRow.WeightedPool("llm/b", 20));
+        assertThat(row.rules().get(0).pools()).containsExactly(
+                new RouteRow.WeightedPool(ResourceKey.parse("llm/a"), 80),
+                new RouteRow.WeightedPool(ResourceKey.parse("llm/b"), 20));
     }
 
     @Test
@@ -38,7 +40,8 @@ class RouteTopologyTest {
         t.routes.pipeInput("llm/r", route("llm", "r", 20, poolBackend("a", 80), poolBackend("b", 20)), 20);
         RouteRow row = t.routes().get("llm/r");
         assertThat(row.status()).isEqualTo(RowStatus.UnresolvedRefs);
-        assertThat(row.rules().get(0).pools()).containsExactly(new RouteRow.WeightedPool("llm/a", 80));
+        assertThat(row.rules().get(0).pools()).containsExactly(
+                new RouteRow.WeightedPool(ResourceKey.parse("llm/a"), 80));
         assertThat(row.reasons()).anyMatch(r -> r.contains("llm/b does not exist"));
 
         t.pools.pipeInput("llm/b", pool("llm", "b", Map.of("app", "b"), 30, 8000), 30);

@@ -1,9 +1,12 @@
 package io.inferrouter.schemas.decisions;
 
 import io.inferrouter.schemas.Checks;
+import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.resources.Criticality;
+import io.inferrouter.schemas.resources.ResourceKey;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One request's routing decision and its outcome, written by gateway-node to the decisions topic
@@ -27,9 +30,9 @@ import java.util.Map;
  * @param outcome        what happened to the request
  */
 public record RoutingDecision(String requestId, long receivedAtMs, String requestedModel, String targetModel,
-                              String pool, String objective, Criticality criticality, int priority,
+                              ResourceKey pool, String objective, Criticality criticality, int priority,
                               String fairnessId, String profile, boolean stream, List<Candidate> candidates,
-                              String chosenEndpoint, long decisionNanos, Outcome outcome,
+                              EndpointId chosenEndpoint, long decisionNanos, Outcome outcome,
                               long observedAtMs, String source) {
 
     public RoutingDecision {
@@ -48,11 +51,11 @@ public record RoutingDecision(String requestId, long receivedAtMs, String reques
      * @param totalScore    the weighted sum the picker used
      * @param filteredBy    the filter that removed it, or null if it stayed a candidate
      */
-    public record Candidate(String endpoint, String address, Integer waitingRequests, Integer runningRequests,
+    public record Candidate(EndpointId endpoint, String address, Integer waitingRequests, Integer runningRequests,
                             Double kvCacheUsage, Long metricsAgeMs, int inFlight, Map<String, Double> scores,
                             double totalScore, String filteredBy) {
         public Candidate {
-            Checks.required(endpoint, "candidates[].endpoint");
+            Objects.requireNonNull(endpoint, "candidates[].endpoint is required");
             scores = Checks.map(scores);
         }
     }

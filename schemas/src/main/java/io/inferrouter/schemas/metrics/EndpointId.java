@@ -1,10 +1,15 @@
 package io.inferrouter.schemas.metrics;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.inferrouter.schemas.resources.ResourceKey;
+
 /**
  * The id of one endpoint: one target port of one pod, written {@code namespace/pod:port}.
- * Stable across pod IP changes, so it keys metrics and endpoint rows.
+ * Stable across pod IP changes, so it keys metrics and endpoint rows. Parsed once at the edge; its
+ * JSON form is the string.
  */
-public record EndpointId(String namespace, String pod, int port) {
+public record EndpointId(String namespace, String pod, int port) implements Comparable<EndpointId> {
 
     public EndpointId {
         if (namespace == null || namespace.isBlank() || pod == null || pod.isBlank()) {
@@ -15,6 +20,12 @@ public record EndpointId(String namespace, String pod, int port) {
         }
     }
 
+    /** The endpoint of {@code pod} (a {@code namespace/name} pod key) at {@code port}. */
+    public static EndpointId of(ResourceKey pod, int port) {
+        return new EndpointId(pod.namespace(), pod.name(), port);
+    }
+
+    @JsonCreator
     public static EndpointId parse(String text) {
         if (text == null) {
             throw new IllegalArgumentException("endpoint id is required");
@@ -33,6 +44,18 @@ public record EndpointId(String namespace, String pod, int port) {
         return new EndpointId(text.substring(0, slash), text.substring(slash + 1, colon), port);
     }
 
+    /** The pod's key, {@code namespace/pod}. */
+    public ResourceKey podKey() {
+        return ResourceKey.of(namespace, pod);
+    }
+
+    /** Orders like the text form, {@code namespace/pod:port}, the order ids had as strings. */
+    @Override
+    public int compareTo(EndpointId other) {
+        return toString().compareTo(other.toString());
+    }
+
+    @JsonValue
     @Override
     public String toString() {
         return namespace + "/" + pod + ":" + port;

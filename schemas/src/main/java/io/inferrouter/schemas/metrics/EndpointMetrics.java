@@ -1,57 +1,103 @@
 package io.inferrouter.schemas.metrics;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.inferrouter.schemas.Checks;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One scrape of one endpoint's {@code /metrics}, keyed by {@link #endpoint()} on the metrics topic.
- * A failed or timed-out scrape is published too, with {@link #scrapeError()} set and the load fields
- * null, so that staleness is visible downstream.
+ * A failed or timed-out scrape is published too, with the error in its {@link ScrapeFacts} and the load
+ * unknown, so that staleness is visible downstream.
  *
- * @param endpoint            endpoint id {@code namespace/pod:port} (see {@link EndpointId})
- * @param address             the pod IP scraped
- * @param port                the target port scraped
- * @param engineType          vllm, sglang, trtllm or triton (which metric names were read)
- * @param waitingRequests     requests queued in the engine
- * @param runningRequests     requests in the running batch
- * @param kvCacheUsage        fraction 0..1 of KV-cache blocks in use
- * @param loraRunning         LoRA adapters with running requests
- * @param loraWaiting         LoRA adapters with waiting requests
- * @param maxLora             LoRA slots, null when the server reports none
- * @param blockSize           KV-cache block size in tokens, when reported
- * @param numGpuBlocks        KV-cache blocks, when reported
- * @param prefixCacheQueries  cumulative prefix-cache queried tokens
- * @param prefixCacheHits     cumulative prefix-cache hit tokens
- * @param scrapeMicros        how long the scrape took
- * @param scrapeError         why the scrape failed, null when it succeeded
- * @param lastSuccessAtMs     time of the last successful scrape of this endpoint, 0 if none yet
- * @param observedAtMs        when the scrape finished
- * @param source              the scraper that produced it
+ * <p>On the wire it is one flat JSON object ({@link Flat}); the nesting exists only in Java.
+ *
+ * @param endpoint the endpoint scraped
+ * @param address  the pod IP scraped
+ * @param port     the target port scraped
+ * @param report   what the scrape said
  */
-public record EndpointMetrics(String endpoint, String address, int port, String engineType,
-                              Integer waitingRequests, Integer runningRequests, Double kvCacheUsage,
-                              List<String> loraRunning, List<String> loraWaiting, Integer maxLora,
-                              Integer blockSize, Integer numGpuBlocks,
-                              Long prefixCacheQueries, Long prefixCacheHits,
-                              long scrapeMicros, String scrapeError, long lastSuccessAtMs,
-                              long observedAtMs, String source) {
+public record EndpointMetrics(EndpointId endpoint, String address, int port, EngineReport report) {
 
     public EndpointMetrics {
-        EndpointId.parse(endpoint);
+        Objects.requireNonNull(endpoint, "endpoint is required");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1-65535, was " + port);
         }
-        engineType = engineType == null ? "vllm" : engineType;
-        if (kvCacheUsage != null && (kvCacheUsage.isNaN() || kvCacheUsage < 0)) {
-            throw new IllegalArgumentException("kvCacheUsage must be >= 0, was " + kvCacheUsage);
-        }
-        loraRunning = Checks.list(loraRunning);
-        loraWaiting = Checks.list(loraWaiting);
-        Checks.observedAt(observedAtMs);
-        source = Checks.source(source);
+        Objects.requireNonNull(report, "report is required");
+    }
+
+    /** A successful scrape. */
+    public static EndpointMetrics scraped(EndpointId endpoint, String address, int port, String engineType,
+                                          EngineLoad load, CacheGeometry cache, long scrapeMicros, long observedAtMs,
+                                          String source) {
+        return new EndpointMetrics(endpoint, address, port,
+                EngineReport.scraped(engineType, load, cache, scrapeMicros, observedAtMs, source));
+    }
+
+    /** A failed scrape: see {@link EngineReport#failed}. */
+    public static EndpointMetrics failed(EndpointId endpoint, String address, int port, String engineType,
+                                         String error, long scrapeMicros, long lastSuccessAtMs, long observedAtMs,
+                                         String source) {
+        return new EndpointMetrics(endpoint, address, port,
+                EngineReport.failed(engineType, error, scrapeMicros, lastSuccessAtMs, observedAtMs, source));
+    }
+
+    /** This scrape, keeping {@code last}'s load values when it failed (see {@link EngineReport#withLastGood}). */
+    public EndpointMetrics withLastGood(EndpointMetrics last) {
+        return last == null ? this : new EndpointMetrics(endpoint, address, port, report.withLastGood(last.report));
     }
 
     public boolean failed() {
-        return scrapeError != null;
+        return report.failed();
+    }
+
+    public long observedAtMs() {
+        return report.observedAtMs();
+    }
+
+    @JsonValue
+    Flat flat() {
+        return Flat.of(endpoint, address, port, report);
+    }
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static EndpointMetrics fromFlat(Flat f) {
+        return new EndpointMetrics(EndpointId.parse(f.endpoint()), f.address(), f.port(), f.report());
+    }
+
+    /**
+     * The wire form, one flat object as version 1 wrote it (see endpoint-metrics.schema.json). Endpoint
+     * rows embed the same object.
+     */
+    public record Flat(String endpoint, String address, int port, String engineType,
+                       Integer waitingRequests, Integer runningRequests, Double kvCacheUsage,
+                       List<String> loraRunning, List<String> loraWaiting, Integer maxLora,
+                       Integer blockSize, Integer numGpuBlocks, Long prefixCacheQueries, Long prefixCacheHits,
+                       long scrapeMicros, String scrapeError, long lastSuccessAtMs, long observedAtMs,
+                       String source) {
+
+        public Flat {
+            loraRunning = Checks.list(loraRunning);
+            loraWaiting = Checks.list(loraWaiting);
+        }
+
+        public static Flat of(EndpointId endpoint, String address, int port, EngineReport r) {
+            EngineLoad l = r.load();
+            CacheGeometry c = r.cache();
+            ScrapeFacts s = r.scrape();
+            return new Flat(endpoint.toString(), address, port, r.engineType(), l.waitingRequests(),
+                    l.runningRequests(), l.kvCacheUsage(), l.loraRunning(), l.loraWaiting(), l.maxLora(),
+                    c.blockSize(), c.numGpuBlocks(), c.prefixCacheQueries(), c.prefixCacheHits(),
+                    s.scrapeMicros(), s.error(), s.lastSuccessAtMs(), s.observedAtMs(), s.source());
+        }
+
+        public EngineReport report() {
+            return new EngineReport(engineType,
+                    new EngineLoad(waitingRequests, runningRequests, kvCacheUsage, loraRunning, loraWaiting, maxLora),
+                    new CacheGeometry(blockSize, numGpuBlocks, prefixCacheQueries, prefixCacheHits),
+                    new ScrapeFacts(scrapeMicros, scrapeError, lastSuccessAtMs, observedAtMs, source));
+        }
     }
 }

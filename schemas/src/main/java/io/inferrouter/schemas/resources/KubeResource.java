@@ -24,7 +24,7 @@ public sealed interface KubeResource
     /** Who observed it, for example {@code k8s:state-ingestor-0} or {@code file:/etc/router/pools.yaml}. */
     String source();
 
-    default String key() {
+    default ResourceKey key() {
         return meta().key();
     }
 

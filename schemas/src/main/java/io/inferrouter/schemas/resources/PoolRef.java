@@ -21,7 +21,7 @@ public record PoolRef(String group, String kind, String name) {
     }
 
     /** The pool's record key when the referrer lives in {@code namespace}. */
-    public String poolKey(String namespace) {
-        return namespace + "/" + name;
+    public ResourceKey poolKey(String namespace) {
+        return new ResourceKey(namespace, name);
     }
 }

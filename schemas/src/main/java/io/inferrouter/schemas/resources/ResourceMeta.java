@@ -26,8 +26,8 @@ public record ResourceMeta(String namespace, String name, String uid, String res
     }
 
     /** The stable record key of this object on its topic: {@code namespace/name}. */
-    public String key() {
-        return namespace + "/" + name;
+    public ResourceKey key() {
+        return new ResourceKey(namespace, name);
     }
 
     public static void requireName(String value, String what) {

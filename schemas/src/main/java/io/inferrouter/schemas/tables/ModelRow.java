@@ -2,6 +2,7 @@ package io.inferrouter.schemas.tables;
 
 import io.inferrouter.schemas.Checks;
 import io.inferrouter.schemas.resources.Criticality;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.resources.TargetModel;
 import java.util.List;
 import java.util.Objects;
@@ -22,13 +23,13 @@ import java.util.Objects;
  * <p>{@code updatedAtMs} is the newest observation time among the inputs that decide the row, derived from
  * the inputs only, so a replay rebuilds the same row.
  */
-public record ModelRow(String resource, String pool, String modelName, Criticality criticality,
+public record ModelRow(ResourceKey resource, ResourceKey pool, String modelName, Criticality criticality,
                        List<TargetModel> targets, RowStatus status, List<String> reasons,
                        long createdAtMs, long updatedAtMs) {
 
     public ModelRow {
-        Checks.required(resource, "resource");
-        Checks.required(pool, "pool");
+        Objects.requireNonNull(resource, "resource is required");
+        Objects.requireNonNull(pool, "pool is required");
         Checks.required(modelName, "modelName");
         criticality = criticality == null ? Criticality.Standard : criticality;
         targets = Checks.list(targets);

@@ -1,6 +1,7 @@
 package io.inferrouter.schemas.tables;
 
 import io.inferrouter.schemas.Checks;
+import io.inferrouter.schemas.resources.ResourceKey;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,12 +14,12 @@ import java.util.Objects;
  * <p>{@code updatedAtMs} is the newest observation time among the inputs that decide the row, derived from
  * the inputs only, so a replay rebuilds the same row.
  */
-public record ObjectiveRow(String resource, String pool, int priority, RowStatus status, List<String> reasons,
+public record ObjectiveRow(ResourceKey resource, ResourceKey pool, int priority, RowStatus status, List<String> reasons,
                            long updatedAtMs) {
 
     public ObjectiveRow {
-        Checks.required(resource, "resource");
-        Checks.required(pool, "pool");
+        Objects.requireNonNull(resource, "resource is required");
+        Objects.requireNonNull(pool, "pool is required");
         Objects.requireNonNull(status, "status is required");
         reasons = Checks.list(reasons);
     }

@@ -2,6 +2,7 @@ package io.inferrouter.schemas.tables;
 
 import io.inferrouter.schemas.Checks;
 import io.inferrouter.schemas.resources.InferencePool;
+import io.inferrouter.schemas.resources.ResourceKey;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,7 +23,7 @@ public record PoolRow(InferencePool pool, RowStatus status, List<String> reasons
         reasons = Checks.list(reasons);
     }
 
-    public String key() {
+    public ResourceKey key() {
         return pool.key();
     }
 }

@@ -2,6 +2,7 @@ package io.inferrouter.schemas.tables;
 
 import io.inferrouter.schemas.Checks;
 import io.inferrouter.schemas.resources.InferenceModelRewrite;
+import io.inferrouter.schemas.resources.ResourceKey;
 import java.util.List;
 import java.util.Objects;
 
@@ -9,12 +10,12 @@ import java.util.Objects;
  * <p>{@code updatedAtMs} is the newest observation time among the inputs that decide the row, derived from
  * the inputs only, so a replay rebuilds the same row.
  */
-public record RewriteRow(String resource, String pool, List<InferenceModelRewrite.Rule> rules, RowStatus status,
+public record RewriteRow(ResourceKey resource, ResourceKey pool, List<InferenceModelRewrite.Rule> rules, RowStatus status,
                          List<String> reasons, long createdAtMs, long updatedAtMs) {
 
     public RewriteRow {
-        Checks.required(resource, "resource");
-        Checks.required(pool, "pool");
+        Objects.requireNonNull(resource, "resource is required");
+        Objects.requireNonNull(pool, "pool is required");
         rules = Checks.list(rules);
         Objects.requireNonNull(status, "status is required");
         reasons = Checks.list(reasons);

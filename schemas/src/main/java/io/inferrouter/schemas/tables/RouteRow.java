@@ -2,6 +2,7 @@ package io.inferrouter.schemas.tables;
 
 import io.inferrouter.schemas.Checks;
 import io.inferrouter.schemas.resources.HttpRoute;
+import io.inferrouter.schemas.resources.ResourceKey;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,11 +13,11 @@ import java.util.Objects;
  * <p>{@code updatedAtMs} is the newest observation time among the inputs that decide the row, derived from
  * the inputs only, so a replay rebuilds the same row.
  */
-public record RouteRow(String resource, List<String> hostnames, List<Rule> rules, RowStatus status,
+public record RouteRow(ResourceKey resource, List<String> hostnames, List<Rule> rules, RowStatus status,
                        List<String> reasons, long updatedAtMs) {
 
     public RouteRow {
-        Checks.required(resource, "resource");
+        Objects.requireNonNull(resource, "resource is required");
         hostnames = Checks.list(hostnames);
         rules = Checks.list(rules);
         Objects.requireNonNull(status, "status is required");
@@ -31,9 +32,9 @@ public record RouteRow(String resource, List<String> hostnames, List<Rule> rules
     }
 
     /** A backend pool key with its weight among the rule's backends. */
-    public record WeightedPool(String pool, int weight) {
+    public record WeightedPool(ResourceKey pool, int weight) {
         public WeightedPool {
-            Checks.required(pool, "pool");
+            Objects.requireNonNull(pool, "pool is required");
             if (weight < 0) {
                 throw new IllegalArgumentException("weight must be >= 0, was " + weight);
             }

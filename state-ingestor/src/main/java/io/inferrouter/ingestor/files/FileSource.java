@@ -5,14 +5,21 @@ import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.inferrouter.ingestor.kube.Kinds;
 import io.inferrouter.ingestor.kube.ResourceEvents;
+import io.inferrouter.ingestor.kube.ResourceMapper;
 import io.inferrouter.ingestor.kube.Source;
+import io.inferrouter.schemas.resources.ResourceKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -31,6 +38,10 @@ import org.slf4j.LoggerFactory;
 public final class FileSource implements Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileSource.class);
+
+    /** One object of the manifests: the same key may name objects of several kinds. */
+    private record ObjectId(String apiVersion, String kind, ResourceKey key) {
+    }
 
     private final Path dir;
     private final ResourceEvents events;
@@ -96,7 +107,7 @@ public final class FileSource implements Source {
                     String text = Files.readString(p);
                     texts.put(p, text);
                     now.put(p, digest(text));
-                } catch (java.nio.file.NoSuchFileException gone) {
+                } catch (NoSuchFileException gone) {
                     // Removed between listing and reading: it is gone.
                 }
             }
@@ -119,8 +130,8 @@ public final class FileSource implements Source {
                 next.put(p, byFile.getOrDefault(p, List.of()));
             }
         }
-        Map<String, HasMetadata> before = index(byFile);
-        Map<String, HasMetadata> after = index(next);
+        Map<ObjectId, HasMetadata> before = index(byFile);
+        Map<ObjectId, HasMetadata> after = index(next);
         before.forEach((id, o) -> {
             if (!after.containsKey(id)) {
                 events.deleted(o);
@@ -149,7 +160,13 @@ public final class FileSource implements Source {
                 if (o.getMetadata() == null || o.getMetadata().getName() == null) {
                     throw new IllegalArgumentException("an object of kind " + o.getKind() + " has no metadata.name");
                 }
-                if (Kinds.find(o).isPresent() && (namespaces.isEmpty() || namespaces.contains(namespace(o)))) {
+                if (Kinds.find(o).isEmpty()) {
+                    continue;
+                }
+                ResourceKey key = ResourceMapper.key(o).orElseThrow(() -> new IllegalArgumentException("an object of "
+                        + "kind " + o.getKind() + " has an invalid metadata.name or namespace: "
+                        + ResourceMapper.describe(o)));
+                if (namespaces.isEmpty() || namespaces.contains(key.namespace())) {
                     out.add(o);
                 }
             }
@@ -157,23 +174,20 @@ public final class FileSource implements Source {
         return out;
     }
 
-    private static String namespace(HasMetadata o) {
-        return o.getMetadata().getNamespace() == null ? "default" : o.getMetadata().getNamespace();
-    }
-
     private static String digest(String text) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 
-    private static Map<String, HasMetadata> index(Map<Path, List<HasMetadata>> files) {
-        Map<String, HasMetadata> out = new HashMap<>();
-        files.values().forEach(list -> list.forEach(o -> out.put(o.getApiVersion() + "|" + o.getKind() + "|"
-                + namespace(o) + "/" + o.getMetadata().getName(), o)));
+    /** Objects by identity; {@link #read} admitted only objects with a valid key. */
+    private static Map<ObjectId, HasMetadata> index(Map<Path, List<HasMetadata>> files) {
+        Map<ObjectId, HasMetadata> out = new HashMap<>();
+        files.values().forEach(list -> list.forEach(o -> out.put(new ObjectId(o.getApiVersion(), o.getKind(),
+                ResourceMapper.key(o).orElseThrow()), o)));
         return out;
     }
 }

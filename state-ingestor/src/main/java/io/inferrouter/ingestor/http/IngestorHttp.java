@@ -7,6 +7,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.inferrouter.support.Health;
+import io.inferrouter.support.PrometheusEndpoint;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -48,11 +49,8 @@ public final class IngestorHttp {
 
     static void routing(HttpRouting.Builder routing, Supplier<Readiness> readiness, PrometheusMeterRegistry registry) {
         routing.get("/health", IngestorHttp::health)
-                .get("/ready", (req, res) -> ready(res, readiness.get()))
-                .get("/metrics", (req, res) -> {
-                    res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                    res.send(registry.scrape());
-                });
+                .get("/ready", (req, res) -> ready(res, readiness.get()));
+        PrometheusEndpoint.register(routing, registry);
     }
 
     private static void health(ServerRequest req, ServerResponse res) {

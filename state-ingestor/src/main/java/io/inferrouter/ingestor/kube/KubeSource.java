@@ -8,8 +8,7 @@ import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.dsl.Listable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.inferrouter.ingestor.metrics.IngestorMetrics;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +34,7 @@ public final class KubeSource implements Source {
     private final List<Watched> watched = new ArrayList<>();
 
     public KubeSource(KubernetesClient client, List<String> namespaces, ResourceEvents events, Duration resync,
-                      MeterRegistry registry) {
+                      IngestorMetrics metrics) {
         for (Kinds kind : Kinds.values()) {
             for (String ns : namespaces.isEmpty() ? List.of("") : namespaces) {
                 String where = ns.isEmpty() ? "*" : ns;
@@ -52,12 +51,7 @@ public final class KubeSource implements Source {
                 });
                 informer.addEventHandler(handler(kind, events));
                 watched.add(new Watched(kind, where, informer));
-                Gauge.builder("ingestor_informer_watching", informer, i -> i.isWatching() ? 1 : 0)
-                        .description("1 while the informer's watch is open").tag("kind", kind.label())
-                        .tag("namespace", where).register(registry);
-                Gauge.builder("ingestor_informer_synced", informer, i -> i.hasSynced() ? 1 : 0)
-                        .description("1 once the informer's first listing is complete").tag("kind", kind.label())
-                        .tag("namespace", where).register(registry);
+                metrics.informer(kind.label(), where, informer::isWatching, informer::hasSynced);
             }
         }
         watched.forEach(w -> w.informer().start().whenComplete((ok, error) -> {

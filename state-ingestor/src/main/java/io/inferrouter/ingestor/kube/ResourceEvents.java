@@ -1,6 +1,7 @@
 package io.inferrouter.ingestor.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.inferrouter.ingestor.metrics.IngestorMetrics;
 import io.inferrouter.ingestor.state.ClusterState;
 import io.inferrouter.schemas.resources.HttpRoute;
 import io.inferrouter.schemas.resources.InferenceModel;
@@ -9,9 +10,7 @@ import io.inferrouter.schemas.resources.InferenceObjective;
 import io.inferrouter.schemas.resources.InferencePool;
 import io.inferrouter.schemas.resources.KubeResource;
 import io.inferrouter.schemas.resources.Pod;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.inferrouter.schemas.resources.ResourceKey;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,20 +29,17 @@ public final class ResourceEvents {
 
     private final ResourceMapper mapper;
     private final ClusterState state;
-    private final MeterRegistry registry;
+    private final IngestorMetrics metrics;
     private final Map<Kinds, AtomicLong> lastEventMs = new EnumMap<>(Kinds.class);
 
-    public ResourceEvents(ResourceMapper mapper, ClusterState state, MeterRegistry registry) {
+    public ResourceEvents(ResourceMapper mapper, ClusterState state, IngestorMetrics metrics) {
         this.mapper = mapper;
         this.state = state;
-        this.registry = registry;
+        this.metrics = metrics;
         for (Kinds k : Kinds.values()) {
             AtomicLong last = new AtomicLong();
             lastEventMs.put(k, last);
-            Gauge.builder("ingestor_last_event_age_seconds", last,
-                            t -> t.get() == 0 ? Double.NaN : (System.currentTimeMillis() - t.get()) / 1000.0)
-                    .description("Seconds since the source last reported a change of this kind (NaN: none yet)")
-                    .tag("kind", k.label()).register(registry);
+            metrics.lastEvent(k.label(), last::get);
         }
     }
 
@@ -68,27 +64,30 @@ public final class ResourceEvents {
         try {
             KubeResource r = mapper.map(kind, o, System.currentTimeMillis());
             if (!r.valid()) {
-                counter("ingestor_invalid_resources", kind, null).increment();
+                metrics.invalidResource(kind.label());
                 LOG.warn("resource published with validation errors kind={} key={} errors={}", kind.label(),
-                        ResourceMapper.key(o), r.validationErrors());
+                        r.key(), r.validationErrors());
             }
             state.upsert(r);
-            counter("ingestor_resource_events", kind, "upsert").increment();
+            metrics.resourceUpserted(kind.label());
         } catch (UnmappableResourceException | IllegalArgumentException | NullPointerException e) {
-            counter("ingestor_unmappable_resources", kind, null).increment();
-            LOG.warn("resource not published kind={} key={} reason={}", kind.label(), safeKey(o), e.getMessage());
+            metrics.unmappableResource(kind.label());
+            LOG.warn("resource not published kind={} key={} reason={}", kind.label(), ResourceMapper.describe(o),
+                    e.getMessage());
             deleted(kind, o);
         }
     }
 
     /** An object of {@code kind} was deleted (or, after a re-list, found missing). */
     public void deleted(Kinds kind, HasMetadata o) {
-        if (o.getMetadata() == null || o.getMetadata().getName() == null) {
+        // Without a valid key nothing was ever published for the object: there is nothing to delete.
+        ResourceKey key = ResourceMapper.key(o).orElse(null);
+        if (key == null) {
             return;
         }
         lastEventMs.get(kind).set(System.currentTimeMillis());
-        state.delete(recordClass(kind), kind.apiVersion(), ResourceMapper.key(o));
-        counter("ingestor_resource_events", kind, "delete").increment();
+        state.delete(recordClass(kind), kind.apiVersion(), key);
+        metrics.resourceDeleted(kind.label());
     }
 
     static Class<? extends KubeResource> recordClass(Kinds kind) {
@@ -100,17 +99,5 @@ public final class ResourceEvents {
             case HTTP_ROUTE -> HttpRoute.class;
             case POD -> Pod.class;
         };
-    }
-
-    private Counter counter(String name, Kinds kind, String event) {
-        Counter.Builder b = Counter.builder(name).tag("kind", kind.label());
-        if (event != null) {
-            b.tag("event", event);
-        }
-        return b.register(registry);
-    }
-
-    private static String safeKey(HasMetadata o) {
-        return o.getMetadata() == null || o.getMetadata().getName() == null ? "(no metadata.name)" : ResourceMapper.key(o);
     }
 }

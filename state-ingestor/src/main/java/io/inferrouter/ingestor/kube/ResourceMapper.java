@@ -16,12 +16,14 @@ import io.inferrouter.schemas.resources.InferencePool;
 import io.inferrouter.schemas.resources.KubeResource;
 import io.inferrouter.schemas.resources.Pod;
 import io.inferrouter.schemas.resources.PoolRef;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.resources.ResourceMeta;
 import io.inferrouter.schemas.resources.TargetModel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -149,7 +151,7 @@ public final class ResourceMapper {
         Fields spec = spec(r, errors);
         String modelName = spec.string("modelName");
         if (modelName == null || modelName.isBlank()) {
-            throw new UnmappableResourceException("InferenceModel " + key(r) + " has no spec.modelName");
+            throw new UnmappableResourceException("InferenceModel " + describe(r) + " has no spec.modelName");
         }
         Criticality criticality = null;
         String c = spec.string("criticality");
@@ -324,7 +326,6 @@ public final class ResourceMapper {
         if (m == null || m.getName() == null) {
             throw new UnmappableResourceException(o.getKind() + " without metadata.name");
         }
-        String ns = m.getNamespace() == null ? "default" : m.getNamespace();
         long created = 0;
         if (m.getCreationTimestamp() != null) {
             try {
@@ -333,7 +334,7 @@ public final class ResourceMapper {
                 created = 0;
             }
         }
-        return new ResourceMeta(ns, m.getName(), m.getUid(), m.getResourceVersion(),
+        return new ResourceMeta(namespace(o), m.getName(), m.getUid(), m.getResourceVersion(),
                 m.getGeneration() == null ? 0 : m.getGeneration(), created);
     }
 
@@ -349,7 +350,7 @@ public final class ResourceMapper {
         Fields ref = spec.object("poolRef");
         String name = ref.string("name");
         if (name == null || name.isBlank()) {
-            throw new UnmappableResourceException(r.getKind() + " " + key(r) + " has no spec.poolRef.name");
+            throw new UnmappableResourceException(r.getKind() + " " + describe(r) + " has no spec.poolRef.name");
         }
         return new PoolRef(ref.string("group"), ref.string("kind"), name);
     }
@@ -366,8 +367,32 @@ public final class ResourceMapper {
         }
     }
 
-    static String key(HasMetadata o) {
-        String ns = o.getMetadata().getNamespace() == null ? "default" : o.getMetadata().getNamespace();
-        return ns + "/" + o.getMetadata().getName();
+    /**
+     * The key an object is published under; empty when it has no name, or a namespace or name no key can
+     * have (then nothing was ever published for it).
+     */
+    public static Optional<ResourceKey> key(HasMetadata o) {
+        if (o.getMetadata() == null || o.getMetadata().getName() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ResourceKey.of(namespace(o), o.getMetadata().getName()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** How logs and errors name an object, whether or not it has a valid key. */
+    public static String describe(HasMetadata o) {
+        if (o.getMetadata() == null || o.getMetadata().getName() == null) {
+            return "(no metadata.name)";
+        }
+        return key(o).map(ResourceKey::toString)
+                .orElseGet(() -> "namespace '" + namespace(o) + "' name '" + o.getMetadata().getName() + "'");
+    }
+
+    /** An object without a namespace is in {@code default}, as {@code kubectl apply} would put it. */
+    private static String namespace(HasMetadata o) {
+        return o.getMetadata().getNamespace() == null ? "default" : o.getMetadata().getNamespace();
     }
 }

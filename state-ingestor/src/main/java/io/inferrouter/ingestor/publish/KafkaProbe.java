@@ -1,12 +1,10 @@
 package io.inferrouter.ingestor.publish;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.inferrouter.ingestor.metrics.IngestorMetrics;
+import io.inferrouter.support.TopicSetup;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,13 +24,10 @@ public final class KafkaProbe implements AutoCloseable {
     private volatile String lastError = "not probed yet";
     private volatile boolean running = true;
 
-    public KafkaProbe(String bootstrapServers, Duration period, MeterRegistry registry) {
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1_000, period.toMillis()),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.max(1_000, period.toMillis())));
+    public KafkaProbe(String bootstrapServers, Duration period, IngestorMetrics metrics) {
+        this.admin = TopicSetup.admin(bootstrapServers, Duration.ofMillis(Math.max(1_000, period.toMillis())));
         this.period = period;
-        Gauge.builder("ingestor_kafka_reachable", this, p -> p.reachable ? 1 : 0)
-                .description("1 when the last probe of the Kafka cluster answered").register(registry);
+        metrics.kafkaReachable(this::reachable);
         probe();
         this.loop = Thread.ofVirtual().name("kafka-probe").start(this::run);
     }

@@ -1,18 +1,20 @@
 package io.inferrouter.ingestor.publish;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferrouter.ingestor.metrics.IngestorMetrics;
+import io.inferrouter.schemas.metrics.EndpointId;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.serde.Json;
 import io.inferrouter.schemas.topics.Topic;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes records to their topics with an idempotent producer ({@code acks=all}, the producer retries
- * until its delivery timeout). Nothing is dropped silently:
+ * until its delivery timeout). Keys are typed here and become the topic's string key only in the record
+ * sent. Nothing is dropped silently:
  *
  * <ul>
  *   <li>Resource records (and tombstones) that still fail are sent again, with a back-off, for as long
@@ -48,33 +51,28 @@ public final class Publisher implements AutoCloseable {
     static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
     private final Producer<String, byte[]> producer;
-    private final MeterRegistry registry;
+    private final IngestorMetrics metrics;
+    /** Fingerprint of the last record sent, by topic and key: {@code topic|namespace/name}. */
     private final Map<String, String> lastSent = new ConcurrentHashMap<>();
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lastFailureLog = new ConcurrentHashMap<>();
     private final ScheduledExecutorService retries;
-    private final Timer metricsAckLatency;
-    private final java.util.concurrent.atomic.AtomicInteger pendingRetries = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger pendingRetries = new AtomicInteger();
     private volatile boolean active = true;
     private volatile boolean closed;
 
-    public Publisher(String bootstrapServers, String clientId, MeterRegistry registry) {
-        this(producer(bootstrapServers, clientId), registry);
+    public Publisher(String bootstrapServers, String clientId, IngestorMetrics metrics) {
+        this(producer(bootstrapServers, clientId), metrics);
     }
 
     /** Over any producer: tests pass Kafka's {@code MockProducer}. */
-    public Publisher(Producer<String, byte[]> producer, MeterRegistry registry) {
+    public Publisher(Producer<String, byte[]> producer, IngestorMetrics metrics) {
         this.producer = producer;
-        this.registry = registry;
+        this.metrics = metrics;
         this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "publisher-retries");
             t.setDaemon(true);
             return t;
         });
-        this.metricsAckLatency = Timer.builder("ingestor_metrics_publish_latency")
-                .description("From the end of a scrape to the broker's acknowledgement of its snapshot")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
     }
 
     /**
@@ -93,7 +91,7 @@ public final class Publisher implements AutoCloseable {
     }
 
     /** Sends a resource record (or a tombstone when {@code value} is null), unless it is unchanged. */
-    public <V> void resource(Topic<String, V> topic, String key, V value) {
+    public <V> void resource(Topic<String, V> topic, ResourceKey key, V value) {
         if (!active) {
             return;
         }
@@ -102,14 +100,33 @@ public final class Publisher implements AutoCloseable {
         String fingerprint = value == null ? "" : fingerprint(value);
         String previous = lastSent.put(id, fingerprint);
         if (fingerprint.equals(previous)) {
-            counter("ingestor_unchanged_skipped", topic.name(), "").increment();
+            metrics.unchangedSkipped(topic.name());
             return;
         }
         sendResource(topic, key, value, fingerprint, 0);
     }
 
+    /**
+     * Removes a record whose key is not {@code namespace/name} (so names no object) from a resource
+     * topic; not retried: the next reconcile finds it again if this one is lost.
+     */
+    public void tombstoneMalformed(Topic<String, ?> topic, String key) {
+        if (!active) {
+            return;
+        }
+        try {
+            producer.send(new ProducerRecord<>(topic.name(), key, null), (meta, error) -> {
+                if (error != null) {
+                    failed(topic, key, error, "removed at the next reconcile");
+                }
+            });
+        } catch (RuntimeException e) {
+            failed(topic, key, e, "removed at the next reconcile");
+        }
+    }
+
     /** Sends a metrics snapshot as it is: every scrape counts, an unchanged one too. */
-    public <V> void send(Topic<String, V> topic, String key, V value, long observedAtMs) {
+    public <V> void send(Topic<String, V> topic, EndpointId key, V value, long observedAtMs) {
         if (!active) {
             return;
         }
@@ -118,10 +135,10 @@ public final class Publisher implements AutoCloseable {
             return;
         }
         try {
-            producer.send(new ProducerRecord<>(topic.name(), key, bytes), (meta, error) -> {
+            producer.send(new ProducerRecord<>(topic.name(), key.toString(), bytes), (meta, error) -> {
                 if (error == null) {
                     published(topic, value);
-                    metricsAckLatency.record(Math.max(0, System.currentTimeMillis() - observedAtMs), TimeUnit.MILLISECONDS);
+                    metrics.metricsAcknowledged(System.currentTimeMillis() - observedAtMs);
                 } else {
                     failed(topic, key, error, "superseded by the next scrape");
                 }
@@ -148,14 +165,14 @@ public final class Publisher implements AutoCloseable {
         producer.close(Duration.ofSeconds(5));
     }
 
-    private <V> void sendResource(Topic<String, V> topic, String key, V value, String fingerprint, int attempt) {
+    private <V> void sendResource(Topic<String, V> topic, ResourceKey key, V value, String fingerprint, int attempt) {
         byte[] bytes = serialize(topic, key, value);
         if (bytes == null && value != null) {
             lastSent.remove(id(topic, key), fingerprint);
             return;
         }
         try {
-            producer.send(new ProducerRecord<>(topic.name(), key, bytes), (meta, error) -> {
+            producer.send(new ProducerRecord<>(topic.name(), key.toString(), bytes), (meta, error) -> {
                 if (error == null) {
                     published(topic, value);
                 } else {
@@ -167,11 +184,11 @@ public final class Publisher implements AutoCloseable {
         }
     }
 
-    private <V> void resourceFailed(Topic<String, V> topic, String key, V value, String fingerprint, int attempt,
+    private <V> void resourceFailed(Topic<String, V> topic, ResourceKey key, V value, String fingerprint, int attempt,
                                     Exception error) {
         String id = id(topic, key);
         boolean retriable = error instanceof RetriableException || error instanceof TimeoutException;
-        counter("ingestor_send_failures", topic.name(), retriable ? "true" : "false").increment();
+        metrics.sendFailed(topic.name(), retriable);
         if (!retriable) {
             lastSent.remove(id, fingerprint);
             LOG.error("record dropped, the broker refused it topic={} key={} error={}", topic.name(), key, error.toString());
@@ -195,36 +212,35 @@ public final class Publisher implements AutoCloseable {
                 pendingRetries.decrementAndGet();
                 // Retry only while this is still the latest state of the key: a newer one was sent by itself.
                 if (active && !closed && fingerprint.equals(lastSent.get(id))) {
-                    counter("ingestor_send_retries", topic.name(), "").increment();
+                    metrics.sendRetried(topic.name());
                     sendResource(topic, key, value, fingerprint, attempt + 1);
                 }
             }, delayMs, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             pendingRetries.decrementAndGet();
             LOG.warn("record not retried, publisher closed topic={} key={}", topic.name(), key);
         }
     }
 
-    private <V> byte[] serialize(Topic<String, V> topic, String key, V value) {
+    private <V> byte[] serialize(Topic<String, V> topic, Object key, V value) {
         if (value == null) {
             return null;
         }
         try {
             return topic.valueSerde().serializer().serialize(topic.name(), value);
         } catch (RuntimeException e) {
-            counter("ingestor_send_failures", topic.name(), "false").increment();
+            metrics.sendFailed(topic.name(), false);
             LOG.error("record dropped, it does not serialize topic={} key={} error={}", topic.name(), key, e.toString());
             return null;
         }
     }
 
     private <V> void published(Topic<String, V> topic, V value) {
-        counter("ingestor_records_published", topic.name(), value == null ? "tombstone" : "record").increment();
+        metrics.published(topic.name(), value == null);
     }
 
-    private void failed(Topic<String, ?> topic, String key, Exception error, String consequence) {
-        counter("ingestor_send_failures", topic.name(), error instanceof RetriableException ? "true" : "false")
-                .increment();
+    private void failed(Topic<String, ?> topic, Object key, Exception error, String consequence) {
+        metrics.sendFailed(topic.name(), error instanceof RetriableException);
         AtomicLong last = lastFailureLog.computeIfAbsent(topic.name(), t -> new AtomicLong());
         long now = System.currentTimeMillis();
         long before = last.get();
@@ -234,20 +250,7 @@ public final class Publisher implements AutoCloseable {
         }
     }
 
-    private Counter counter(String name, String topic, String tag) {
-        return counters.computeIfAbsent(name + "|" + topic + "|" + tag, k -> switch (name) {
-            case "ingestor_records_published" -> Counter.builder(name).description("Records acknowledged by the broker")
-                    .tag("topic", topic).tag("kind", tag).register(registry);
-            case "ingestor_send_failures" -> Counter.builder(name).description("Sends that failed (retriable or not)")
-                    .tag("topic", topic).tag("retriable", tag).register(registry);
-            case "ingestor_send_retries" -> Counter.builder(name).description("Resource records sent again after a failure")
-                    .tag("topic", topic).register(registry);
-            default -> Counter.builder(name).description("Resource records not sent because they did not change")
-                    .tag("topic", topic).register(registry);
-        });
-    }
-
-    private static String id(Topic<String, ?> topic, String key) {
+    private static String id(Topic<String, ?> topic, ResourceKey key) {
         return topic.name() + "|" + key;
     }
 

@@ -1,5 +1,6 @@
 package io.inferrouter.ingestor.publish;
 
+import io.inferrouter.schemas.resources.ResourceKey;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,14 +13,31 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The keys a compacted topic holds now (its last record per key is not a tombstone). */
+/**
+ * The keys a compacted resource topic holds now (its last record per key is not a tombstone). A key
+ * that is not {@code namespace/name} was not written by an ingestor and names no object: it is kept
+ * apart, as text, so that reconciling can remove it like any other key without an object.
+ */
 public final class TopicKeys {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicKeys.class);
 
     private TopicKeys() {
     }
 
-    public static Set<String> live(String bootstrapServers, String topic, Duration timeout) {
+    /** The live keys of a topic: resource keys, and keys that are not {@code namespace/name} at all. */
+    public record Live(Set<ResourceKey> keys, Set<String> malformed) {
+
+        public Live {
+            keys = Set.copyOf(keys);
+            malformed = Set.copyOf(malformed);
+        }
+    }
+
+    public static Live live(String bootstrapServers, String topic, Duration timeout) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -30,7 +48,8 @@ public final class TopicKeys {
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts, timeout);
-            Set<String> keys = new HashSet<>();
+            Set<ResourceKey> keys = new HashSet<>();
+            Set<String> malformed = new HashSet<>();
             long deadline = System.nanoTime() + timeout.toNanos();
             while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
@@ -40,14 +59,23 @@ public final class TopicKeys {
                     if (r.key() == null) {
                         continue;
                     }
-                    if (r.value() == null) {
-                        keys.remove(r.key());
+                    if (!ResourceKey.isValid(r.key())) {
+                        if (r.value() == null) {
+                            malformed.remove(r.key());
+                        } else {
+                            malformed.add(r.key());
+                        }
+                    } else if (r.value() == null) {
+                        keys.remove(ResourceKey.parse(r.key()));
                     } else {
-                        keys.add(r.key());
+                        keys.add(ResourceKey.parse(r.key()));
                     }
                 }
             }
-            return keys;
+            if (!malformed.isEmpty()) {
+                LOG.warn("keys that are not namespace/name found topic={} keys={}", topic, malformed);
+            }
+            return new Live(keys, malformed);
         }
     }
 }

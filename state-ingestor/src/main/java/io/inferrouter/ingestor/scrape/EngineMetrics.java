@@ -1,7 +1,9 @@
 package io.inferrouter.ingestor.scrape;
 
 import io.inferrouter.ingestor.state.ScrapeTarget;
+import io.inferrouter.schemas.metrics.CacheGeometry;
 import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.metrics.EngineLoad;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,7 +13,8 @@ import java.util.Map;
  * Reads the load of one model server from its parsed metrics, by {@link EngineType}: queue, running
  * requests and KV-cache usage (required: without them the scrape is a failure), LoRA adapters, cache
  * geometry and prefix-cache counters (optional). Queue and running counts are summed over the series
- * (several models or data-parallel engines in one server); KV-cache usage is their mean.
+ * (several models or data-parallel engines in one server); KV-cache usage is their mean. A block size
+ * below 1 says nothing about the cache and is read as not reported.
  */
 public final class EngineMetrics {
 
@@ -83,14 +86,14 @@ public final class EngineMetrics {
         PrometheusText.Sample lora = engine == EngineType.VLLM ? latest(s, "vllm:lora_requests_info") : null;
         Double queries = engine == EngineType.VLLM ? sum(s, "vllm:prefix_cache_queries_total", Map.of()) : null;
         Double hits = engine == EngineType.VLLM ? sum(s, "vllm:prefix_cache_hits_total", Map.of()) : null;
-        return new EndpointMetrics(t.endpoint(), t.address(), t.port(), engine.id(), (int) Math.round(waiting),
-                (int) Math.round(running), Math.max(0, kv),
+        EngineLoad load = new EngineLoad((int) Math.round(waiting), (int) Math.round(running), Math.max(0, kv),
                 lora == null ? List.of() : list(lora.labels().get("running_lora_adapters")),
                 lora == null ? List.of() : list(lora.labels().get("waiting_lora_adapters")),
-                lora == null ? null : integer(lora.labels().get("max_lora")),
-                blockSize, numBlocks,
-                queries == null ? null : queries.longValue(), hits == null ? null : hits.longValue(),
-                scrapeMicros, null, nowMs, nowMs, source);
+                lora == null ? null : integer(lora.labels().get("max_lora")));
+        CacheGeometry cache = new CacheGeometry(blockSize == null || blockSize < 1 ? null : blockSize, numBlocks,
+                queries == null ? null : queries.longValue(), hits == null ? null : hits.longValue());
+        return EndpointMetrics.scraped(t.endpoint(), t.address(), t.port(), engine.id(), load, cache, scrapeMicros,
+                nowMs, source);
     }
 
     /** The sum over the finite samples of {@code name} whose labels include {@code match}; null when there are none. */

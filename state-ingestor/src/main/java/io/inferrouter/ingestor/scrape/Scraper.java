@@ -1,13 +1,11 @@
 package io.inferrouter.ingestor.scrape;
 
+import io.inferrouter.ingestor.metrics.IngestorMetrics;
 import io.inferrouter.ingestor.publish.Publisher;
 import io.inferrouter.ingestor.state.ScrapeTarget;
+import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.metrics.EndpointMetrics;
 import io.inferrouter.schemas.topics.Topics;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -25,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -55,19 +52,16 @@ public final class Scraper implements AutoCloseable {
     private final Duration timeout;
     private final Duration maxBackoff;
     private final String source;
-    private final MeterRegistry registry;
+    private final IngestorMetrics metrics;
     private final ExecutorService httpExecutor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient http;
-    private final Timer okLatency;
-    private final Timer failedLatency;
-    private final Map<String, Counter> failures = new ConcurrentHashMap<>();
-    private final Map<String, Thread> loops = new ConcurrentHashMap<>();
-    private final Map<String, ScrapeTarget> current = new ConcurrentHashMap<>();
+    private final Map<EndpointId, Thread> loops = new ConcurrentHashMap<>();
+    private final Map<EndpointId, ScrapeTarget> current = new ConcurrentHashMap<>();
     private final Thread refresher;
     private volatile boolean running = true;
 
     public Scraper(Supplier<List<ScrapeTarget>> targets, Publisher publisher, BooleanSupplier active, Duration interval,
-                   Duration timeout, Duration maxBackoff, String source, MeterRegistry registry) {
+                   Duration timeout, Duration maxBackoff, String source, IngestorMetrics metrics) {
         this.targets = targets;
         this.publisher = publisher;
         this.active = active;
@@ -75,18 +69,15 @@ public final class Scraper implements AutoCloseable {
         this.timeout = timeout;
         this.maxBackoff = maxBackoff;
         this.source = source;
-        this.registry = registry;
+        this.metrics = metrics;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
                 .executor(httpExecutor).build();
-        this.okLatency = latency(registry, "ok");
-        this.failedLatency = latency(registry, "failed");
-        Gauge.builder("ingestor_scrape_endpoints", loops, Map::size)
-                .description("Endpoints being scraped now").register(registry);
+        metrics.scrapedEndpoints(loops::size);
         this.refresher = Thread.ofVirtual().name("scrape-targets").start(this::refreshLoop);
     }
 
     /** Endpoints being scraped now. */
-    public Set<String> endpoints() {
+    public Set<EndpointId> endpoints() {
         return Set.copyOf(loops.keySet());
     }
 
@@ -123,13 +114,13 @@ public final class Scraper implements AutoCloseable {
 
     /** Starts a loop for each new endpoint and stops those of endpoints that went (or changed address). */
     void refresh() {
-        Map<String, ScrapeTarget> wanted = new HashMap<>();
+        Map<EndpointId, ScrapeTarget> wanted = new HashMap<>();
         if (active.getAsBoolean()) {
             for (ScrapeTarget t : targets.get()) {
                 wanted.put(t.endpoint(), t);
             }
         }
-        for (String id : new HashSet<>(loops.keySet())) {
+        for (EndpointId id : new HashSet<>(loops.keySet())) {
             if (!wanted.containsKey(id) || !wanted.get(id).equals(current.get(id))) {
                 Thread loop = loops.remove(id);
                 current.remove(id);
@@ -161,7 +152,7 @@ public final class Scraper implements AutoCloseable {
             Duration wait;
             try {
                 m = scrape(t);
-                okLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                metrics.scraped(System.nanoTime() - started);
                 lastSuccess = m.observedAtMs();
                 if (backoff.failures() > 0) {
                     LOG.info("endpoint scrapes again endpoint={} failedScrapes={}", t.endpoint(), backoff.failures());
@@ -173,10 +164,8 @@ public final class Scraper implements AutoCloseable {
                 if (Thread.currentThread().isInterrupted() || !running) {
                     return;
                 }
-                failedLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                metrics.scrapeFailed(kind(e), System.nanoTime() - started);
                 String reason = reason(e);
-                failures.computeIfAbsent(kind(e), k -> Counter.builder("ingestor_scrape_failures")
-                        .description("Scrapes that failed, by reason").tag("reason", k).register(registry)).increment();
                 wait = backoff.failed();
                 if (backoff.failures() == 1) {
                     LOG.warn("endpoint scrape failed endpoint={} url={} error=\"{}\" nextInMs={}", t.endpoint(),
@@ -186,9 +175,8 @@ public final class Scraper implements AutoCloseable {
                             t.endpoint(), backoff.failures(), reason, wait.toMillis());
                 }
                 long now = System.currentTimeMillis();
-                m = new EndpointMetrics(t.endpoint(), t.address(), t.port(), EngineType.orDefault(t.engineType()).id(),
-                        null, null, null, List.of(), List.of(), null, null, null, null, null,
-                        (System.nanoTime() - started) / 1_000, reason, lastSuccess, now, source);
+                m = EndpointMetrics.failed(t.endpoint(), t.address(), t.port(), EngineType.orDefault(t.engineType()).id(),
+                        reason, (System.nanoTime() - started) / 1_000, lastSuccess, now, source);
             }
             publisher.send(Topics.ENDPOINT_METRICS, t.endpoint(), m, m.observedAtMs());
             long sleep = wait.toNanos() - (System.nanoTime() - started);
@@ -241,12 +229,6 @@ public final class Scraper implements AutoCloseable {
             return "format";
         }
         return "io";
-    }
-
-    private static Timer latency(MeterRegistry registry, String outcome) {
-        return Timer.builder("ingestor_scrape_duration").description("Time to scrape one endpoint's /metrics")
-                .tag("outcome", outcome).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(5)).register(registry);
     }
 
     /** /metrics answered with a status other than 200. */

@@ -9,6 +9,7 @@ import io.inferrouter.schemas.resources.InferenceObjective;
 import io.inferrouter.schemas.resources.InferencePool;
 import io.inferrouter.schemas.resources.KubeResource;
 import io.inferrouter.schemas.resources.Pod;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.topics.Topic;
 import io.inferrouter.schemas.topics.Topics;
 import java.util.ArrayList;
@@ -35,13 +36,13 @@ public final class ClusterState {
     private final Publisher publisher;
     private final Set<String> podLabelKeys;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<String, InferencePool> poolsV1 = new HashMap<>();
-    private final Map<String, InferencePool> poolsV1alpha2 = new HashMap<>();
-    private final Map<String, Pod> pods = new TreeMap<>();
-    private final Set<String> publishedPods = new HashSet<>();
-    private final Map<Topic<String, ?>, Set<String>> present = new HashMap<>();
+    private final Map<ResourceKey, InferencePool> poolsV1 = new HashMap<>();
+    private final Map<ResourceKey, InferencePool> poolsV1alpha2 = new HashMap<>();
+    private final Map<ResourceKey, Pod> pods = new TreeMap<>();
+    private final Set<ResourceKey> publishedPods = new HashSet<>();
+    private final Map<Topic<String, ?>, Set<ResourceKey>> present = new HashMap<>();
     /** The last record of each non-pool, non-pod resource, for republishing. */
-    private final Map<Topic<String, ?>, Map<String, Object>> current = new HashMap<>();
+    private final Map<Topic<String, ?>, Map<ResourceKey, Object>> current = new HashMap<>();
 
     /** @param podLabelKeys pods carrying any of these label keys are published even if no pool selects them */
     public ClusterState(Publisher publisher, Set<String> podLabelKeys) {
@@ -74,13 +75,13 @@ public final class ClusterState {
     }
 
     /** A resource was deleted. {@code kind} is the record class; for pools, {@code apiVersion} says which one. */
-    public void delete(Class<? extends KubeResource> kind, String apiVersion, String key) {
+    public void delete(Class<? extends KubeResource> kind, String apiVersion, ResourceKey key) {
         lock.lock();
         try {
             if (kind == InferencePool.class) {
                 (InferencePool.API_V1.equals(apiVersion) ? poolsV1 : poolsV1alpha2).remove(key);
                 publishPool(key);
-                refreshPods(key.substring(0, key.indexOf('/')));
+                refreshPods(key.namespace());
             } else if (kind == Pod.class) {
                 pods.remove(key);
                 refreshPod(key);
@@ -104,16 +105,16 @@ public final class ClusterState {
      * namespaces this ingestor watches are left alone: another ingestor may own them.
      *
      * @param onTopics the live keys each resource topic holds now
-     * @param owned    whether a key {@code namespace/name} is in this ingestor's namespaces
+     * @param owned    whether a key is in this ingestor's namespaces
      * @return how many tombstones were sent
      */
-    public int reconcile(Map<Topic<String, ?>, Set<String>> onTopics, Predicate<String> owned) {
+    public int reconcile(Map<Topic<String, ?>, Set<ResourceKey>> onTopics, Predicate<ResourceKey> owned) {
         lock.lock();
         try {
             int sent = 0;
-            for (Map.Entry<Topic<String, ?>, Set<String>> e : onTopics.entrySet()) {
-                Set<String> keep = present.getOrDefault(e.getKey(), Set.of());
-                for (String key : e.getValue()) {
+            for (Map.Entry<Topic<String, ?>, Set<ResourceKey>> e : onTopics.entrySet()) {
+                Set<ResourceKey> keep = present.getOrDefault(e.getKey(), Set.of());
+                for (ResourceKey key : e.getValue()) {
                     if (!keep.contains(key) && owned.test(key)) {
                         publisher.resource(e.getKey(), key, null);
                         sent++;
@@ -132,7 +133,7 @@ public final class ClusterState {
         try {
             new HashSet<>(poolsV1.keySet()).forEach(this::publishPool);
             new HashSet<>(poolsV1alpha2.keySet()).forEach(this::publishPool);
-            for (String key : new ArrayList<>(pods.keySet())) {
+            for (ResourceKey key : new ArrayList<>(pods.keySet())) {
                 refreshPod(key);
             }
             current.forEach((topic, records) -> records.forEach((k, v) -> republishOne(topic, k, v)));
@@ -142,7 +143,7 @@ public final class ClusterState {
     }
 
     @SuppressWarnings("unchecked")
-    private <V> void republishOne(Topic<String, ?> topic, String key, Object value) {
+    private <V> void republishOne(Topic<String, ?> topic, ResourceKey key, Object value) {
         publisher.resource((Topic<String, V>) topic, key, (V) value);
     }
 
@@ -150,7 +151,7 @@ public final class ClusterState {
     public List<ScrapeTarget> scrapeTargets() {
         lock.lock();
         try {
-            Map<String, ScrapeTarget> targets = new LinkedHashMap<>();
+            Map<EndpointId, ScrapeTarget> targets = new LinkedHashMap<>();
             for (InferencePool pool : effectivePools()) {
                 if (!pool.valid()) {
                     continue;
@@ -158,8 +159,8 @@ public final class ClusterState {
                 for (Pod pod : pods.values()) {
                     if (pod.routable() && selects(pool, pod)) {
                         for (int port : pool.targetPorts()) {
-                            String id = new EndpointId(pod.meta().namespace(), pod.meta().name(), port).toString();
-                            targets.putIfAbsent(id, new ScrapeTarget(id, pod.ip(), port,
+                            EndpointId id = EndpointId.of(pod.key(), port);
+                            targets.putIfAbsent(id, new ScrapeTarget(id, pod.ip(),
                                     pod.labels().getOrDefault(ENGINE_TYPE_LABEL, "vllm")));
                         }
                     }
@@ -171,15 +172,15 @@ public final class ClusterState {
         }
     }
 
-    private <V> void resource(Topic<String, V> topic, String key, V value) {
-        Set<String> keys = present.computeIfAbsent(topic, t -> new HashSet<>());
+    private <V> void resource(Topic<String, V> topic, ResourceKey key, V value) {
+        Set<ResourceKey> keys = present.computeIfAbsent(topic, t -> new HashSet<>());
         if (value == null) {
             keys.remove(key);
         } else {
             keys.add(key);
         }
         if (topic != Topics.INFERENCE_POOLS && topic != Topics.PODS) {
-            Map<String, Object> records = current.computeIfAbsent(topic, t -> new HashMap<>());
+            Map<ResourceKey, Object> records = current.computeIfAbsent(topic, t -> new HashMap<>());
             if (value == null) {
                 records.remove(key);
             } else {
@@ -189,25 +190,25 @@ public final class ClusterState {
         publisher.resource(topic, key, value);
     }
 
-    private void publishPool(String key) {
+    private void publishPool(ResourceKey key) {
         InferencePool effective = poolsV1.containsKey(key) ? poolsV1.get(key) : poolsV1alpha2.get(key);
         resource(Topics.INFERENCE_POOLS, key, effective);
     }
 
     private void refreshPods(String namespace) {
-        for (String key : new ArrayList<>(pods.keySet())) {
-            if (key.startsWith(namespace + "/")) {
+        for (ResourceKey key : new ArrayList<>(pods.keySet())) {
+            if (key.namespace().equals(namespace)) {
                 refreshPod(key);
             }
         }
-        for (String key : new ArrayList<>(publishedPods)) {
-            if (key.startsWith(namespace + "/") && !pods.containsKey(key)) {
+        for (ResourceKey key : new ArrayList<>(publishedPods)) {
+            if (key.namespace().equals(namespace) && !pods.containsKey(key)) {
                 refreshPod(key);
             }
         }
     }
 
-    private void refreshPod(String key) {
+    private void refreshPod(ResourceKey key) {
         Pod pod = pods.get(key);
         if (pod != null && matters(pod)) {
             publishedPods.add(key);

@@ -21,7 +21,7 @@ class FileSourceTest {
 
     private final ProducedRecords out = new ProducedRecords();
     private final ResourceEvents events = new ResourceEvents(new ResourceMapper("file:test"),
-            new ClusterState(out.publisher, Set.of()), out.registry);
+            new ClusterState(out.publisher, Set.of()), out.metrics);
 
     private static String model(String name, String criticality) {
         return """

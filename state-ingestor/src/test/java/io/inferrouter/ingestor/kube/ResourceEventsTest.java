@@ -22,7 +22,7 @@ class ResourceEventsTest {
 
     private final ProducedRecords out = new ProducedRecords();
     private final ResourceEvents events = new ResourceEvents(new ResourceMapper("test"),
-            new ClusterState(out.publisher, Set.of()), out.registry);
+            new ClusterState(out.publisher, Set.of()), out.metrics);
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private final Logger logger = (Logger) LoggerFactory.getLogger(ResourceEvents.class);
 

@@ -3,9 +3,14 @@ package io.inferrouter.ingestor.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.inferrouter.ingestor.metrics.MicrometerIngestorMetrics;
+import io.inferrouter.schemas.metrics.CacheGeometry;
+import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.metrics.EngineLoad;
 import io.inferrouter.schemas.resources.InferenceModel;
 import io.inferrouter.schemas.resources.PoolRef;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.resources.ResourceMeta;
 import io.inferrouter.schemas.topics.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,10 +26,12 @@ import org.junit.jupiter.api.Test;
 
 class PublisherTest {
 
+    private static final ResourceKey CHAT = ResourceKey.of("llm", "chat");
+
     private final MockProducer<String, byte[]> producer = new MockProducer<>(false, null, new StringSerializer(),
             new ByteArraySerializer());
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final Publisher publisher = new Publisher(producer, registry);
+    private final Publisher publisher = new Publisher(producer, new MicrometerIngestorMetrics(registry));
 
     @AfterEach
     void close() {
@@ -44,11 +51,11 @@ class PublisherTest {
 
     @Test
     void anUnchangedRecordIsNotSentAgainEvenIfObservedLater() {
-        publisher.resource(Topics.INFERENCE_MODELS, "llm/chat", model(null, 1));
-        publisher.resource(Topics.INFERENCE_MODELS, "llm/chat", model(null, 2));
-        publisher.resource(Topics.INFERENCE_MODELS, "llm/chat", model("Critical", 3));
-        publisher.resource(Topics.INFERENCE_MODELS, "llm/chat", null);
-        publisher.resource(Topics.INFERENCE_MODELS, "llm/chat", null);
+        publisher.resource(Topics.INFERENCE_MODELS, CHAT, model(null, 1));
+        publisher.resource(Topics.INFERENCE_MODELS, CHAT, model(null, 2));
+        publisher.resource(Topics.INFERENCE_MODELS, CHAT, model("Critical", 3));
+        publisher.resource(Topics.INFERENCE_MODELS, CHAT, null);
+        publisher.resource(Topics.INFERENCE_MODELS, CHAT, null);
         assertThat(producer.history()).hasSize(3);
         assertThat(producer.history().get(2).value()).isNull();
         assertThat(registry.find("ingestor_unchanged_skipped").counter().count()).isEqualTo(2);
@@ -56,7 +63,7 @@ class PublisherTest {
 
     @Test
     void aRetriableFailureIsSentAgainUntilItIsDelivered() {
-        publisher.resource(Topics.INFERENCE_MODELS, "llm/chat", model("Critical", 1));
+        publisher.resource(Topics.INFERENCE_MODELS, CHAT, model("Critical", 1));
         assertThat(producer.errorNext(new NotLeaderOrFollowerException("broker moved"))).isTrue();
         assertThat(publisher.pendingRetries()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 2);
@@ -69,8 +76,8 @@ class PublisherTest {
 
     @Test
     void aFailedStateThatWasSupersededIsNotRetried() {
-        publisher.resource(Topics.INFERENCE_MODELS, "llm/chat", model("Critical", 1));
-        publisher.resource(Topics.INFERENCE_MODELS, "llm/chat", model("Sheddable", 2));
+        publisher.resource(Topics.INFERENCE_MODELS, CHAT, model("Critical", 1));
+        publisher.resource(Topics.INFERENCE_MODELS, CHAT, model("Sheddable", 2));
         assertThat(producer.errorNext(new NotLeaderOrFollowerException("broker moved"))).isTrue();
         assertThat(producer.completeNext()).isTrue();
         assertThat(publisher.pendingRetries()).as("the failed older state is not retried").isZero();
@@ -79,32 +86,32 @@ class PublisherTest {
 
     @Test
     void aRecordTheBrokerRefusesIsCountedAndTheNextEqualStateIsSentAgain() {
-        publisher.resource(Topics.INFERENCE_MODELS, "llm/chat", model("Critical", 1));
+        publisher.resource(Topics.INFERENCE_MODELS, CHAT, model("Critical", 1));
         assertThat(producer.errorNext(new RecordTooLargeException("too large"))).isTrue();
         assertThat(count("ingestor_send_failures", "retriable", "false")).isEqualTo(1);
-        publisher.resource(Topics.INFERENCE_MODELS, "llm/chat", model("Critical", 2));
+        publisher.resource(Topics.INFERENCE_MODELS, CHAT, model("Critical", 2));
         assertThat(producer.history()).as("not remembered as sent").hasSize(2);
     }
 
     @Test
     void aStandbyPublishesNothingAndResendsEverythingWhenActiveAgain() {
-        publisher.resource(Topics.INFERENCE_MODELS, "llm/chat", model("Critical", 1));
+        publisher.resource(Topics.INFERENCE_MODELS, CHAT, model("Critical", 1));
         producer.completeNext();
         publisher.active(false);
-        publisher.resource(Topics.INFERENCE_MODELS, "llm/chat", model("Sheddable", 2));
-        EndpointMetrics m = new EndpointMetrics("llm/p:8000", "10.0.0.1", 8000, "vllm", 0, 0, 0.0, List.of(),
-                List.of(), null, null, null, null, null, 1, null, 1, 1, "test");
+        publisher.resource(Topics.INFERENCE_MODELS, CHAT, model("Sheddable", 2));
+        EndpointMetrics m = EndpointMetrics.scraped(EndpointId.parse("llm/p:8000"), "10.0.0.1", 8000, "vllm",
+                EngineLoad.of(0, 0, 0.0), CacheGeometry.UNKNOWN, 1, 1, "test");
         publisher.send(Topics.ENDPOINT_METRICS, m.endpoint(), m, 1);
         assertThat(producer.history()).hasSize(1);
         publisher.active(true);
-        publisher.resource(Topics.INFERENCE_MODELS, "llm/chat", model("Critical", 3));
+        publisher.resource(Topics.INFERENCE_MODELS, CHAT, model("Critical", 3));
         assertThat(producer.history()).as("the same state is sent again after standby").hasSize(2);
     }
 
     @Test
     void metricsAreSentEveryTimeAndFailuresAreCounted() {
-        EndpointMetrics m = new EndpointMetrics("llm/p:8000", "10.0.0.1", 8000, "vllm", 0, 0, 0.0, List.of(),
-                List.of(), null, null, null, null, null, 1, null, 1, 1, "test");
+        EndpointMetrics m = EndpointMetrics.scraped(EndpointId.parse("llm/p:8000"), "10.0.0.1", 8000, "vllm",
+                EngineLoad.of(0, 0, 0.0), CacheGeometry.UNKNOWN, 1, 1, "test");
         publisher.send(Topics.ENDPOINT_METRICS, m.endpoint(), m, 1);
         publisher.send(Topics.ENDPOINT_METRICS, m.endpoint(), m, 1);
         assertThat(producer.history()).hasSize(2);

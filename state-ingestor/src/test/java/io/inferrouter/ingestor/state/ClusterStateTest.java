@@ -3,10 +3,12 @@ package io.inferrouter.ingestor.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inferrouter.ingestor.ProducedRecords;
+import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.resources.InferenceModel;
 import io.inferrouter.schemas.resources.InferencePool;
 import io.inferrouter.schemas.resources.Pod;
 import io.inferrouter.schemas.resources.PoolRef;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.resources.ResourceMeta;
 import io.inferrouter.schemas.topics.Topic;
 import io.inferrouter.schemas.topics.Topics;
@@ -40,11 +42,11 @@ class ClusterStateTest {
         assertThat(out.latest(Topics.INFERENCE_POOLS, "llm/p").selector()).as("a v1alpha2 edit does not override v1")
                 .containsEntry("app", "new");
 
-        state.delete(InferencePool.class, InferencePool.API_V1, "llm/p");
+        state.delete(InferencePool.class, InferencePool.API_V1, ResourceKey.of("llm", "p"));
         assertThat(out.latest(Topics.INFERENCE_POOLS, "llm/p").apiVersion())
                 .as("deleting v1 falls back to the v1alpha2 object").isEqualTo(InferencePool.API_V1ALPHA2);
         assertThat(out.latest(Topics.INFERENCE_POOLS, "llm/p").selector()).containsEntry("app", "old2");
-        state.delete(InferencePool.class, InferencePool.API_V1ALPHA2, "llm/p");
+        state.delete(InferencePool.class, InferencePool.API_V1ALPHA2, ResourceKey.of("llm", "p"));
         assertThat(out.tombstoned(Topics.INFERENCE_POOLS, "llm/p")).isTrue();
     }
 
@@ -53,7 +55,7 @@ class ClusterStateTest {
         state.upsert(pool(InferencePool.API_V1, "p", Map.of("app", "a"), 8000));
         state.upsert(pool(InferencePool.API_V1ALPHA2, "p", Map.of("app", "b"), 8000));
         int before = out.records(Topics.INFERENCE_POOLS).size();
-        state.delete(InferencePool.class, InferencePool.API_V1ALPHA2, "llm/p");
+        state.delete(InferencePool.class, InferencePool.API_V1ALPHA2, ResourceKey.of("llm", "p"));
         assertThat(out.records(Topics.INFERENCE_POOLS)).hasSize(before);
         assertThat(out.latest(Topics.INFERENCE_POOLS, "llm/p").apiVersion()).isEqualTo(InferencePool.API_V1);
     }
@@ -74,7 +76,7 @@ class ClusterStateTest {
         assertThat(out.latest(Topics.PODS, "llm/web")).isNotNull();
         assertThat(out.latest(Topics.PODS, "llm/labelled")).as("kept by its label").isNotNull();
 
-        state.delete(InferencePool.class, InferencePool.API_V1, "llm/p");
+        state.delete(InferencePool.class, InferencePool.API_V1, ResourceKey.of("llm", "p"));
         assertThat(out.tombstoned(Topics.PODS, "llm/web")).isTrue();
     }
 
@@ -93,8 +95,8 @@ class ClusterStateTest {
         state.upsert(pod("a", Map.of("app", "vllm", "inference.networking.k8s.io/engine-type", "sglang"), true, false));
         state.upsert(pod("bb", Map.of("app", "vllm"), false, false));
         state.upsert(pod("ccc", Map.of("app", "vllm"), true, true));
-        assertThat(state.scrapeTargets()).extracting(ScrapeTarget::endpoint).containsExactlyInAnyOrder("llm/a:8000",
-                "llm/a:8001");
+        assertThat(state.scrapeTargets()).extracting(ScrapeTarget::endpoint).containsExactlyInAnyOrder(
+                EndpointId.parse("llm/a:8000"), EndpointId.parse("llm/a:8001"));
         assertThat(state.scrapeTargets()).allMatch(t -> t.engineType().equals("sglang"));
         assertThat(out.latest(Topics.PODS, "llm/bb").ready()).as("an unready member is published as unready").isFalse();
         assertThat(out.latest(Topics.PODS, "llm/ccc").terminating()).isTrue();
@@ -108,9 +110,10 @@ class ClusterStateTest {
         InferenceModel m = new InferenceModel(ResourceMeta.of("llm", "kept"), "kept", null, List.of(),
                 PoolRef.named("p"), List.of(), 1, "test");
         state.upsert(m);
-        Map<Topic<String, ?>, Set<String>> onTopics = Map.of(Topics.INFERENCE_MODELS,
-                Set.of("llm/kept", "llm/gone", "elsewhere/theirs"));
-        int sent = state.reconcile(onTopics, key -> key.startsWith("llm/"));
+        Map<Topic<String, ?>, Set<ResourceKey>> onTopics = Map.of(Topics.INFERENCE_MODELS,
+                Set.of(ResourceKey.parse("llm/kept"), ResourceKey.parse("llm/gone"),
+                        ResourceKey.parse("elsewhere/theirs")));
+        int sent = state.reconcile(onTopics, key -> key.namespace().equals("llm"));
         assertThat(sent).isEqualTo(1);
         assertThat(out.tombstoned(Topics.INFERENCE_MODELS, "llm/gone")).isTrue();
         assertThat(out.values(Topics.INFERENCE_MODELS, "elsewhere/theirs")).isEmpty();

@@ -1,4 +1,4 @@
-package io.inferrouter.ingestor;
+package io.inferrouter.support;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
