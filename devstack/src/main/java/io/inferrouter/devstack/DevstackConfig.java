@@ -135,8 +135,13 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
             if (manifests.isEmpty()) {
                 manifests = DEFAULT_MANIFESTS.stream().filter(Files::exists).toList();
             }
+            int replicationFactor = REPLICATION_FACTOR.from(c);
+            if (replicationFactor < 1 || replicationFactor > Short.MAX_VALUE) {
+                throw new IllegalArgumentException("--replication-factor must be 1-" + Short.MAX_VALUE + ", was "
+                        + replicationFactor);
+            }
             return new DevstackConfig(DATA_DIR.from(c), CLEAN.from(c), KAFKA_HOST.from(c), KAFKA_PORT.from(c),
-                    BOOTSTRAP_SERVERS.from(c), REPLICATION_FACTOR.from(c).shortValue(), GATEWAY_PORT.from(c),
+                    BOOTSTRAP_SERVERS.from(c), (short) replicationFactor, GATEWAY_PORT.from(c),
                     ADMIN_PORT.from(c), ROUTING_STREAM_PORT.from(c), KUBE_PORT.from(c), KUBECONFIG.from(c), manifests,
                     INGESTOR_PORT.from(c), SIM_PODS.from(c), SIM_BASE_ADDRESS.from(c), SIM_PORT.from(c),
                     SIM_TIME_SCALE.from(c), MODEL_SERVERS.from(c).stream().map(ModelServers.Spec::parse).toList());

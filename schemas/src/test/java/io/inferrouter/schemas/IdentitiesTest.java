@@ -8,8 +8,8 @@ import io.inferrouter.schemas.metrics.EndpointMetrics;
 import io.inferrouter.schemas.metrics.EngineReport;
 import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.serde.Json;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Identities are parsed once and written as the same strings as before they were types. */
@@ -27,12 +27,21 @@ class IdentitiesTest {
 
     @Test
     void malformedResourceKeysAreRefusedWithTheText() {
-        for (String bad : new String[] {"llama", "/llama", "llm/", "a/b/c", " /x"}) {
+        for (String bad : new String[] {"llama", "/llama", "llm/", " /x", "x/ "}) {
             assertThatThrownBy(() -> ResourceKey.parse(bad)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("namespace");
             assertThat(ResourceKey.isValid(bad)).as(bad).isFalse();
         }
         assertThat(ResourceKey.isValid("llm/llama")).isTrue();
+    }
+
+    @Test
+    void aReferenceWithASlashInItsNameIsKeptAsWrittenAndNamesNoObject() {
+        ResourceKey ref = ResourceKey.parse("llm/a/b");
+        assertThat(ref.namespace()).isEqualTo("llm");
+        assertThat(ref.name()).isEqualTo("a/b");
+        assertThat(ref).hasToString("llm/a/b");
+        assertThat(ref).isNotEqualTo(ResourceKey.parse("llm/a"));
     }
 
     @Test
@@ -47,11 +56,13 @@ class IdentitiesTest {
 
     @Test
     void keysSortLikeTheirTextForm() {
-        TreeMap<ResourceKey, Integer> sorted = new TreeMap<>();
-        sorted.put(ResourceKey.parse("a/y"), 1);
-        sorted.put(ResourceKey.parse("a-b/x"), 2);
-        assertThat(sorted.firstKey()).isEqualTo(ResourceKey.parse("a-b/x"));
-        assertThat(EndpointId.parse("n/p:10").compareTo(EndpointId.parse("n/p:9"))).isNegative();
+        List<String> keys = List.of("a/y", "a-b/x", "a/x", "ab/a", "a.b/z", "a/y-1", "b/a", "a/a/b");
+        List<String> byText = keys.stream().sorted().toList();
+        assertThat(keys.stream().map(ResourceKey::parse).sorted().map(ResourceKey::toString).toList())
+                .isEqualTo(byText);
+        List<String> ids = List.of("n/p:9", "n/p:10", "n/p-1:8000", "n/pa:1", "n-1/p:1", "n/p:8000", "m/z:1");
+        assertThat(ids.stream().map(EndpointId::parse).sorted().map(EndpointId::toString).toList())
+                .isEqualTo(ids.stream().sorted().toList());
     }
 
     @Test

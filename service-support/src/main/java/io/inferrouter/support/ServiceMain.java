@@ -6,6 +6,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
@@ -14,6 +16,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * configuration; 1: it could not start.
  */
 public final class ServiceMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceMain.class);
 
     /** Starts a service from its config; what it returns is closed at shutdown. */
     @FunctionalInterface
@@ -41,7 +45,8 @@ public final class ServiceMain {
         try {
             service = starter.start(c, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         } catch (Exception e) {
-            System.err.println(name + ": could not start: " + e.getMessage());
+            LOG.error("could not start service={}", name, e);
+            System.err.println(name + ": could not start: " + e);
             System.exit(1);
             return;
         }
@@ -50,7 +55,7 @@ public final class ServiceMain {
             try {
                 service.close();
             } catch (Exception e) {
-                System.err.println(name + ": stopping failed: " + e);
+                LOG.warn("stopping failed service={}", name, e);
             }
             stopped.countDown();
         }, name + "-shutdown"));

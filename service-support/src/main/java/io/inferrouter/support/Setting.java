@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -78,7 +79,7 @@ public record Setting<T>(String key, String env, Function<String, T> parser, Sup
     }
 
     public static Setting<Boolean> flag(String key, String env, boolean defaultValue, String description) {
-        return new Setting<>(key, env, s -> switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return new Setting<>(key, env, s -> switch (s.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on", "1" -> true;
             case "false", "no", "off", "0" -> false;
             default -> throw new IllegalArgumentException(name(key, env) + " must be true or false, was '" + s + "'");

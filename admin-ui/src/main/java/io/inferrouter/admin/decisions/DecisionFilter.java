@@ -2,10 +2,7 @@ package io.inferrouter.admin.decisions;
 
 import io.inferrouter.admin.api.AdminException;
 import io.inferrouter.schemas.decisions.RoutingDecision;
-import io.inferrouter.schemas.metrics.EndpointId;
-import io.inferrouter.schemas.resources.ResourceKey;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Which decisions a view or a replay wants. Every field is optional; a decision matches when it
@@ -17,12 +14,14 @@ import java.util.function.Function;
  * @param status   an HTTP status ({@code 429}), a class ({@code 2xx}, {@code 4xx}, {@code 5xx}) or
  *                 {@code error} (400 and above)
  */
-public record DecisionFilter(String model, ResourceKey pool, EndpointId endpoint, String status) {
+public record DecisionFilter(String model, String pool, String endpoint, String status) {
 
     public static final DecisionFilter ALL = new DecisionFilter(null, null, null, null);
 
     public DecisionFilter {
         model = blankToNull(model);
+        pool = blankToNull(pool);
+        endpoint = blankToNull(endpoint);
         status = blankToNull(status);
         if (status != null && !status.matches("[1-5]\\d\\d|[1-5]xx|error")) {
             throw AdminException.badRequest("status must be an HTTP status (429), a class (5xx) or 'error', was '"
@@ -30,20 +29,23 @@ public record DecisionFilter(String model, ResourceKey pool, EndpointId endpoint
         }
     }
 
-    /** From query parameters or a JSON object's fields of the same names; a pool or endpoint that is not an id is a 400. */
+    /**
+     * From query parameters or a JSON object's fields of the same names. Pool and endpoint are matched as
+     * the text of the ids ({@code namespace/name}, {@code namespace/pod:port}): a filter is what a user
+     * typed, so one that is no id simply matches nothing.
+     */
     public static DecisionFilter of(Map<String, String> fields) {
-        return new DecisionFilter(fields.get("model"), id(fields, "pool", ResourceKey::parse),
-                id(fields, "endpoint", EndpointId::parse), fields.get("status"));
+        return new DecisionFilter(fields.get("model"), fields.get("pool"), fields.get("endpoint"), fields.get("status"));
     }
 
     public boolean test(RoutingDecision d) {
         if (model != null && !model.equals(d.requestedModel()) && !model.equals(d.targetModel())) {
             return false;
         }
-        if (pool != null && !pool.equals(d.pool())) {
+        if (pool != null && (d.pool() == null || !pool.equals(d.pool().toString()))) {
             return false;
         }
-        if (endpoint != null && !endpoint.equals(d.chosenEndpoint())) {
+        if (endpoint != null && (d.chosenEndpoint() == null || !endpoint.equals(d.chosenEndpoint().toString()))) {
             return false;
         }
         return status == null || statusMatches(d.outcome() == null ? 0 : d.outcome().status());
@@ -57,18 +59,6 @@ public record DecisionFilter(String model, ResourceKey pool, EndpointId endpoint
             return s / 100 == status.charAt(0) - '0';
         }
         return s == Integer.parseInt(status);
-    }
-
-    private static <T> T id(Map<String, String> fields, String field, Function<String, T> parse) {
-        String text = blankToNull(fields.get(field));
-        if (text == null) {
-            return null;
-        }
-        try {
-            return parse.apply(text);
-        } catch (IllegalArgumentException e) {
-            throw AdminException.badRequest(field + ": " + e.getMessage());
-        }
     }
 
     private static String blankToNull(String s) {

@@ -71,13 +71,14 @@ public final class QueryService implements HttpService {
     }
 
     private void pool(ServerRequest req, ServerResponse res) {
-        ResourceKey key;
-        try {
-            key = ResourceKey.of(req.path().pathParameters().get("namespace"), req.path().pathParameters().get("name"));
-        } catch (IllegalArgumentException e) {
-            error(res, Status.BAD_REQUEST_400, INVALID_REQUEST, "not a pool key: " + e.getMessage());
+        String namespace = req.path().pathParameters().get("namespace");
+        String name = req.path().pathParameters().get("name");
+        if (!ResourceKey.isValid(namespace + "/" + name)) {
+            // No pool can have such a key: the same answer as for any pool that does not exist.
+            error(res, Status.NOT_FOUND_404, "not_found", "pool " + namespace + "/" + name + " does not exist");
             return;
         }
+        ResourceKey key = ResourceKey.of(namespace, name);
         answer(res, () -> {
             byte[] control = controlPlane(req, () -> poolControlPart(key));
             if (isLocalOnly(req)) {
@@ -124,13 +125,12 @@ public final class QueryService implements HttpService {
             error(res, Status.BAD_REQUEST_400, INVALID_REQUEST, "query parameter 'pool' (namespace/name) is required");
             return;
         }
-        ResourceKey key;
-        try {
-            key = ResourceKey.parse(pool.get());
-        } catch (IllegalArgumentException e) {
-            error(res, Status.BAD_REQUEST_400, INVALID_REQUEST, "query parameter 'pool': " + e.getMessage());
+        if (!ResourceKey.isValid(pool.get())) {
+            // No pool can have such a key, so it has no endpoints here.
+            answer(res, () -> Json.mapper().writeValueAsBytes(List.of()));
             return;
         }
+        ResourceKey key = ResourceKey.parse(pool.get());
         answer(res, () -> Json.mapper().writeValueAsBytes(queries.local().endpointsOf(key)));
     }
 

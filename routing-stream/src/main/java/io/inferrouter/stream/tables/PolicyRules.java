@@ -13,12 +13,6 @@ import java.util.List;
 /** Status of the resources that shape requests to a pool: InferenceObjectives and InferenceModelRewrites. */
 public final class PolicyRules {
 
-    /**
-     * The pool name a rewrite without a poolRef is shown with: its row needs a pool key, and no
-     * Kubernetes object can have this name, so it never resolves.
-     */
-    static final String NO_POOL = "(none)";
-
     private PolicyRules() {
     }
 
@@ -62,7 +56,7 @@ public final class PolicyRules {
         }
         ResourceKey poolKey = poolKeyOf(w);
         Resolution r = resolve(invalid, poolKey, pool);
-        return new RewriteRow(w.key(), poolKey == null ? w.key().sibling(NO_POOL) : poolKey, w.rules(), r.status(),
+        return new RewriteRow(w.key(), poolKey, w.rules(), r.status(),
                 r.reasons(), w.meta().createdAtMs(), newest(w.observedAtMs(), pool));
     }
 

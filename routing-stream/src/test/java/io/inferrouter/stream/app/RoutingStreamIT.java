@@ -99,8 +99,8 @@ class RoutingStreamIT {
             assertThat(pool.at("/models/0/modelName").asText()).isEqualTo("chat");
             assertThat(json(get(base + "/v1/status")).at("/resources").size()).isGreaterThanOrEqualTo(2);
             assertThat(get(base + "/v1/pools/" + ns + "/nope").statusCode()).isEqualTo(404);
-            assertThat(get(base + "/v1/pools/" + ns + "/%20").statusCode()).isEqualTo(400);
-            assertThat(get(base + "/internal/endpoints?pool=no-namespace").statusCode()).isEqualTo(400);
+            assertThat(get(base + "/v1/pools/" + ns + "/%20").statusCode()).isEqualTo(404);
+            assertThat(get(base + "/internal/endpoints?pool=no-namespace").body()).isEqualTo("[]");
             assertThat(json(get(base + "/internal/endpoints?pool=" + ns + "/llama")).at("/0/endpoint").asText())
                     .isEqualTo(endpoint);
             assertThat(get(base + "/metrics").body()).contains("routing_stream_rows_emitted");

@@ -11,6 +11,7 @@ import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.resources.ResourceMeta;
 import io.inferrouter.schemas.resources.TargetModel;
 import io.inferrouter.schemas.tables.RowStatus;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -173,6 +174,8 @@ class ModelTopologyTest {
         var row = t.rewrites().get("llm/loose");
         assertThat(row.status()).isEqualTo(RowStatus.Invalid);
         assertThat(row.reasons()).containsExactly("poolRef is required");
-        assertThat(row.pool()).isEqualTo(ResourceKey.parse("llm/(none)"));
+        assertThat(row.pool()).isNull();
+        assertThat(new String(t.allTablesAsWritten().get("rewrites").get("llm/loose").get(), StandardCharsets.UTF_8))
+                .as("as version 1 wrote it").contains("\"pool\":\"(none)\"");
     }
 }

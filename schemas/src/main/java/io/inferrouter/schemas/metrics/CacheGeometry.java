@@ -4,7 +4,7 @@ package io.inferrouter.schemas.metrics;
  * An engine's KV cache: its shape and its cumulative prefix-cache counters. A value the server did not
  * report is null.
  *
- * @param blockSize          KV-cache block size in tokens
+ * @param blockSize          KV-cache block size in tokens (kept as reported, 0 included: readers check it)
  * @param numGpuBlocks       KV-cache blocks
  * @param prefixCacheQueries cumulative prefix-cache queried tokens
  * @param prefixCacheHits    cumulative prefix-cache hit tokens
@@ -13,12 +13,6 @@ public record CacheGeometry(Integer blockSize, Integer numGpuBlocks, Long prefix
 
     /** Nothing known: what a failed scrape reports. */
     public static final CacheGeometry UNKNOWN = new CacheGeometry(null, null, null, null);
-
-    public CacheGeometry {
-        if (blockSize != null && blockSize < 1) {
-            throw new IllegalArgumentException("blockSize must be >= 1, was " + blockSize);
-        }
-    }
 
     /** The shape only, no prefix-cache counters. */
     public static CacheGeometry of(Integer blockSize, Integer numGpuBlocks) {

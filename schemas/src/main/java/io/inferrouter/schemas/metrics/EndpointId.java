@@ -3,6 +3,7 @@ package io.inferrouter.schemas.metrics;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.inferrouter.schemas.resources.ResourceKey;
+import io.inferrouter.schemas.resources.Texts;
 
 /**
  * The id of one endpoint: one target port of one pod, written {@code namespace/pod:port}.
@@ -52,7 +53,12 @@ public record EndpointId(String namespace, String pod, int port) implements Comp
     /** Orders like the text form, {@code namespace/pod:port}, the order ids had as strings. */
     @Override
     public int compareTo(EndpointId other) {
-        return toString().compareTo(other.toString());
+        int c = Texts.compareSegment(namespace, other.namespace, '/');
+        if (c == 0) {
+            c = Texts.compareSegment(pod, other.pod, ':');
+        }
+        // Ports differ only between endpoints of one pod: rare enough to compare as text.
+        return c != 0 ? c : Integer.toString(port).compareTo(Integer.toString(other.port));
     }
 
     @JsonValue

@@ -7,16 +7,23 @@ import java.util.Objects;
 /**
  * The identity of one namespaced Kubernetes object, written {@code namespace/name}: the record key
  * of every resource topic and of the pool, model, objective, rewrite and route tables. Parsed once
- * at the edge (a topic key, a URL, a header); its JSON form is the string.
+ * at the edge (a topic key, a URL, a reference); its JSON form is the string.
+ *
+ * <p>The namespace ends at the first '/'. A name never contains one in Kubernetes, but a reference
+ * (a poolRef, a backendRef) may be written with one: such a key is kept as written and simply names
+ * no object, so it never resolves.
  *
  * @param namespace the object's namespace (non-blank, no '/')
- * @param name      the object's name (non-blank, no '/')
+ * @param name      the object's name (non-blank)
  */
 public record ResourceKey(String namespace, String name) implements Comparable<ResourceKey> {
 
     public ResourceKey {
         ResourceMeta.requireName(namespace, "namespace");
-        ResourceMeta.requireName(name, "name");
+        Objects.requireNonNull(name, "name is required");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name must be non-blank: '" + name + "'");
+        }
     }
 
     public static ResourceKey of(String namespace, String name) {
@@ -27,10 +34,10 @@ public record ResourceKey(String namespace, String name) implements Comparable<R
     @JsonCreator
     public static ResourceKey parse(String text) {
         Objects.requireNonNull(text, "resource key is required");
-        int slash = text.indexOf('/');
-        if (slash <= 0 || slash == text.length() - 1 || text.indexOf('/', slash + 1) >= 0) {
+        if (!isValid(text)) {
             throw new IllegalArgumentException("resource key must be namespace/name, was '" + text + "'");
         }
+        int slash = text.indexOf('/');
         return new ResourceKey(text.substring(0, slash), text.substring(slash + 1));
     }
 
@@ -40,8 +47,8 @@ public record ResourceKey(String namespace, String name) implements Comparable<R
             return false;
         }
         int slash = text.indexOf('/');
-        return slash > 0 && slash < text.length() - 1 && text.indexOf('/', slash + 1) < 0
-                && !text.substring(0, slash).isBlank() && !text.substring(slash + 1).isBlank();
+        return slash > 0 && slash < text.length() - 1 && !text.substring(0, slash).isBlank()
+                && !text.substring(slash + 1).isBlank();
     }
 
     /** Another object of the same namespace. */
@@ -55,12 +62,13 @@ public record ResourceKey(String namespace, String name) implements Comparable<R
     }
 
     /**
-     * Orders like the text form, {@code namespace/name}: the order the Gateway API breaks ties by, and the
-     * order keys had as strings.
+     * Orders like the text form, {@code namespace/name} (the order the Gateway API breaks ties by, and
+     * the order keys had as strings), without building it.
      */
     @Override
     public int compareTo(ResourceKey other) {
-        return toString().compareTo(other.toString());
+        int c = Texts.compareSegment(namespace, other.namespace, '/');
+        return c != 0 ? c : name.compareTo(other.name);
     }
 
     @JsonValue
