@@ -132,8 +132,8 @@ public final class StateIngestor implements AutoCloseable {
         scraper = parts.add(new Scraper(state::scrapeTargets, publisher, leader::get, config.scrapeInterval(),
                 config.scrapeTimeout(), config.maxBackoff(), "scraper:" + config.identity(), metrics));
         Thread.ofVirtual().name("ingestor-first-sync").start(this::reconcileWhenSynced);
-        metrics.leader(leader::get);
-        metrics.ready(this::ready);
+        metrics.leader(leader, AtomicBoolean::get);
+        metrics.ready(this, StateIngestor::ready);
         server = IngestorHttp.start(config.httpHost(), config.httpPort(), this::readiness, registry);
         parts.add(server::stop);
         LOG.info("state-ingestor started source={} identity={} namespaces={} http=http://{}:{} leaderElection={} "

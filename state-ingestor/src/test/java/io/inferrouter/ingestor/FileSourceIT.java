@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.inferrouter.kafka.embedded.EmbeddedKafkaExtension;
 import io.inferrouter.kafka.embedded.KafkaEndpoint;
 import io.inferrouter.schemas.resources.Criticality;
+import io.inferrouter.schemas.resources.HttpRoute;
 import io.inferrouter.schemas.resources.InferenceModel;
+import io.inferrouter.schemas.resources.InferenceModelRewrite;
+import io.inferrouter.schemas.resources.InferenceObjective;
 import io.inferrouter.schemas.resources.InferencePool;
 import io.inferrouter.schemas.resources.Pod;
 import io.inferrouter.schemas.topics.Topics;
@@ -21,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +49,11 @@ class FileSourceIT {
         try (TopicRecords<InferencePool> pools = new TopicRecords<>(kafka.bootstrapServers(), Topics.INFERENCE_POOLS);
              TopicRecords<InferenceModel> models = new TopicRecords<>(kafka.bootstrapServers(), Topics.INFERENCE_MODELS);
              TopicRecords<Pod> pods = new TopicRecords<>(kafka.bootstrapServers(), Topics.PODS);
+             TopicRecords<InferenceObjective> objectives = new TopicRecords<>(kafka.bootstrapServers(),
+                     Topics.INFERENCE_OBJECTIVES);
+             TopicRecords<InferenceModelRewrite> rewrites = new TopicRecords<>(kafka.bootstrapServers(),
+                     Topics.INFERENCE_MODEL_REWRITES);
+             TopicRecords<HttpRoute> routes = new TopicRecords<>(kafka.bootstrapServers(), Topics.HTTP_ROUTES);
              StateIngestor ingestor = StateIngestor.start(config, registry)) {
             await().atMost(Duration.ofSeconds(20)).until(ingestor::ready);
             assertThat(get(ingestor, "/health").statusCode()).isEqualTo(200);
@@ -57,13 +66,21 @@ class FileSourceIT {
             assertThat(models.latest("llm/half-weighted").valid()).isFalse();
             assertThat(pods.values("llm/unrelated")).as("no pool selects it").isEmpty();
 
-            // Invalid objects are published with their errors; unmappable ones are counted, never published.
+            // Invalid objects are published with their errors, all of invalid.yaml; unmappable ones (no
+            // modelName, no poolRef, a name that makes no key) are counted and never published, and the
+            // objects after them in their file are published.
             await().atMost(Duration.ofSeconds(10)).until(() -> pools.latest("llm/bad-ports") != null
                     && models.latest("llm/after-the-broken-one") != null);
             assertThat(pools.latest("llm/bad-ports").valid()).isFalse();
-            assertThat(models.values("llm/no-model-name")).allMatch(java.util.Objects::isNull);
+            await().atMost(Duration.ofSeconds(10)).until(() -> pools.latest("llm/bad-selector") != null
+                    && rewrites.latest("llm/bad-rewrite") != null && routes.latest("llm/bad-route") != null
+                    && objectives.latest("llm/fractional") != null);
+            assertThat(objectives.values("llm/no-pool")).allMatch(Objects::isNull);
+            assertThat(models.values("llm/no-model-name")).allMatch(Objects::isNull);
             assertThat(registry.get("ingestor_unmappable_resources").tag("kind", "InferenceModel").counter().count())
                     .isGreaterThanOrEqualTo(1);
+            assertThat(registry.get("ingestor_unmappable_resources").tag("kind", "InferencePool/v1").counter().count())
+                    .isEqualTo(1);
             assertThat(get(ingestor, "/metrics").body()).contains("ingestor_unmappable_resources")
                     .contains("ingestor_invalid_resources");
 

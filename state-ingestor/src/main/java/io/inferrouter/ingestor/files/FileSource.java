@@ -31,9 +31,12 @@ import org.slf4j.LoggerFactory;
  * objects, subdirectories), for running without a cluster. The directory is polled; a file whose
  * content changed, appeared or went is re-read, and objects that disappeared are deleted
  * (tombstoned) as a watch would report them. A file that does not parse is logged and its objects
- * are kept as they were, so a half-saved edit loses nothing. Objects of kinds the ingestor does not
- * read (Namespaces, CRDs, Deployments) are ignored; with a namespace list, so are objects of other
- * namespaces (an object without a namespace is in {@code default}).
+ * are kept as they were, so a half-saved edit loses nothing. One object that cannot become a record
+ * does not hold back the rest of its file: an object whose namespace and name make no key is counted
+ * as unmappable, logged and skipped, and objects the mapper refuses are handled as from a watch (see
+ * {@link ResourceEvents}). Objects of kinds the ingestor does not read (Namespaces, CRDs, Deployments)
+ * are ignored; with a namespace list, so are objects of other namespaces (an object without a
+ * namespace is in {@code default}).
  */
 public final class FileSource implements Source {
 
@@ -124,7 +127,7 @@ public final class FileSource implements Source {
                 continue;
             }
             try {
-                next.put(p, read(texts.get(p)));
+                next.put(p, read(p, texts.get(p)));
             } catch (RuntimeException e) {
                 LOG.warn("manifest not applied file={} reason={}", p, e.getMessage());
                 next.put(p, byFile.getOrDefault(p, List.of()));
@@ -147,8 +150,10 @@ public final class FileSource implements Source {
         LOG.info("manifests applied dir={} files={} objects={} previously={}", dir, now.size(), after.size(), before0);
     }
 
-    private List<HasMetadata> read(String text) {
+    /** The file's objects that have a key; those without one are reported once the whole file has parsed. */
+    private List<HasMetadata> read(Path file, String text) {
         List<HasMetadata> out = new ArrayList<>();
+        List<HasMetadata> withoutKey = new ArrayList<>();
         for (String doc : text.split("(?m)^---.*$")) {
             if (doc.isBlank() || doc.lines().allMatch(l -> l.isBlank() || l.trim().startsWith("#"))) {
                 continue;
@@ -160,17 +165,20 @@ public final class FileSource implements Source {
                 if (o.getMetadata() == null || o.getMetadata().getName() == null) {
                     throw new IllegalArgumentException("an object of kind " + o.getKind() + " has no metadata.name");
                 }
-                if (Kinds.find(o).isEmpty()) {
+                if (Kinds.find(o).isEmpty()
+                        || !(namespaces.isEmpty() || namespaces.contains(ResourceMapper.namespace(o)))) {
                     continue;
                 }
-                ResourceKey key = ResourceMapper.key(o).orElseThrow(() -> new IllegalArgumentException("an object of "
-                        + "kind " + o.getKind() + " has an invalid metadata.name or namespace: "
-                        + ResourceMapper.describe(o)));
-                if (namespaces.isEmpty() || namespaces.contains(key.namespace())) {
+                if (ResourceMapper.key(o).isPresent()) {
                     out.add(o);
+                } else {
+                    withoutKey.add(o);
                 }
             }
         }
+        // Reported only now that the whole file parsed: of a file that does not parse, nothing is applied or counted.
+        withoutKey.forEach(o -> events.unmappable(Kinds.of(o), o, "metadata.namespace and metadata.name make "
+                + "no namespace/name key (file " + file + ")"));
         return out;
     }
 

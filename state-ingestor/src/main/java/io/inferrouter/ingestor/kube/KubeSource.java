@@ -51,7 +51,8 @@ public final class KubeSource implements Source {
                 });
                 informer.addEventHandler(handler(kind, events));
                 watched.add(new Watched(kind, where, informer));
-                metrics.informer(kind.label(), where, informer::isWatching, informer::hasSynced);
+                metrics.informer(kind.label(), where, informer, SharedIndexInformer::isWatching,
+                        SharedIndexInformer::hasSynced);
             }
         }
         watched.forEach(w -> w.informer().start().whenComplete((ok, error) -> {

@@ -39,7 +39,7 @@ public final class ResourceEvents {
         for (Kinds k : Kinds.values()) {
             AtomicLong last = new AtomicLong();
             lastEventMs.put(k, last);
-            metrics.lastEvent(k.label(), last::get);
+            metrics.lastEvent(k.label(), last, AtomicLong::get);
         }
     }
 
@@ -71,11 +71,18 @@ public final class ResourceEvents {
             state.upsert(r);
             metrics.resourceUpserted(kind.label());
         } catch (UnmappableResourceException | IllegalArgumentException | NullPointerException e) {
-            metrics.unmappableResource(kind.label());
-            LOG.warn("resource not published kind={} key={} reason={}", kind.label(), ResourceMapper.describe(o),
-                    e.getMessage());
-            deleted(kind, o);
+            unmappable(kind, o, e.getMessage());
         }
+    }
+
+    /**
+     * An object of {@code kind} cannot become a record at all: it is counted and logged, and what was
+     * published for its key before (if it has one) is removed.
+     */
+    public void unmappable(Kinds kind, HasMetadata o, String reason) {
+        metrics.unmappableResource(kind.label());
+        LOG.warn("resource not published kind={} key={} reason={}", kind.label(), ResourceMapper.describe(o), reason);
+        deleted(kind, o);
     }
 
     /** An object of {@code kind} was deleted (or, after a re-list, found missing). */

@@ -392,7 +392,7 @@ public final class ResourceMapper {
     }
 
     /** An object without a namespace is in {@code default}, as {@code kubectl apply} would put it. */
-    private static String namespace(HasMetadata o) {
+    public static String namespace(HasMetadata o) {
         return o.getMetadata().getNamespace() == null ? "default" : o.getMetadata().getNamespace();
     }
 }

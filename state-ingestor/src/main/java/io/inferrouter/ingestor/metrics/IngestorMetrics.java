@@ -1,29 +1,34 @@
 package io.inferrouter.ingestor.metrics;
 
-import java.util.function.BooleanSupplier;
-import java.util.function.IntSupplier;
-import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * What state-ingestor counts, times and reports. A no-op by default; {@link MicrometerIngestorMetrics}
  * in production. Called from the scrape loops and producer callbacks: implementations must not block.
- * The methods taking a supplier register a value that is read whenever the metrics are read.
+ *
+ * <p>The methods taking an object and a function register a value read from that object whenever the
+ * metrics are read. The object is held weakly: the registry is shared (the devstack and tests start
+ * many ingestors on one), and a closed part must still be collectable. So pass a function that does
+ * not capture the object, a method reference on its type ({@code AtomicBoolean::get}), never one on
+ * the instance ({@code flag::get}).
  */
 public interface IngestorMetrics {
 
     IngestorMetrics NOOP = new IngestorMetrics() {
     };
 
-    /** Whether this replica publishes and scrapes (leader, or no election), from now on. */
-    default void leader(BooleanSupplier leader) {
+    /** Whether this replica publishes and scrapes (leader, or no election), read from {@code holder}. */
+    default <T> void leader(T holder, Predicate<? super T> leader) {
     }
 
-    /** Whether /ready answers 200, from now on. */
-    default void ready(BooleanSupplier ready) {
+    /** Whether /ready answers 200, read from {@code ingestor}. */
+    default <T> void ready(T ingestor, Predicate<? super T> ready) {
     }
 
-    /** Whether the last probe of the Kafka cluster answered, from now on. */
-    default void kafkaReachable(BooleanSupplier reachable) {
+    /** Whether the last probe of the Kafka cluster answered, read from {@code probe}. */
+    default <T> void kafkaReachable(T probe, Predicate<? super T> reachable) {
     }
 
     /** The broker acknowledged a record ({@code tombstone}: a delete) on {@code topic}. */
@@ -47,11 +52,12 @@ public interface IngestorMetrics {
     }
 
     /** An informer of {@code kind} in {@code namespace} ("*" for all) was set up. */
-    default void informer(String kind, String namespace, BooleanSupplier watching, BooleanSupplier synced) {
+    default <T> void informer(String kind, String namespace, T informer, Predicate<? super T> watching,
+                              Predicate<? super T> synced) {
     }
 
-    /** When the source last reported a change of {@code kind} (epoch ms, 0 for never), from now on. */
-    default void lastEvent(String kind, LongSupplier lastEventAtMs) {
+    /** When the source last reported a change of {@code kind} (epoch ms, 0 for never), read from {@code holder}. */
+    default <T> void lastEvent(String kind, T holder, ToLongFunction<? super T> lastEventAtMs) {
     }
 
     /** The source reported an object of {@code kind} as added or changed. */
@@ -70,8 +76,8 @@ public interface IngestorMetrics {
     default void unmappableResource(String kind) {
     }
 
-    /** How many endpoints are being scraped, from now on. */
-    default void scrapedEndpoints(IntSupplier endpoints) {
+    /** How many endpoints are being scraped, read from {@code holder}. */
+    default <T> void scrapedEndpoints(T holder, ToIntFunction<? super T> endpoints) {
     }
 
     /** A scrape succeeded after {@code nanos}. */

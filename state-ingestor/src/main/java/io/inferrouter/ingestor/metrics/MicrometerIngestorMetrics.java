@@ -3,20 +3,36 @@ package io.inferrouter.ingestor.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.function.IntSupplier;
-import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
-/** {@link IngestorMetrics} in a Micrometer registry given to it; the names are the README's {@code ingestor_*}. */
+/**
+ * {@link IngestorMetrics} in a Micrometer registry given to it; the names are the README's {@code ingestor_*}.
+ * Counters are registered once per set of tag values and kept: the producer callbacks and scrape loops
+ * that count are hot paths. Gauges hold their object weakly ({@code Gauge.builder(name, obj, fn)}).
+ */
 public final class MicrometerIngestorMetrics implements IngestorMetrics {
 
     private final MeterRegistry registry;
     private final Timer metricsAckLatency;
     private final Timer scrapeOk;
     private final Timer scrapeFailed;
+    private final Counters published;
+    private final Counters sendFailures;
+    private final Counters sendRetries;
+    private final Counters unchangedSkipped;
+    private final Counters resourceEvents;
+    private final Counters invalidResources;
+    private final Counters unmappableResources;
+    private final Counters scrapeFailures;
 
     public MicrometerIngestorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -26,46 +42,57 @@ public final class MicrometerIngestorMetrics implements IngestorMetrics {
                 .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
         this.scrapeOk = scrapeDuration("ok");
         this.scrapeFailed = scrapeDuration("failed");
+        this.published = new Counters("ingestor_records_published", "Records acknowledged by the broker",
+                "topic", "kind");
+        this.sendFailures = new Counters("ingestor_send_failures", "Sends that failed (retriable or not)",
+                "topic", "retriable");
+        this.sendRetries = new Counters("ingestor_send_retries", "Resource records sent again after a failure",
+                "topic");
+        this.unchangedSkipped = new Counters("ingestor_unchanged_skipped",
+                "Resource records not sent because they did not change", "topic");
+        this.resourceEvents = new Counters("ingestor_resource_events",
+                "Changes the source reported, by kind and event", "kind", "event");
+        this.invalidResources = new Counters("ingestor_invalid_resources",
+                "Resources published with validation errors", "kind");
+        this.unmappableResources = new Counters("ingestor_unmappable_resources",
+                "Objects that could not become records at all, not published (their key is tombstoned)", "kind");
+        this.scrapeFailures = new Counters("ingestor_scrape_failures", "Scrapes that failed, by reason", "reason");
     }
 
     @Override
-    public void leader(BooleanSupplier leader) {
-        state("ingestor_leader", "1 while this replica publishes and scrapes", leader);
+    public <T> void leader(T holder, Predicate<? super T> leader) {
+        state("ingestor_leader", "1 while this replica publishes and scrapes", Tags.empty(), holder, leader);
     }
 
     @Override
-    public void ready(BooleanSupplier ready) {
-        state("ingestor_ready", "1 while /ready answers 200", ready);
+    public <T> void ready(T ingestor, Predicate<? super T> ready) {
+        state("ingestor_ready", "1 while /ready answers 200", Tags.empty(), ingestor, ready);
     }
 
     @Override
-    public void kafkaReachable(BooleanSupplier reachable) {
-        state("ingestor_kafka_reachable", "1 when the last probe of the Kafka cluster answered", reachable);
+    public <T> void kafkaReachable(T probe, Predicate<? super T> reachable) {
+        state("ingestor_kafka_reachable", "1 when the last probe of the Kafka cluster answered", Tags.empty(), probe,
+                reachable);
     }
 
     @Override
     public void published(String topic, boolean tombstone) {
-        Counter.builder("ingestor_records_published").description("Records acknowledged by the broker")
-                .tag("topic", topic).tag("kind", tombstone ? "tombstone" : "record").register(registry).increment();
+        published.increment(topic, tombstone ? "tombstone" : "record");
     }
 
     @Override
     public void sendFailed(String topic, boolean retriable) {
-        Counter.builder("ingestor_send_failures").description("Sends that failed (retriable or not)")
-                .tag("topic", topic).tag("retriable", Boolean.toString(retriable)).register(registry).increment();
+        sendFailures.increment(topic, Boolean.toString(retriable));
     }
 
     @Override
     public void sendRetried(String topic) {
-        Counter.builder("ingestor_send_retries").description("Resource records sent again after a failure")
-                .tag("topic", topic).register(registry).increment();
+        sendRetries.increment(topic);
     }
 
     @Override
     public void unchangedSkipped(String topic) {
-        Counter.builder("ingestor_unchanged_skipped")
-                .description("Resource records not sent because they did not change")
-                .tag("topic", topic).register(registry).increment();
+        unchangedSkipped.increment(topic);
     }
 
     @Override
@@ -74,19 +101,17 @@ public final class MicrometerIngestorMetrics implements IngestorMetrics {
     }
 
     @Override
-    public void informer(String kind, String namespace, BooleanSupplier watching, BooleanSupplier synced) {
-        Gauge.builder("ingestor_informer_watching", () -> watching.getAsBoolean() ? 1 : 0)
-                .description("1 while the informer's watch is open").tag("kind", kind).tag("namespace", namespace)
-                .register(registry);
-        Gauge.builder("ingestor_informer_synced", () -> synced.getAsBoolean() ? 1 : 0)
-                .description("1 once the informer's first listing is complete").tag("kind", kind)
-                .tag("namespace", namespace).register(registry);
+    public <T> void informer(String kind, String namespace, T informer, Predicate<? super T> watching,
+                             Predicate<? super T> synced) {
+        Tags tags = Tags.of("kind", kind, "namespace", namespace);
+        state("ingestor_informer_watching", "1 while the informer's watch is open", tags, informer, watching);
+        state("ingestor_informer_synced", "1 once the informer's first listing is complete", tags, informer, synced);
     }
 
     @Override
-    public void lastEvent(String kind, LongSupplier lastEventAtMs) {
-        Gauge.builder("ingestor_last_event_age_seconds", () -> {
-            long at = lastEventAtMs.getAsLong();
+    public <T> void lastEvent(String kind, T holder, ToLongFunction<? super T> lastEventAtMs) {
+        Gauge.builder("ingestor_last_event_age_seconds", holder, h -> {
+            long at = lastEventAtMs.applyAsLong(h);
             return at == 0 ? Double.NaN : (System.currentTimeMillis() - at) / 1000.0;
         }).description("Seconds since the source last reported a change of this kind (NaN: none yet)")
                 .tag("kind", kind).register(registry);
@@ -94,31 +119,28 @@ public final class MicrometerIngestorMetrics implements IngestorMetrics {
 
     @Override
     public void resourceUpserted(String kind) {
-        resourceEvent(kind, "upsert");
+        resourceEvents.increment(kind, "upsert");
     }
 
     @Override
     public void resourceDeleted(String kind) {
-        resourceEvent(kind, "delete");
+        resourceEvents.increment(kind, "delete");
     }
 
     @Override
     public void invalidResource(String kind) {
-        Counter.builder("ingestor_invalid_resources").description("Resources published with validation errors")
-                .tag("kind", kind).register(registry).increment();
+        invalidResources.increment(kind);
     }
 
     @Override
     public void unmappableResource(String kind) {
-        Counter.builder("ingestor_unmappable_resources")
-                .description("Objects that could not become records at all, not published (their key is tombstoned)")
-                .tag("kind", kind).register(registry).increment();
+        unmappableResources.increment(kind);
     }
 
     @Override
-    public void scrapedEndpoints(IntSupplier endpoints) {
-        Gauge.builder("ingestor_scrape_endpoints", endpoints::getAsInt).description("Endpoints being scraped now")
-                .register(registry);
+    public <T> void scrapedEndpoints(T holder, ToIntFunction<? super T> endpoints) {
+        Gauge.builder("ingestor_scrape_endpoints", holder, h -> endpoints.applyAsInt(h))
+                .description("Endpoints being scraped now").register(registry);
     }
 
     @Override
@@ -129,22 +151,44 @@ public final class MicrometerIngestorMetrics implements IngestorMetrics {
     @Override
     public void scrapeFailed(String reason, long nanos) {
         scrapeFailed.record(nanos, TimeUnit.NANOSECONDS);
-        Counter.builder("ingestor_scrape_failures").description("Scrapes that failed, by reason").tag("reason", reason)
-                .register(registry).increment();
+        scrapeFailures.increment(reason);
     }
 
-    private void resourceEvent(String kind, String event) {
-        Counter.builder("ingestor_resource_events").description("Changes the source reported, by kind and event")
-                .tag("kind", kind).tag("event", event).register(registry).increment();
-    }
-
-    private void state(String name, String description, BooleanSupplier state) {
-        Gauge.builder(name, () -> state.getAsBoolean() ? 1 : 0).description(description).register(registry);
+    /** A 0/1 gauge; {@code state} must not capture {@code obj}, or the registry would keep it alive. */
+    private <T> void state(String name, String description, Tags tags, T obj, Predicate<? super T> state) {
+        Gauge.builder(name, obj, o -> state.test(o) ? 1 : 0).description(description).tags(tags).register(registry);
     }
 
     private Timer scrapeDuration(String outcome) {
         return Timer.builder("ingestor_scrape_duration").description("Time to scrape one endpoint's /metrics")
                 .tag("outcome", outcome).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(5)).register(registry);
+    }
+
+    /** One counter name with fixed tag keys; each set of tag values is registered on first use, then reused. */
+    private final class Counters {
+
+        private final String name;
+        private final String description;
+        private final List<String> tagKeys;
+        private final Map<List<String>, Counter> byTagValues = new ConcurrentHashMap<>();
+
+        Counters(String name, String description, String... tagKeys) {
+            this.name = name;
+            this.description = description;
+            this.tagKeys = List.of(tagKeys);
+        }
+
+        void increment(String... tagValues) {
+            byTagValues.computeIfAbsent(List.of(tagValues), this::register).increment();
+        }
+
+        private Counter register(List<String> tagValues) {
+            Counter.Builder counter = Counter.builder(name).description(description);
+            for (int i = 0; i < tagKeys.size(); i++) {
+                counter.tag(tagKeys.get(i), tagValues.get(i));
+            }
+            return counter.register(registry);
+        }
     }
 }

@@ -27,7 +27,7 @@ public final class KafkaProbe implements AutoCloseable {
     public KafkaProbe(String bootstrapServers, Duration period, IngestorMetrics metrics) {
         this.admin = TopicSetup.admin(bootstrapServers, Duration.ofMillis(Math.max(1_000, period.toMillis())));
         this.period = period;
-        metrics.kafkaReachable(this::reachable);
+        metrics.kafkaReachable(this, KafkaProbe::reachable);
         probe();
         this.loop = Thread.ofVirtual().name("kafka-probe").start(this::run);
     }

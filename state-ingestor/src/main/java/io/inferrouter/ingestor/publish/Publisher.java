@@ -116,7 +116,9 @@ public final class Publisher implements AutoCloseable {
         }
         try {
             producer.send(new ProducerRecord<>(topic.name(), key, null), (meta, error) -> {
-                if (error != null) {
+                if (error == null) {
+                    published(topic, null);
+                } else {
                     failed(topic, key, error, "removed at the next reconcile");
                 }
             });

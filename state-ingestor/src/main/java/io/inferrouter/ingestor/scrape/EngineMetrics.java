@@ -90,7 +90,7 @@ public final class EngineMetrics {
                 lora == null ? List.of() : list(lora.labels().get("running_lora_adapters")),
                 lora == null ? List.of() : list(lora.labels().get("waiting_lora_adapters")),
                 lora == null ? null : integer(lora.labels().get("max_lora")));
-        CacheGeometry cache = new CacheGeometry(blockSize == null || blockSize < 1 ? null : blockSize, numBlocks,
+        CacheGeometry cache = new CacheGeometry(blockSize, numBlocks,
                 queries == null ? null : queries.longValue(), hits == null ? null : hits.longValue());
         return EndpointMetrics.scraped(t.endpoint(), t.address(), t.port(), engine.id(), load, cache, scrapeMicros,
                 nowMs, source);

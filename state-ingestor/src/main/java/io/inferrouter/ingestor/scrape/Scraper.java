@@ -72,7 +72,7 @@ public final class Scraper implements AutoCloseable {
         this.metrics = metrics;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
                 .executor(httpExecutor).build();
-        metrics.scrapedEndpoints(loops::size);
+        metrics.scrapedEndpoints(loops, Map::size);
         this.refresher = Thread.ofVirtual().name("scrape-targets").start(this::refreshLoop);
     }
 

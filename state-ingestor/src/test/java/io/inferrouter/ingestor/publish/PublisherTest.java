@@ -109,6 +109,17 @@ class PublisherTest {
     }
 
     @Test
+    void anAcknowledgedTombstoneOfAMalformedKeyIsCountedAsPublished() {
+        publisher.tombstoneMalformed(Topics.INFERENCE_MODELS, "not-a-namespace-slash-name");
+        publisher.tombstoneMalformed(Topics.INFERENCE_MODELS, "neither");
+        assertThat(producer.history()).extracting(r -> r.value()).containsOnlyNulls().hasSize(2);
+        assertThat(producer.completeNext()).isTrue();
+        assertThat(producer.errorNext(new NotLeaderOrFollowerException("broker moved"))).isTrue();
+        assertThat(count("ingestor_records_published", "kind", "tombstone")).isEqualTo(1);
+        assertThat(count("ingestor_send_failures", "retriable", "true")).isEqualTo(1);
+    }
+
+    @Test
     void metricsAreSentEveryTimeAndFailuresAreCounted() {
         EndpointMetrics m = EndpointMetrics.scraped(EndpointId.parse("llm/p:8000"), "10.0.0.1", 8000, "vllm",
                 EngineLoad.of(0, 0, 0.0), CacheGeometry.UNKNOWN, 1, 1, "test");
