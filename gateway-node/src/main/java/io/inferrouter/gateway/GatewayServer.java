@@ -2,13 +2,17 @@ package io.inferrouter.gateway;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.inferrouter.gateway.api.ErrorResponses;
 import io.inferrouter.gateway.api.InferenceService;
 import io.inferrouter.gateway.config.GatewayConfig;
 import io.inferrouter.gateway.decisions.DecisionLog;
+import io.inferrouter.gateway.director.Director;
+import io.inferrouter.gateway.errors.GatewayException;
 import io.inferrouter.gateway.metrics.MicrometerGatewayMetrics;
 import io.inferrouter.gateway.proxy.UpstreamProxy;
 import io.inferrouter.gateway.scheduler.PrefixIndex;
 import io.inferrouter.gateway.scheduler.Profiles;
+import io.inferrouter.gateway.server.ClientGuard;
 import io.inferrouter.gateway.tables.TableReplica;
 import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
@@ -65,11 +69,14 @@ public final class GatewayServer implements AutoCloseable {
                     .description("Table records not yet read by this gateway").register(registry);
             Gauge.builder("gateway_prefix_index_dropped_updates", prefixIndex, PrefixIndex::droppedUpdates)
                     .register(registry);
-            InferenceService inference = new InferenceService(config, tables, profiles, proxy, decisions, metrics);
+            Director director = new Director(config, tables, profiles, proxy, decisions, metrics);
+            InferenceService inference = new InferenceService(director);
+            ClientGuard guard = parts.add(new ClientGuard(config.clientLimits(), metrics));
             WebServer server = WebServer.builder().host(config.httpHost()).port(config.httpPort())
                     // Streamed tokens are small writes: without TCP_NODELAY, Nagle holds them back.
                     .connectionOptions(o -> o.tcpNoDelay(true))
-                    .routing(r -> routing(r, inference, tables, registry))
+                    .update(guard::configure)
+                    .routing(r -> routing(r.addFilter(guard.inFlightLimit()), inference, tables, registry))
                     .build().start();
             LOG.info("gateway-node listening url=http://{}:{} profile={} nodeId={}", config.httpHost(), server.port(),
                     config.defaultProfile(), config.nodeId());
@@ -93,6 +100,7 @@ public final class GatewayServer implements AutoCloseable {
     static void routing(HttpRouting.Builder r, InferenceService inference, TableReplica tables,
                         PrometheusMeterRegistry registry) {
         r.register(inference)
+                .error(GatewayException.class, ErrorResponses::send)
                 .get("/health", (req, res) -> Health.send(res, tables.alive()))
                 .get("/ready", (req, res) -> Health.send(res, tables.ready()));
         PrometheusEndpoint.register(r, registry);

@@ -90,8 +90,8 @@ public class DecisionTimeBenchmark {
         return new Scheduler(gie.name(), List.of(), List.of(
                 new Scheduler.WeightedScorer(new QueueScorer(), gie.scorers().get("queue")),
                 new Scheduler.WeightedScorer(new KvCacheScorer(), gie.scorers().get("kv-cache")),
-                new Scheduler.WeightedScorer(new PrefixCacheScorer(index), gie.scorers().get("prefix-cache"))),
-                new MaxScorePicker(), Long.MAX_VALUE, 256);
+                new Scheduler.WeightedScorer(new PrefixCacheScorer(index, 256), gie.scorers().get("prefix-cache"))),
+                new MaxScorePicker(), Long.MAX_VALUE);
     }
 
     @TearDown(Level.Trial)

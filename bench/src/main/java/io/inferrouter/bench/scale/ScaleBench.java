@@ -7,6 +7,7 @@ import io.inferrouter.bench.report.SvgChart;
 import io.inferrouter.gateway.metrics.MicrometerGatewayMetrics;
 import io.inferrouter.gateway.scheduler.PrefixIndex;
 import io.inferrouter.gateway.scheduler.Scheduler;
+import io.inferrouter.gateway.scheduler.SchedulingContext;
 import io.inferrouter.gateway.scheduler.SchedulingRequest;
 import io.inferrouter.gateway.tables.Endpoint;
 import io.inferrouter.gateway.tables.PoolSnapshot;
@@ -270,13 +271,16 @@ public final class ScaleBench {
             int warmUp = count / 4;
             for (int i = -warmUp; i < count; i++) {
                 PoolSnapshot pool = all.get(random.nextInt(all.size()));
-                long t = System.nanoTime();
-                var decision = scheduler.schedule(requests.get(random.nextInt(requests.size())), pool,
+                SchedulingContext context = new SchedulingContext(requests.get(random.nextInt(requests.size())), pool,
                         System.currentTimeMillis());
+                long t = System.nanoTime();
+                var decision = scheduler.schedule(context);
                 long took = System.nanoTime() - t;
                 if (!decision.hasEndpoint()) {
                     throw new IllegalStateException("no endpoint chosen in " + pool.key());
                 }
+                // Learning is a post-response hook, outside the decision's time, as in the gateway.
+                scheduler.served(context, decision.pick());
                 if (i >= 0) {
                     nanos[i] = took;
                 }

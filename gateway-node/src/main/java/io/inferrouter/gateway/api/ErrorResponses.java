@@ -1,23 +1,22 @@
 package io.inferrouter.gateway.api;
 
+import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.inferrouter.gateway.errors.GatewayException;
 import io.inferrouter.support.ErrorBody;
 
-/** The one place gateway errors become OpenAI-shaped JSON: {@code {"error": {"message", "type", "code"}}}. */
+/**
+ * The one place gateway errors become HTTP answers: the exception's status and an OpenAI-shaped body,
+ * {@code {"error": {"message", "type", "code"}}}. Registered on the routing as the error handler of
+ * {@link GatewayException} ({@code routing.error(GatewayException.class, ErrorResponses::send)}), so
+ * handlers just throw. Headers set before the error (the request id) stay.
+ */
 public final class ErrorResponses {
 
     private ErrorResponses() {
     }
 
-    public static byte[] body(GatewayException e) {
-        return body(e.getMessage(), e.type(), e.code());
-    }
-
-    public static byte[] body(String message, String type, String code) {
-        return ErrorBody.json(message, type, code);
-    }
-
-    public static void send(ServerResponse res, GatewayException e) {
+    public static void send(ServerRequest req, ServerResponse res, GatewayException e) {
         ErrorBody.send(res, e.status(), e.getMessage(), e.type(), e.code());
     }
 }

@@ -3,82 +3,45 @@ package io.inferrouter.gateway.api;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Headers;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.inferrouter.gateway.config.GatewayConfig;
-import io.inferrouter.gateway.decisions.DecisionLog;
-import io.inferrouter.gateway.decisions.DecisionRecorder;
-import io.inferrouter.gateway.metrics.GatewayMetrics;
-import io.inferrouter.gateway.proxy.HeaderPolicy;
-import io.inferrouter.gateway.proxy.ResponseRelay;
-import io.inferrouter.gateway.proxy.UpstreamBrokenException;
-import io.inferrouter.gateway.proxy.UpstreamProxy;
-import io.inferrouter.gateway.routing.ModelResolver;
-import io.inferrouter.gateway.routing.Target;
-import io.inferrouter.gateway.scheduler.Decision;
-import io.inferrouter.gateway.scheduler.Profiles;
-import io.inferrouter.gateway.scheduler.SaturationDetector;
-import io.inferrouter.gateway.scheduler.Scheduler;
-import io.inferrouter.gateway.scheduler.SchedulingRequest;
-import io.inferrouter.gateway.tables.Endpoint;
-import io.inferrouter.gateway.tables.PoolSnapshot;
-import io.inferrouter.gateway.tables.RoutingSnapshot;
-import io.inferrouter.gateway.tables.Tables;
-import io.inferrouter.schemas.resources.FailureMode;
+import io.inferrouter.gateway.director.Director;
+import io.inferrouter.gateway.director.Exchange;
+import io.inferrouter.gateway.director.InferenceRequest;
+import io.inferrouter.gateway.director.RequestHeaders;
+import io.inferrouter.gateway.director.StreamEnd;
+import io.inferrouter.gateway.errors.GatewayException;
+import io.inferrouter.schemas.serde.Json;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.BiConsumer;
 
 /**
- * The OpenAI-compatible API: {@code POST /v1/completions}, {@code POST /v1/chat/completions}
- * (streaming or not) and {@code GET /v1/models}. Each request is parsed once, resolved to a pool
- * and target model, scheduled on an immutable table snapshot, proxied, and logged as a decision.
+ * The OpenAI-compatible API over HTTP: {@code POST /v1/completions}, {@code POST /v1/chat/completions}
+ * (streaming or not) and {@code GET /v1/models}. A thin adapter: it hands the request's body and
+ * headers to the {@link Director}, writes the status, headers and body it is given, relays the event
+ * stream, and aborts a stream that broke ({@link StreamAbortedException}). Refusals are
+ * {@link GatewayException}s, rendered by {@link ErrorResponses} where the routing registers it.
  */
 public final class InferenceService implements HttpService {
 
-    private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);
-
-    public static final HeaderName OBJECTIVE = HeaderNames.create("x-gateway-inference-objective");
-    public static final HeaderName FAIRNESS_ID = HeaderNames.create("x-gateway-inference-fairness-id");
-    public static final HeaderName PROFILE = HeaderNames.create("x-gateway-scheduler-profile");
     public static final HeaderName ENDPOINT = HeaderNames.create("x-gateway-endpoint");
     public static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
-    /** The metrics' model tag for names the tables do not claim. */
-    public static final String UNKNOWN_MODEL = "unknown";
+    private static final HeaderName OBJECTIVE_HEADER = HeaderNames.create(RequestHeaders.OBJECTIVE);
+    private static final HeaderName FAIRNESS_ID_HEADER = HeaderNames.create(RequestHeaders.FAIRNESS_ID);
+    private static final HeaderName PROFILE_HEADER = HeaderNames.create(RequestHeaders.PROFILE);
 
-    private final GatewayConfig config;
-    private final Tables tables;
-    // ThreadLocalRandom.current() belongs to the calling thread, so it is asked for on every draw.
-    private final ModelResolver resolver = new ModelResolver(() -> ThreadLocalRandom.current().nextLong());
-    private final Profiles profiles;
-    private final SaturationDetector saturation;
-    private final UpstreamProxy proxy;
-    private final DecisionRecorder decisions;
-    private final GatewayMetrics metrics;
+    private final Director director;
 
-    public InferenceService(GatewayConfig config, Tables tables, Profiles profiles, UpstreamProxy proxy,
-                            DecisionLog decisionLog, GatewayMetrics metrics) {
-        this.config = config;
-        this.tables = tables;
-        this.profiles = profiles;
-        this.saturation = new SaturationDetector(config.saturationQueue(), config.saturationKvCache(),
-                config.metricsStaleness().toMillis());
-        this.proxy = proxy;
-        this.decisions = new DecisionRecorder(config.nodeId(), config.decisionMaxCandidates(), decisionLog);
-        this.metrics = metrics;
+    public InferenceService(Director director) {
+        this.director = director;
     }
 
     @Override
@@ -89,210 +52,56 @@ public final class InferenceService implements HttpService {
     }
 
     private void models(ServerRequest req, ServerResponse res) {
-        RoutingSnapshot s = tables.current();
-        Map<String, List<String>> pools = new java.util.TreeMap<>();
-        s.modelsByName().forEach((name, rows) -> rows.forEach(r ->
-                pools.computeIfAbsent(name, n -> new ArrayList<>()).add(r.pool().toString())));
-        s.rewritesByName().forEach((name, matches) -> matches.forEach(m ->
-                pools.computeIfAbsent(name, n -> new ArrayList<>()).add(m.pool().toString())));
-        var root = io.inferrouter.schemas.serde.Json.mapper().createObjectNode();
+        var root = Json.mapper().createObjectNode();
         root.put("object", "list");
         var data = root.putArray("data");
-        pools.forEach((name, ps) -> {
+        director.servedModels().forEach((name, pools) -> {
             var m = data.addObject();
             m.put("id", name);
             m.put("object", "model");
             m.put("created", 0);
             m.put("owned_by", "inference-router");
             var arr = m.putArray("pools");
-            ps.stream().distinct().sorted().forEach(arr::add);
+            pools.forEach(arr::add);
         });
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(root.toString());
     }
 
     private void infer(ServerRequest req, ServerResponse res, InferenceRequest.Kind kind) {
-        long started = System.nanoTime();
-        DecisionRecorder.Draft draft = decisions.start(requestId(req), System.currentTimeMillis());
-        res.header(REQUEST_ID, draft.requestId());
-        int status = 500;
+        Exchange x = director.start(requestId(req), kind, req.path().path(), new ClientHeaders(req.headers()));
+        res.header(REQUEST_ID, x.requestId());
         try {
-            status = handle(req, res, kind, draft, started);
-        } catch (GatewayException e) {
-            status = e.status();
-            draft.error(e.type());
-            ErrorResponses.send(res, e);
+            director.route(x, req.content().inputStream(), req.headers().contentLength().orElse(-1));
+            if (x.streamsEvents()) {
+                relay(res, x);
+            } else {
+                byte[] body = director.body(x);
+                head(res, x);
+                res.send(body);
+            }
+        } catch (GatewayException | StreamAbortedException e) {
+            throw e;
         } catch (RuntimeException e) {
-            status = 500;
-            draft.error("internal_error");
-            LOG.error("request failed requestId={} error={}", draft.requestId(), e.toString(), e);
-            ErrorResponses.send(res, new GatewayException(500, "internal_error", "internal_error",
-                    "the gateway failed to handle the request (request id " + draft.requestId() + ")"));
+            throw director.failed(x, e);
         } finally {
-            long total = System.nanoTime() - started;
-            metrics.requestEnded(modelTag(draft.model()), draft.pool(), status, total);
-            decisions.finish(draft, status, total);
+            director.complete(x);
         }
     }
 
-    /** @return the status sent to the client */
-    private int handle(ServerRequest req, ServerResponse res, InferenceRequest.Kind kind, DecisionRecorder.Draft draft,
-                       long started) {
-        if (!tables.ready()) {
-            throw GatewayException.unavailable("tables_not_loaded",
-                    "the gateway is still loading its routing tables; retry shortly");
-        }
-        InferenceRequest request = InferenceRequest.parse(kind, readBody(req));
-        RoutingSnapshot snapshot = tables.current();
-        String objective = req.headers().first(OBJECTIVE).orElse(null);
-        draft.request(request.model(), request.stream(), objective, req.headers().first(FAIRNESS_ID).orElse(null));
-        Target target = resolver.resolve(snapshot, request.model(), req.path().path(), "POST",
-                name -> req.headers().first(HeaderNames.create(name)).orElse(null), objective);
-        draft.target(target);
-        PoolSnapshot pool = snapshot.pools().get(target.pool());
-        if (pool == null || pool.endpoints().isEmpty()) {
-            throw GatewayException.unavailable("no_ready_endpoint", "pool " + target.pool() + " has no ready endpoint");
-        }
-        long now = System.currentTimeMillis();
-        Scheduler scheduler = scheduler(req);
-        Decision decision;
-        if (now - tables.lastContactMs() > config.tableStaleness().toMillis()) {
-            decision = whenTablesStale(pool, scheduler.profile());
-        } else {
-            if (target.sheddable() && saturation.saturated(pool, now)) {
-                metrics.shed(pool.key());
-                throw GatewayException.shed("pool " + pool.key() + " is saturated and the request is sheddable; "
-                        + "retry later");
-            }
-            decision = scheduler.schedule(new SchedulingRequest(target.targetModel(), request.prompt(),
-                    target.sheddable(), target.critical()), pool, now);
-        }
-        metrics.decisionTime(pool.key(), decision.nanos());
-        draft.decision(decision, now);
-        UpstreamProxy.Opened opened = proxy.open(decision.ranked(), req.path().path(),
-                request.bodyFor(target.targetModel()), upstreamHeaders(req, draft.requestId()));
-        try {
-            if (opened.attempts() > 1) {
-                metrics.retried(pool.key());
-            }
-            draft.chosen(opened.endpoint(), opened.attempts());
-            return relay(res, opened, request, target, draft, started);
-        } finally {
-            opened.finish();
+    private void relay(ServerResponse res, Exchange x) {
+        head(res, x);
+        StreamEnd end = director.relayEvents(x, new ClientOutput(res.outputStream()));
+        if (end != StreamEnd.COMPLETE) {
+            // The output stream stays unclosed, so the chunked body never gets its last chunk.
+            throw new StreamAbortedException(x.requestId(), end);
         }
     }
 
-    /** FailOpen: any endpoint in random order; FailClose: refuse. Tables are stale when Kafka is out of reach. */
-    private Decision whenTablesStale(PoolSnapshot pool, String profile) {
-        if (pool.failureMode() == FailureMode.FailClose) {
-            throw GatewayException.unavailable("tables_stale", "the routing tables for pool " + pool.key()
-                    + " are stale (Kafka out of reach) and the pool fails closed");
-        }
-        List<Endpoint> shuffled = new ArrayList<>(pool.endpoints());
-        Collections.shuffle(shuffled, ThreadLocalRandom.current());
-        return new Decision(profile + "/fail-open", shuffled, List.of(), List.of(), 0);
-    }
-
-    private int relay(ServerResponse res, UpstreamProxy.Opened opened, InferenceRequest request, Target target,
-                      DecisionRecorder.Draft draft, long started) {
-        var upstream = opened.response();
-        int status = upstream.status().code();
-        if (status >= 500) {
-            throw GatewayException.badGateway("endpoint " + opened.endpoint().id() + " answered " + status);
-        }
-        res.status(Status.create(status));
-        res.header(ENDPOINT, opened.endpoint().idText());
-        for (Header h : upstream.headers()) {
-            if (HeaderPolicy.forwardDownstream(h.name())) {
-                res.header(h);
-            }
-        }
-        ResponseRelay relay = new ResponseRelay(request.model(), target.targetModel());
-        boolean events = upstream.headers().contentType()
-                .map(ct -> ct.text().startsWith("text/event-stream")).orElse(false);
-        InputStream in = upstream.inputStream();
-        if (events) {
-            try (OutputStream out = res.outputStream()) {
-                try {
-                    relay.relayEvents(in, out);
-                    // The upstream body is read to its end: free the connection before the client's stream ends.
-                    opened.finish();
-                } catch (UpstreamBrokenException e) {
-                    // Headers and some events are out: end the stream cleanly with an error event.
-                    draft.error("upstream_broken");
-                    out.write(("data: " + new String(ErrorResponses.body(
-                            "the model server's stream broke: " + e.getMessage(), "upstream_error", "stream_broken"),
-                            StandardCharsets.UTF_8) + "\n\n").getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                }
-            } catch (IOException e) {
-                draft.error("client_disconnected");
-                LOG.debug("client went away mid-stream requestId={} error={}", draft.requestId(), e.toString());
-            }
-        } else {
-            byte[] body;
-            try {
-                body = relay.relayBody(in, config.maxResponseBytes());
-            } catch (IOException e) {
-                throw GatewayException.badGateway("endpoint " + opened.endpoint().id() + " response failed: "
-                        + e.getMessage());
-            }
-            opened.finish();
-            res.send(body);
-        }
-        String modelTag = modelTag(request.model());
-        if (relay.firstByteNanos() > 0) {
-            long ttft = relay.firstByteNanos() - started;
-            metrics.firstByte(modelTag, target.pool(), ttft);
-            draft.firstByte(ttft);
-        }
-        var usage = relay.usage();
-        metrics.tokens(modelTag, target.pool(), usage.promptTokens() == null ? 0 : usage.promptTokens(),
-                usage.outputTokens());
-        draft.usage(usage);
-        return status;
-    }
-
-    private Scheduler scheduler(ServerRequest req) {
-        if (config.allowProfileHeader()) {
-            Optional<String> asked = req.headers().first(PROFILE);
-            if (asked.isPresent()) {
-                Scheduler s = profiles.get(asked.get());
-                if (s == null) {
-                    throw GatewayException.badRequest("unknown scheduler profile '" + asked.get() + "'; known: "
-                            + profiles.names());
-                }
-                return s;
-            }
-        }
-        return profiles.get(config.defaultProfile());
-    }
-
-    private byte[] readBody(ServerRequest req) {
-        int limit = config.maxBodyBytes();
-        if (req.headers().contentLength().orElse(0) > limit) {
-            throw GatewayException.tooLarge("request body is larger than " + limit + " bytes");
-        }
-        try (InputStream in = req.content().inputStream()) {
-            byte[] body = in.readNBytes(limit + 1);
-            if (body.length > limit) {
-                throw GatewayException.tooLarge("request body is larger than " + limit + " bytes");
-            }
-            return body;
-        } catch (IOException e) {
-            throw GatewayException.badRequest("request body cannot be read: " + e.getMessage());
-        }
-    }
-
-    private static Map<String, List<String>> upstreamHeaders(ServerRequest req, String requestId) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (Header h : req.headers()) {
-            if (HeaderPolicy.forwardUpstream(h.name())) {
-                headers.put(h.name(), h.allValues());
-            }
-        }
-        headers.put(REQUEST_ID.defaultCase(), List.of(requestId));
-        return headers;
+    private static void head(ServerResponse res, Exchange x) {
+        res.status(Status.create(x.status()));
+        res.header(ENDPOINT, x.servedBy());
+        x.forEachResponseHeader((name, values) -> res.header(HeaderValues.create(name, values)));
     }
 
     private static String requestId(ServerRequest req) {
@@ -301,15 +110,78 @@ public final class InferenceService implements HttpService {
                 .orElseGet(RequestIds::next);
     }
 
-    /**
-     * The model as a metric tag: only names the tables claim, so a client cannot grow the number of
-     * series by sending made-up names (they are 404s, or pass through an HTTPRoute as they are).
-     */
-    private String modelTag(String model) {
-        if (model == null) {
-            return "none";
+    /** Helidon's request headers as the director reads them; the names it asks for often are constants here. */
+    private record ClientHeaders(Headers headers) implements RequestHeaders {
+
+        @Override
+        public String first(String name) {
+            HeaderName header = switch (name) {
+                case RequestHeaders.OBJECTIVE -> OBJECTIVE_HEADER;
+                case RequestHeaders.FAIRNESS_ID -> FAIRNESS_ID_HEADER;
+                case RequestHeaders.PROFILE -> PROFILE_HEADER;
+                default -> HeaderNames.create(name);
+            };
+            return headers.first(header).orElse(null);
         }
-        RoutingSnapshot s = tables.current();
-        return s.modelsByName().containsKey(model) || s.rewritesByName().containsKey(model) ? model : UNKNOWN_MODEL;
+
+        @Override
+        public void forEach(BiConsumer<String, List<String>> action) {
+            for (Header h : headers) {
+                action.accept(h.name(), h.allValues());
+            }
+        }
+    }
+
+    /**
+     * The response body as {@link OutputStream} promises it: Helidon reports a connection the client
+     * closed with unchecked exceptions too, which become the IOException the director expects.
+     */
+    private static final class ClientOutput extends OutputStream {
+        private final OutputStream out;
+
+        ClientOutput(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (RuntimeException e) {
+                throw failure(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (RuntimeException e) {
+                throw failure(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (RuntimeException e) {
+                throw failure(e);
+            }
+        }
+
+        private static IOException failure(RuntimeException e) {
+            return e instanceof UncheckedIOException u ? u.getCause()
+                    : new IOException("writing to the client failed: " + e, e);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                out.close();
+            } catch (RuntimeException e) {
+                throw failure(e);
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * gateway-node's configuration: a YAML file (optional) with environment variables on top. Each
@@ -14,8 +15,8 @@ import java.util.Map;
  * README's table from them. The scheduler profiles ({@code scheduler.profiles.<name>}) are a
  * structured list and are read from the file only.
  */
-public record GatewayConfig(String bootstrapServers, String nodeId, String httpHost, int httpPort, int maxBodyBytes,
-                            int maxResponseBytes, Duration connectTimeout, Duration readTimeout, int maxAttempts,
+public record GatewayConfig(String bootstrapServers, String nodeId, String httpHost, int httpPort,
+                            ClientLimits clientLimits, int maxBodyBytes, int maxResponseBytes, Duration connectTimeout, Duration readTimeout, int maxAttempts,
                             String defaultProfile, boolean allowProfileHeader, Map<String, ProfileConfig> profiles,
                             int saturationQueue, double saturationKvCache, Duration metricsStaleness,
                             int prefixMaxBlocks, int prefixCapacityPerEndpoint, Duration tableStaleness,
@@ -31,6 +32,28 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
             "Address the OpenAI-compatible API listens on");
     public static final Setting<Integer> HTTP_PORT = Setting.integer("http.port", "GATEWAY_HTTP_PORT", 8080,
             "Port of the API, `/health`, `/ready` and `/metrics` (0: any free port)");
+    public static final Setting<Integer> HTTP_MAX_HEADER_BYTES = Setting.integer("http.max-header-bytes",
+            "GATEWAY_HTTP_MAX_HEADER_BYTES", 16 * 1024, "Largest request header section accepted; a larger one "
+                    + "gets 431 (the request line has its own 4 KiB, then 414). 16 KiB, Helidon's default, holds "
+                    + "long bearer tokens and tracing headers and twice nginx's 8 KiB line buffer (1024-1048576)");
+    public static final Setting<Duration> HTTP_READ_TIMEOUT = Setting.duration("http.read-timeout",
+            "GATEWAY_HTTP_READ_TIMEOUT", Duration.ofSeconds(30), "Longest a client may take to send a request "
+                    + "head, from its first byte, and to make progress on its body, each read; slower ones are "
+                    + "disconnected. A new or idle keep-alive connection waits as long for a head. Never applies "
+                    + "while the gateway writes, so long streams are unaffected. Half nginx's 60 s: real clients "
+                    + "send a head in milliseconds (upstream reads: `upstream.read-timeout`)");
+    public static final Setting<Integer> HTTP_MAX_CONNECTIONS = Setting.integer("http.max-connections",
+            "GATEWAY_HTTP_MAX_CONNECTIONS", 10_000, "Client connections open at once, probes included; one more "
+                    + "is answered 503 with `Retry-After` and closed. 10,000 plus an upstream connection per "
+                    + "request in flight stays well inside common file-descriptor limits (65,536 and up)");
+    public static final Setting<Integer> HTTP_MAX_IN_FLIGHT = Setting.integer("http.max-in-flight",
+            "GATEWAY_HTTP_MAX_IN_FLIGHT", 4_096, "Requests handled at once, a stream until its end; one more "
+                    + "gets 503 with `Retry-After`. `/health`, `/ready` and `/metrics` never count and are never "
+                    + "refused. Each request holds its body and an upstream connection; 4,096 is 16 model servers "
+                    + "at vLLM's default of 256 running sequences");
+    public static final Setting<Duration> HTTP_RETRY_AFTER = Setting.duration("http.retry-after",
+            "GATEWAY_HTTP_RETRY_AFTER", Duration.ofSeconds(1), "`Retry-After` of the 503s for "
+                    + "`http.max-connections` and `http.max-in-flight`, in whole seconds (rounded up)");
     public static final Setting<Integer> MAX_BODY_BYTES = Setting.integer("max-body-bytes", "GATEWAY_MAX_BODY_BYTES",
             8 * 1024 * 1024, "Largest request body accepted; larger ones get 413");
     public static final Setting<Integer> MAX_RESPONSE_BYTES = Setting.integer("max-response-bytes",
@@ -78,7 +101,8 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
             "GATEWAY_DECISIONS_MAX_CANDIDATES", 32, "Best-ranked candidates kept per decision event (0-100000)");
 
     public static final Settings SETTINGS = Settings.of("gateway-node", BOOTSTRAP_SERVERS, NODE_ID, HTTP_HOST,
-            HTTP_PORT, MAX_BODY_BYTES, MAX_RESPONSE_BYTES, CONNECT_TIMEOUT, READ_TIMEOUT, MAX_ATTEMPTS, PROFILE,
+            HTTP_PORT, HTTP_MAX_HEADER_BYTES, HTTP_READ_TIMEOUT, HTTP_MAX_CONNECTIONS, HTTP_MAX_IN_FLIGHT,
+            HTTP_RETRY_AFTER, MAX_BODY_BYTES, MAX_RESPONSE_BYTES, CONNECT_TIMEOUT, READ_TIMEOUT, MAX_ATTEMPTS, PROFILE,
             ALLOW_PROFILE_HEADER, SATURATION_QUEUE, SATURATION_KV_CACHE, METRICS_STALENESS, PREFIX_MAX_BLOCKS,
             PREFIX_CAPACITY_PER_ENDPOINT, TABLE_STALENESS, DECISIONS_ENABLED, DECISIONS_BUFFER_SIZE,
             DECISIONS_MAX_CANDIDATES);
@@ -91,6 +115,7 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
         require(nodeId, NODE_ID);
         require(httpHost, HTTP_HOST);
         range(httpPort, 0, 65535, HTTP_PORT);
+        Objects.requireNonNull(clientLimits, "clientLimits");
         range(maxBodyBytes, 1, Integer.MAX_VALUE, MAX_BODY_BYTES);
         range(maxResponseBytes, 1, Integer.MAX_VALUE, MAX_RESPONSE_BYTES);
         positive(connectTimeout, CONNECT_TIMEOUT);
@@ -116,11 +141,34 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
 
     public static GatewayConfig from(Config c) {
         return new GatewayConfig(BOOTSTRAP_SERVERS.from(c), NODE_ID.from(c), HTTP_HOST.from(c), HTTP_PORT.from(c),
+                new ClientLimits(HTTP_MAX_HEADER_BYTES.from(c), HTTP_READ_TIMEOUT.from(c),
+                        HTTP_MAX_CONNECTIONS.from(c), HTTP_MAX_IN_FLIGHT.from(c), HTTP_RETRY_AFTER.from(c)),
                 MAX_BODY_BYTES.from(c), MAX_RESPONSE_BYTES.from(c), CONNECT_TIMEOUT.from(c), READ_TIMEOUT.from(c),
                 MAX_ATTEMPTS.from(c), PROFILE.from(c), ALLOW_PROFILE_HEADER.from(c), profiles(c),
                 SATURATION_QUEUE.from(c), SATURATION_KV_CACHE.from(c), METRICS_STALENESS.from(c),
                 PREFIX_MAX_BLOCKS.from(c), PREFIX_CAPACITY_PER_ENDPOINT.from(c), TABLE_STALENESS.from(c),
                 DECISIONS_ENABLED.from(c), DECISIONS_BUFFER_SIZE.from(c), DECISIONS_MAX_CANDIDATES.from(c));
+    }
+
+    /**
+     * What the gateway takes from its clients before it refuses or disconnects them (the {@code http.*}
+     * limits above); {@code io.inferrouter.gateway.server.ClientGuard} puts them on the listener.
+     */
+    public record ClientLimits(int maxHeaderBytes, Duration readTimeout, int maxConnections, int maxInFlight,
+                               Duration retryAfter) {
+
+        public ClientLimits {
+            range(maxHeaderBytes, 1024, 1024 * 1024, HTTP_MAX_HEADER_BYTES);
+            positive(readTimeout, HTTP_READ_TIMEOUT);
+            range(maxConnections, 1, 1_000_000, HTTP_MAX_CONNECTIONS);
+            range(maxInFlight, 1, 1_000_000, HTTP_MAX_IN_FLIGHT);
+            positive(retryAfter, HTTP_RETRY_AFTER);
+        }
+
+        /** {@code Retry-After} takes whole seconds. */
+        public long retryAfterSeconds() {
+            return Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        }
     }
 
     /** The built-in profiles, replaced or joined by those under {@code scheduler.profiles} in the file. */

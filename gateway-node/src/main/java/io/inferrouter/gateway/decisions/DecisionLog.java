@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * into a Kafka producer. When the buffer is full (Kafka slow or down) new events are dropped and
  * counted; the gateway keeps serving.
  */
-public final class DecisionLog implements AutoCloseable {
+public final class DecisionLog implements DecisionSink, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DecisionLog.class);
     /** Longest idle wait; a decision wakes the sender at once. */
@@ -55,6 +55,7 @@ public final class DecisionLog implements AutoCloseable {
     }
 
     /** Queues a decision; drops it (and counts it) when the buffer is full. Never blocks, takes no lock. */
+    @Override
     public void record(RoutingDecision decision) {
         if (!buffer.offer(decision)) {
             dropped.incrementAndGet();

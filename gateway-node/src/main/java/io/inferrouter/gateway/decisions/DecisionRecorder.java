@@ -22,10 +22,10 @@ public final class DecisionRecorder {
 
     private final String source;
     private final int maxCandidates;
-    private final DecisionLog log;
+    private final DecisionSink log;
 
     /** @param log where events go; null when the decision log is disabled */
-    public DecisionRecorder(String nodeId, int maxCandidates, DecisionLog log) {
+    public DecisionRecorder(String nodeId, int maxCandidates, DecisionSink log) {
         this.source = "gateway:" + nodeId;
         this.maxCandidates = maxCandidates;
         this.log = log;

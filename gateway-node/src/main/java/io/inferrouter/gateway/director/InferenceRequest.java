@@ -1,8 +1,9 @@
-package io.inferrouter.gateway.api;
+package io.inferrouter.gateway.director;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferrouter.gateway.errors.GatewayException;
 import io.inferrouter.schemas.serde.Json;
 import java.io.IOException;
 

@@ -35,6 +35,13 @@ public interface GatewayMetrics {
     default void shed(ResourceKey pool) {
     }
 
+    /**
+     * A streamed response was aborted after it started because the model server's stream broke: the
+     * client got an SSE error event and a body without its end.
+     */
+    default void streamAborted(ResourceKey pool) {
+    }
+
     default void decisionDropped() {
     }
 
@@ -47,5 +54,28 @@ public interface GatewayMetrics {
 
     /** An endpoint left every pool. */
     default void endpointRemoved(EndpointId endpoint) {
+    }
+
+    /** A request's headers were over {@code http.max-header-bytes}: 431. */
+    default void headerTooLarge() {
+    }
+
+    /**
+     * A client connection was cut for sending too slowly ({@code http.read-timeout}); idle keep-alive
+     * connections closed after the same time are not counted.
+     */
+    default void readTimedOut() {
+    }
+
+    /** A connection over {@code http.max-connections} was answered 503. */
+    default void connectionRejected() {
+    }
+
+    /** A request over {@code http.max-in-flight} was answered 503. */
+    default void inFlightRejected() {
+    }
+
+    /** The client connections open and the requests in flight (as capped), read when metrics are scraped. */
+    default void clientLoad(IntSupplier openConnections, IntSupplier inFlightRequests) {
     }
 }

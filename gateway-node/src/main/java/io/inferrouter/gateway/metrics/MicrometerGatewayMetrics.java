@@ -77,6 +77,13 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     }
 
     @Override
+    public void streamAborted(ResourceKey pool) {
+        Counter.builder("gateway_streams_aborted")
+                .description("Streamed responses aborted after they started because the model server's stream broke")
+                .tag("pool", tag(pool)).register(registry).increment();
+    }
+
+    @Override
     public void decisionDropped() {
         decisionsDropped.increment();
     }
@@ -99,6 +106,50 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     @Override
     public void tableRecordSkipped(String topic) {
         registry.counter("gateway_table_records_skipped", "topic", topic).increment();
+    }
+
+    @Override
+    public void headerTooLarge() {
+        limitHit("header-size");
+    }
+
+    @Override
+    public void readTimedOut() {
+        limitHit("read-timeout");
+    }
+
+    @Override
+    public void connectionRejected() {
+        limitHit("connections");
+    }
+
+    @Override
+    public void inFlightRejected() {
+        limitHit("in-flight");
+    }
+
+    @Override
+    public void clientLoad(IntSupplier openConnections, IntSupplier inFlightRequests) {
+        // Each limit's counter shows 0 from the start, not only after its first hit.
+        for (String limit : new String[] {"header-size", "read-timeout", "connections", "in-flight"}) {
+            limitCounter(limit);
+        }
+        Gauge.builder("gateway_client_connections", openConnections::getAsInt)
+                .description("Client connections open (http.max-connections caps them)").register(registry);
+        Gauge.builder("gateway_in_flight_requests", inFlightRequests::getAsInt)
+                .description("Client requests being handled, probes and /metrics not counted "
+                        + "(http.max-in-flight caps them)").register(registry);
+    }
+
+    /** Rare (a limit hit), so the registry lookup is fine. */
+    private void limitHit(String limit) {
+        limitCounter(limit).increment();
+    }
+
+    private Counter limitCounter(String limit) {
+        return Counter.builder("gateway_limit_rejections")
+                .description("Requests refused and connections cut by a client limit (http.* settings)")
+                .tag("limit", limit).register(registry);
     }
 
     /** Lock-free for a known pool, like the request path it serves. */

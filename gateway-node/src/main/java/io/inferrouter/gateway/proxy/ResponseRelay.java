@@ -2,6 +2,7 @@ package io.inferrouter.gateway.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.inferrouter.schemas.serde.Json;
+import io.inferrouter.support.ErrorBody;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 public final class ResponseRelay {
 
     private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA_SPACE = "data: ".getBytes(StandardCharsets.US_ASCII);
 
     private final String clientModel;
     private final String upstreamModel;
@@ -43,9 +45,24 @@ public final class ResponseRelay {
     }
 
     /**
+     * The server-sent event that tells a client its stream broke, in OpenAI's error shape: the last
+     * event of a stream cut after it started, before the response is aborted.
+     */
+    public static byte[] errorEvent(String message) {
+        byte[] json = ErrorBody.json(message, "upstream_error", "stream_broken");
+        byte[] event = new byte[DATA_SPACE.length + json.length + 2];
+        System.arraycopy(DATA_SPACE, 0, event, 0, DATA_SPACE.length);
+        System.arraycopy(json, 0, event, DATA_SPACE.length, json.length);
+        event[event.length - 2] = '\n';
+        event[event.length - 1] = '\n';
+        return event;
+    }
+
+    /**
      * Relays an event stream. Returns normally at the end of the upstream body.
      *
-     * @throws UpstreamBrokenException when reading the server failed (the client may have a partial stream)
+     * @throws UpstreamBrokenException when reading the server failed: the client has every whole line
+     *                                 that arrived before, none after
      * @throws IOException when writing to the client failed (the client went away)
      */
     public void relayEvents(InputStream upstream, OutputStream client) throws IOException {
@@ -57,9 +74,7 @@ public final class ResponseRelay {
                 n = upstream.read(buf);
             } catch (IOException | RuntimeException e) {
                 // Helidon reports a connection cut mid-body as an unchecked exception, plain sockets as IOException.
-                if (line.size() > 0) {
-                    client.write(line.toByteArray());
-                }
+                // A line cut short is not relayed: glued to the error event that follows, it would spoil it.
                 throw new UpstreamBrokenException("model server stream broke: " + e.getMessage(), e);
             }
             if (n < 0) {

@@ -1,42 +1,38 @@
 package io.inferrouter.gateway.proxy;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientRequest;
-import io.helidon.webclient.api.HttpClientResponse;
-import io.helidon.webclient.api.WebClient;
-import io.inferrouter.gateway.api.GatewayException;
+import io.inferrouter.gateway.errors.GatewayException;
 import io.inferrouter.gateway.tables.Endpoint;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens the request to a model server over pooled keep-alive connections. A failure before the
+ * Opens the request to a model server, trying the scheduler's ranking in order. A failure before the
  * first response byte (refused connection, reset, timeout, or a 5xx status) is retried on the next
- * endpoint of the ranking, up to the configured number of attempts. The caller reads the body and
- * then closes the response and calls {@link Opened#finish()}.
+ * endpoint, up to the configured number of attempts. Each endpoint counts the request in flight from
+ * its attempt until {@link Opened#finish()}.
  */
 public final class UpstreamProxy {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamProxy.class);
 
-    private final WebClient client;
+    private final Upstream upstream;
     private final int maxAttempts;
 
+    /** Over Helidon's WebClient ({@link WebClientUpstream}). */
     public UpstreamProxy(Duration connectTimeout, Duration readTimeout, int maxAttempts) {
+        this(new WebClientUpstream(connectTimeout, readTimeout), maxAttempts);
+    }
+
+    public UpstreamProxy(Upstream upstream, int maxAttempts) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("max attempts must be >= 1, was " + maxAttempts);
         }
-        this.client = WebClient.builder()
-                .connectTimeout(connectTimeout)
-                .readTimeout(readTimeout)
-                .keepAlive(true)
-                .socketOptions(o -> o.tcpNoDelay(true))
-                .followRedirects(false)
-                .build();
+        this.upstream = upstream;
         this.maxAttempts = maxAttempts;
     }
 
@@ -46,21 +42,22 @@ public final class UpstreamProxy {
      */
     public static final class Opened {
         private final Endpoint endpoint;
-        private final HttpClientResponse response;
+        private final UpstreamResponse response;
         private final int attempts;
         private boolean finished;
 
-        Opened(Endpoint endpoint, HttpClientResponse response, int attempts) {
+        Opened(Endpoint endpoint, UpstreamResponse response, int attempts) {
             this.endpoint = endpoint;
             this.response = response;
             this.attempts = attempts;
         }
 
+        /** The endpoint that answered: after retries, not necessarily the first-ranked one. */
         public Endpoint endpoint() {
             return endpoint;
         }
 
-        public HttpClientResponse response() {
+        public UpstreamResponse response() {
             return response;
         }
 
@@ -90,7 +87,9 @@ public final class UpstreamProxy {
     /**
      * @param ranked  endpoints in the order to try
      * @param headers the client's headers that may go upstream, plus the gateway's own
-     * @throws GatewayException 502 or 504 when every attempt failed
+     * @return the first answer that is not a 5xx, or the last attempt's answer whatever its status
+     * @throws GatewayException 502 or 504 when no attempt got a response head; 503 when there is no
+     *                          endpoint to try
      */
     public Opened open(List<Endpoint> ranked, String path, byte[] body, Map<String, List<String>> headers) {
         int attempts = Math.min(maxAttempts, ranked.size());
@@ -100,10 +99,8 @@ public final class UpstreamProxy {
             e.load().started();
             boolean handedOver = false;
             try {
-                HttpClientRequest request = client.post("http://" + e.hostPort() + path);
-                headers.forEach((name, values) -> request.header(HeaderNames.create(name), values));
-                HttpClientResponse response = request.submit(body);
-                int status = response.status().code();
+                UpstreamResponse response = upstream.send(e, path, body, headers);
+                int status = response.status();
                 if (status >= 500 && i + 1 < attempts) {
                     LOG.debug("endpoint failed before first byte, retrying endpoint={} status={}", e.id(), status);
                     response.close();
@@ -127,7 +124,7 @@ public final class UpstreamProxy {
 
     private static GatewayException failure(Endpoint e, Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof SocketTimeoutException || t instanceof java.util.concurrent.TimeoutException) {
+            if (t instanceof SocketTimeoutException || t instanceof TimeoutException) {
                 return GatewayException.gatewayTimeout("endpoint " + e.id() + " timed out: " + t.getMessage());
             }
         }

@@ -1,6 +1,6 @@
 package io.inferrouter.gateway.routing;
 
-import io.inferrouter.gateway.api.GatewayException;
+import io.inferrouter.gateway.errors.GatewayException;
 import io.inferrouter.gateway.tables.RoutingSnapshot;
 import io.inferrouter.schemas.resources.Criticality;
 import io.inferrouter.schemas.resources.InferenceModelRewrite;

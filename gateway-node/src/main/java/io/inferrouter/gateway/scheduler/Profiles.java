@@ -26,9 +26,9 @@ public final class Profiles {
             }
             List<Scheduler.WeightedScorer> scorers = new ArrayList<>();
             p.scorers().forEach((name, weight) -> scorers.add(new Scheduler.WeightedScorer(
-                    scorer(p.name(), name, prefixIndex), weight)));
+                    scorer(p.name(), name, prefixIndex, config.prefixMaxBlocks()), weight)));
             out.put(p.name(), new Scheduler(p.name(), filters, scorers, picker(p.name(), p.picker()),
-                    config.metricsStaleness().toMillis(), config.prefixMaxBlocks()));
+                    config.metricsStaleness().toMillis()));
         }
         return new Profiles(Map.copyOf(out));
     }
@@ -58,11 +58,11 @@ public final class Profiles {
         }
     }
 
-    static Scorer scorer(String profile, String name, PrefixIndex prefixIndex) {
+    static Scorer scorer(String profile, String name, PrefixIndex prefixIndex, int prefixMaxBlocks) {
         return switch (name) {
             case QueueScorer.NAME -> new QueueScorer();
             case KvCacheScorer.NAME -> new KvCacheScorer();
-            case PrefixCacheScorer.NAME -> new PrefixCacheScorer(prefixIndex);
+            case PrefixCacheScorer.NAME -> new PrefixCacheScorer(prefixIndex, prefixMaxBlocks);
             case RunningRequestsScorer.NAME -> new RunningRequestsScorer();
             case OutstandingRequestsScorer.NAME -> new OutstandingRequestsScorer();
             case LoraAffinityScorer.NAME -> new LoraAffinityScorer();

@@ -17,7 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * only when nothing else is left. Filtered-out and stale endpoints are ranked among themselves by
  * the gateway's own in-flight count (fewest first, random tie-break): when every endpoint is stale,
  * as right after a start or when the metrics path lags, load still spreads instead of piling onto
- * the first endpoint of the table. Runs on the request thread with no I/O and no locks.
+ * the first endpoint of the table. Runs on the request thread with no I/O and no locks. Plugins keep
+ * what they compute per request in the {@link SchedulingContext}; the scheduler knows none of them.
  */
 public final class Scheduler {
 
@@ -37,33 +38,34 @@ public final class Scheduler {
     private final List<String> scorerNames;
     private final Picker picker;
     private final long stalenessMs;
-    private final int maxPromptBlocks;
-    private final boolean needsPromptBlocks;
 
     public Scheduler(String profile, List<Filter> filters, List<WeightedScorer> scorers, Picker picker,
-                     long stalenessMs, int maxPromptBlocks) {
+                     long stalenessMs) {
         this.profile = Objects.requireNonNull(profile, "profile");
         this.filters = List.copyOf(filters);
         this.scorers = List.copyOf(scorers);
         this.scorerNames = this.scorers.stream().map(s -> s.scorer().name()).toList();
         this.picker = Objects.requireNonNull(picker, "picker");
         this.stalenessMs = stalenessMs;
-        this.maxPromptBlocks = maxPromptBlocks;
-        this.needsPromptBlocks = this.scorers.stream().anyMatch(s -> s.scorer() instanceof PrefixCacheScorer);
     }
 
     public String profile() {
         return profile;
     }
 
+    /** Schedules a request in a cycle of its own (for callers that need no hook after the decision). */
     public Decision schedule(SchedulingRequest request, PoolSnapshot pool, long nowMs) {
-        long started = System.nanoTime();
-        long[] blocks = needsPromptBlocks
-                ? PromptBlocks.hash(request.prompt(), request.targetModel(),
-                        pool.blockSizeTokens() * PromptBlocks.CHARS_PER_TOKEN, maxPromptBlocks)
-                : new long[0];
-        SchedulingContext context = new SchedulingContext(request, pool, nowMs, blocks);
+        return schedule(new SchedulingContext(request, pool, nowMs));
+    }
 
+    /**
+     * Ranks the pool's endpoints for the context's request. Keep the context for {@link #served}:
+     * plugins left what they computed in its cycle state.
+     */
+    public Decision schedule(SchedulingContext context) {
+        long started = System.nanoTime();
+        PoolSnapshot pool = context.pool();
+        long nowMs = context.nowMs();
         List<Endpoint> fresh = new ArrayList<>(pool.endpoints().size());
         List<Endpoint> stale = new ArrayList<>();
         for (Endpoint e : pool.endpoints()) {
@@ -120,12 +122,17 @@ public final class Scheduler {
             ranked.add(s.endpoint());
             scored.add(s);
         }
-        if (!ranked.isEmpty()) {
-            for (WeightedScorer s : scorers) {
-                s.scorer().onPicked(context, ranked.get(0));
-            }
-        }
         return new Decision(profile, ranked, scorerNames, scored, System.nanoTime() - started);
+    }
+
+    /**
+     * Tells every scorer which endpoint served the request scheduled in {@code context}: the one that
+     * answered after the proxy's retries. Runs on the request thread without blocking.
+     */
+    public void served(SchedulingContext context, Endpoint endpoint) {
+        for (WeightedScorer s : scorers) {
+            s.scorer().onServed(context, endpoint);
+        }
     }
 
     /** Fewest in flight first; ties in random order (shuffled first, then a stable sort). */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.helidon.webserver.WebServer;
 import io.inferrouter.gateway.config.GatewayConfig;
+import io.inferrouter.gateway.director.Director;
+import io.inferrouter.gateway.errors.GatewayException;
 import io.inferrouter.gateway.metrics.GatewayMetrics;
 import io.inferrouter.gateway.proxy.UpstreamProxy;
 import io.inferrouter.gateway.scheduler.PrefixIndex;
@@ -43,10 +45,10 @@ class TablesNotLoadedTest {
             }
         };
         try (PrefixIndex index = new PrefixIndex(10, 10)) {
-            InferenceService service = new InferenceService(config, loading, Profiles.build(config, index),
-                    new UpstreamProxy(Duration.ofSeconds(1), Duration.ofSeconds(1), 2), null, GatewayMetrics.NOOP);
-            WebServer server = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r.register(service))
-                    .build().start();
+            InferenceService service = new InferenceService(new Director(config, loading, Profiles.build(config, index),
+                    new UpstreamProxy(Duration.ofSeconds(1), Duration.ofSeconds(1), 2), null, GatewayMetrics.NOOP));
+            WebServer server = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r.register(service)
+                    .error(GatewayException.class, ErrorResponses::send)).build().start();
             try {
                 HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + server.port() + "/v1/completions"))

@@ -7,7 +7,12 @@ import static io.inferrouter.gateway.config.GatewayConfig.DECISIONS_BUFFER_SIZE;
 import static io.inferrouter.gateway.config.GatewayConfig.DECISIONS_ENABLED;
 import static io.inferrouter.gateway.config.GatewayConfig.DECISIONS_MAX_CANDIDATES;
 import static io.inferrouter.gateway.config.GatewayConfig.HTTP_HOST;
+import static io.inferrouter.gateway.config.GatewayConfig.HTTP_MAX_CONNECTIONS;
+import static io.inferrouter.gateway.config.GatewayConfig.HTTP_MAX_HEADER_BYTES;
+import static io.inferrouter.gateway.config.GatewayConfig.HTTP_MAX_IN_FLIGHT;
 import static io.inferrouter.gateway.config.GatewayConfig.HTTP_PORT;
+import static io.inferrouter.gateway.config.GatewayConfig.HTTP_READ_TIMEOUT;
+import static io.inferrouter.gateway.config.GatewayConfig.HTTP_RETRY_AFTER;
 import static io.inferrouter.gateway.config.GatewayConfig.MAX_ATTEMPTS;
 import static io.inferrouter.gateway.config.GatewayConfig.MAX_BODY_BYTES;
 import static io.inferrouter.gateway.config.GatewayConfig.MAX_RESPONSE_BYTES;
@@ -46,6 +51,11 @@ class ConfigTableTest {
             new Case(NODE_ID, "gw-7", GatewayConfig::nodeId, "gw-7"),
             new Case(HTTP_HOST, "0.0.0.0", GatewayConfig::httpHost, "0.0.0.0"),
             new Case(HTTP_PORT, "9090", GatewayConfig::httpPort, 9090),
+            new Case(HTTP_MAX_HEADER_BYTES, "32768", c -> c.clientLimits().maxHeaderBytes(), 32768),
+            new Case(HTTP_READ_TIMEOUT, "5s", c -> c.clientLimits().readTimeout(), Duration.ofSeconds(5)),
+            new Case(HTTP_MAX_CONNECTIONS, "100", c -> c.clientLimits().maxConnections(), 100),
+            new Case(HTTP_MAX_IN_FLIGHT, "50", c -> c.clientLimits().maxInFlight(), 50),
+            new Case(HTTP_RETRY_AFTER, "3s", c -> c.clientLimits().retryAfter(), Duration.ofSeconds(3)),
             new Case(MAX_BODY_BYTES, "1024", GatewayConfig::maxBodyBytes, 1024),
             new Case(MAX_RESPONSE_BYTES, "2048", GatewayConfig::maxResponseBytes, 2048),
             new Case(CONNECT_TIMEOUT, "250ms", GatewayConfig::connectTimeout, Duration.ofMillis(250)),

@@ -30,10 +30,14 @@ import io.inferrouter.schemas.topics.Topics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +45,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -61,8 +72,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * gateway-node against a real broker (tables produced straight onto the table topics) and fake model
- * servers on loopback: the API, streaming, retries, clean stream ends, prefix affinity, shedding,
- * header stripping and the decision log.
+ * servers on loopback: the API, streaming, retries, streams cut mid-way (an error event, then an
+ * aborted body), prefix affinity, shedding, header stripping and the decision log.
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -237,17 +248,110 @@ class GatewayIT {
     }
 
     @Test
-    void aStreamCutAfterTheFirstByteEndsCleanlyWithAnErrorEvent() throws Exception {
+    void aStreamCutAfterTheFirstByteGivesTheErrorEventThenAnAbortedBody(KafkaEndpoint kafka) throws Exception {
+        double abortedBefore = metric(registry.scrape(), "gateway_streams_aborted_total", "pool=\"" + POOL + "\"");
+        List<LogRecord> helidonWarnings = new CopyOnWriteArrayList<>();
+        Logger helidon = Logger.getLogger("io.helidon");
+        Handler warnings = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    helidonWarnings.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        helidon.addHandler(warnings);
         servers.forEach(s -> s.mode(FakeModelServer.Mode.DROP_AFTER_TWO_EVENTS));
         try {
-            HttpResponse<String> r = post("/v1/completions", "{\"model\":\"chat\",\"stream\":true,\"prompt\":\"x\"}",
-                    Map.of());
+            HttpResponse<Flow.Publisher<List<ByteBuffer>>> r = http.send(HttpRequest.newBuilder(
+                            URI.create(base + "/v1/completions")).timeout(Duration.ofSeconds(20))
+                    .header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"chat\",\"stream\":true,\"prompt\":\"x\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofPublisher());
             assertThat(r.statusCode()).isEqualTo(200);
-            List<String> events = r.body().lines().filter(l -> l.startsWith("data: ")).toList();
+            ReceivedBody body = new ReceivedBody();
+            r.body().subscribe(body);
+            // The chunked body never gets its last chunk: to HTTP the answer is cut, not complete.
+            assertThat(body.end().get(20, TimeUnit.SECONDS)).as("how the body ended").isInstanceOf(IOException.class);
+            List<String> events = body.text().lines().filter(l -> l.startsWith("data: ")).toList();
             assertThat(events).hasSize(3);
-            assertThat(events.get(2)).contains("stream_broken");
+            JsonNode error = Json.mapper().readTree(events.get(2).substring("data: ".length())).get("error");
+            assertThat(error.get("type").asText()).isEqualTo("upstream_error");
+            assertThat(error.get("code").asText()).isEqualTo("stream_broken");
+            assertThat(error.get("message").asText()).contains("stream broke");
+
+            assertThat(metric(registry.scrape(), "gateway_streams_aborted_total", "pool=\"" + POOL + "\""))
+                    .isEqualTo(abortedBefore + 1);
+            String id = r.headers().firstValue("x-request-id").orElseThrow();
+            RoutingDecision d = decisions(kafka, id).get(id);
+            assertThat(d.outcome().status()).isEqualTo(200);
+            assertThat(d.outcome().errorType()).isEqualTo("stream_aborted");
+            assertThat(helidonWarnings).as("an aborted stream is expected: the server logs no warning for it")
+                    .extracting(LogRecord::getMessage).isEmpty();
+        } finally {
+            helidon.removeHandler(warnings);
+            servers.forEach(s -> s.mode(FakeModelServer.Mode.NORMAL));
+        }
+    }
+
+    @Test
+    void aStreamCutAfterTheFirstByteEndsWithoutItsLastChunkAndAClosedConnection() throws Exception {
+        servers.forEach(s -> s.mode(FakeModelServer.Mode.DROP_AFTER_TWO_EVENTS));
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(20_000);
+            byte[] body = "{\"model\":\"chat\",\"stream\":true,\"prompt\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            // Returns when the gateway closes the connection; a hang would time out instead.
+            String raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            int headEnd = raw.indexOf("\r\n\r\n");
+            String head = raw.substring(0, headEnd);
+            assertThat(head).startsWith("HTTP/1.1 200").containsIgnoringCase("transfer-encoding: chunked");
+            ChunkedBody chunked = ChunkedBody.decode(raw.substring(headEnd + 4));
+            assertThat(chunked.terminated()).as("a terminating 0-length chunk was sent").isFalse();
+            assertThat(raw).doesNotEndWith("0\r\n\r\n");
+            List<String> events = chunked.data().lines().filter(l -> l.startsWith("data: ")).toList();
+            assertThat(events).hasSize(3);
+            assertThat(events.get(2)).contains("\"code\":\"stream_broken\"");
+            assertThat(socket.getInputStream().read()).as("the connection is closed").isEqualTo(-1);
         } finally {
             servers.forEach(s -> s.mode(FakeModelServer.Mode.NORMAL));
+        }
+    }
+
+    /** A chunked HTTP/1.1 body as it came off the wire: its data, and whether its last chunk came. */
+    private record ChunkedBody(String data, boolean terminated) {
+
+        static ChunkedBody decode(String wire) {
+            StringBuilder data = new StringBuilder();
+            int at = 0;
+            while (true) {
+                int eol = wire.indexOf("\r\n", at);
+                if (eol < 0) {
+                    // The wire ends where a chunk-size line should be: an unterminated body.
+                    assertThat(wire.substring(at)).as("bytes after the last whole chunk").isEmpty();
+                    return new ChunkedBody(data.toString(), false);
+                }
+                int size = Integer.parseInt(wire.substring(at, eol).strip(), 16);
+                if (size == 0) {
+                    return new ChunkedBody(data.toString(), true);
+                }
+                // The events are ASCII, so characters count bytes.
+                data.append(wire, eol + 2, eol + 2 + size);
+                at = eol + 2 + size + 2;
+            }
         }
     }
 

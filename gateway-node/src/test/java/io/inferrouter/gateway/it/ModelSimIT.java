@@ -32,15 +32,19 @@ import io.inferrouter.sim.fleet.SimFleet;
 import io.inferrouter.sim.fleet.SimPod;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -59,7 +63,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * gateway-node in front of real model-sim pods (vLLM's API, engine, prefix cache and keep-alive
  * HTTP server) on 127.0.1.201-204, with the tables on an embedded broker: streaming and whole
  * answers, prefix affinity the pod confirms with cached tokens, a killed pod retried before the
- * first byte, a stream cut mid-way ending cleanly, and pooled connections.
+ * first byte, a stream cut mid-way (an error event, then an aborted body), and pooled connections.
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -193,14 +197,22 @@ class ModelSimIT {
     }
 
     @Test
-    void aStreamCutMidwayByThePodEndsCleanlyWithAnErrorEvent() throws Exception {
+    void aStreamCutMidwayByThePodGivesAnErrorEventThenAnAbortedBody() throws Exception {
         for (SimPod p : fleet.pods().subList(0, 3)) {
             control(p, "drop-after?tokens=2");
         }
         try {
-            HttpResponse<String> r = chat(true, "Tell a long story.", 8);
+            HttpResponse<Flow.Publisher<List<ByteBuffer>>> r = http.send(HttpRequest.newBuilder(
+                            URI.create(base + "/v1/chat/completions")).timeout(Duration.ofSeconds(20))
+                    .header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + MODEL + "\",\"max_tokens\":8,"
+                            + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Tell a long story.\"}]}"))
+                    .build(), HttpResponse.BodyHandlers.ofPublisher());
             assertThat(r.statusCode()).isEqualTo(200);
-            List<String> events = r.body().lines().filter(l -> l.startsWith("data: ")).toList();
+            ReceivedBody body = new ReceivedBody();
+            r.body().subscribe(body);
+            assertThat(body.end().get(20, TimeUnit.SECONDS)).as("how the body ended").isInstanceOf(IOException.class);
+            List<String> events = body.text().lines().filter(l -> l.startsWith("data: ")).toList();
             assertThat(events).hasSize(3);
             assertThat(events.get(2)).contains("stream_broken");
         } finally {

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.webserver.WebServer;
+import io.inferrouter.gateway.api.ErrorResponses;
 import io.inferrouter.gateway.api.InferenceService;
 import io.inferrouter.gateway.config.GatewayConfig;
+import io.inferrouter.gateway.director.Director;
+import io.inferrouter.gateway.errors.GatewayException;
 import io.inferrouter.gateway.metrics.GatewayMetrics;
 import io.inferrouter.gateway.proxy.UpstreamProxy;
 import io.inferrouter.gateway.scheduler.PrefixIndex;
@@ -89,9 +92,10 @@ class StaleTablesIT {
         GatewayConfig config = GatewayConfig.from(GatewayConfig.SETTINGS.load(List.of(), Map.of(
                 "GATEWAY_HTTP_PORT", "0", "GATEWAY_TABLE_STALENESS", "PT10S")));
         index = new PrefixIndex(100, 100);
-        InferenceService service = new InferenceService(config, stale, Profiles.build(config, index),
-                new UpstreamProxy(Duration.ofSeconds(1), Duration.ofSeconds(5), 2), null, GatewayMetrics.NOOP);
-        server = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r.register(service)).build().start();
+        InferenceService service = new InferenceService(new Director(config, stale, Profiles.build(config, index),
+                new UpstreamProxy(Duration.ofSeconds(1), Duration.ofSeconds(5), 2), null, GatewayMetrics.NOOP));
+        server = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r.register(service)
+                .error(GatewayException.class, ErrorResponses::send)).build().start();
     }
 
     @AfterAll

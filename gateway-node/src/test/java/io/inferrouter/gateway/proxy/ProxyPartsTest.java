@@ -81,6 +81,38 @@ class ProxyPartsTest {
     }
 
     @Test
+    void aLineCutShortIsNotRelayedSoTheErrorEventAfterItStaysWhole() {
+        InputStream cut = new InputStream() {
+            private final byte[] sent = "data: {\"choices\":[{}]}\n\ndata: {\"choi".getBytes(StandardCharsets.UTF_8);
+            private int at;
+
+            @Override
+            public int read() throws IOException {
+                if (at < sent.length) {
+                    return sent[at++];
+                }
+                throw new IOException("connection reset");
+            }
+        };
+        CountingOut out = new CountingOut();
+        assertThatThrownBy(() -> new ResponseRelay("m", "m").relayEvents(cut, out))
+                .isInstanceOf(UpstreamBrokenException.class);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("data: {\"choices\":[{}]}\n\n");
+    }
+
+    @Test
+    void theStreamErrorEventIsOneOpenAiShapedEvent() throws IOException {
+        String event = new String(ResponseRelay.errorEvent("broke:\nreset"), StandardCharsets.UTF_8);
+        assertThat(event).startsWith("data: {").endsWith("}\n\n");
+        assertThat(event.strip().lines()).hasSize(1);
+        com.fasterxml.jackson.databind.JsonNode error = io.inferrouter.schemas.serde.Json.mapper()
+                .readTree(event.substring("data: ".length())).get("error");
+        assertThat(error.get("message").asText()).isEqualTo("broke:\nreset");
+        assertThat(error.get("type").asText()).isEqualTo("upstream_error");
+        assertThat(error.get("code").asText()).isEqualTo("stream_broken");
+    }
+
+    @Test
     void wholeBodiesGetTheClientsModelBack() throws IOException {
         ResponseRelay relay = new ResponseRelay("chat", "v2");
         byte[] body = relay.relayBody(new ByteArrayInputStream(

@@ -3,7 +3,7 @@ package io.inferrouter.gateway.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.inferrouter.gateway.api.GatewayException;
+import io.inferrouter.gateway.errors.GatewayException;
 import io.inferrouter.gateway.tables.RoutingSnapshot;
 import io.inferrouter.schemas.resources.Criticality;
 import io.inferrouter.schemas.resources.HttpRoute;

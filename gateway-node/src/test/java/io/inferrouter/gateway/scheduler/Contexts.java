@@ -1,7 +1,7 @@
 package io.inferrouter.gateway.scheduler;
 
-import io.inferrouter.gateway.tables.Endpoints;
 import io.inferrouter.gateway.tables.Endpoint;
+import io.inferrouter.gateway.tables.Endpoints;
 
 final class Contexts {
 
@@ -9,7 +9,6 @@ final class Contexts {
     }
 
     static SchedulingContext of(String model, Endpoint... endpoints) {
-        return new SchedulingContext(new SchedulingRequest(model, "", false, false), Endpoints.pool(endpoints), 1_000,
-                new long[0]);
+        return new SchedulingContext(new SchedulingRequest(model, "", false, false), Endpoints.pool(endpoints), 1_000);
     }
 }

@@ -22,14 +22,13 @@ class PrefixCacheScorerTest {
     }
 
     private SchedulingContext context(String prompt) {
-        return new SchedulingContext(new SchedulingRequest("m", prompt, false, false), Endpoints.pool(a, b), 1,
-                PromptBlocks.hash(prompt, "m", 64, 256));
+        return new SchedulingContext(new SchedulingRequest("m", prompt, false, false), Endpoints.pool(a, b), 1);
     }
 
     @Test
     void anEndpointSentThePrefixBeforeScoresTheSharedShare() {
         String system = "s".repeat(64 * 6);
-        scorer.onPicked(context(system + "q".repeat(64 * 2)), a);
+        scorer.onServed(context(system + "q".repeat(64 * 2)), a);
         assertThat(index.awaitApplied(5_000)).isTrue();
 
         double[] s = scorer.score(context(system + "z".repeat(64 * 2)), List.of(a, b));
@@ -38,8 +37,31 @@ class PrefixCacheScorerTest {
     }
 
     @Test
+    void thePromptIsHashedOnceAtThePoolsBlockSizeAndKeptInTheCycleState() {
+        String prompt = "p".repeat(64 * 3 + 10);
+        SchedulingContext context = context(prompt);
+        scorer.score(context, List.of(a, b));
+        long[] blocks = context.computeIfAbsent(PrefixCacheScorer.PROMPT_BLOCKS, c -> {
+            throw new AssertionError("hashed twice");
+        });
+        // 16-token blocks of 4 characters per token: 3 full blocks of 64 characters.
+        assertThat(blocks).containsExactly(PromptBlocks.hash(prompt, "m", 64, 256));
+        scorer.onServed(context, b);
+        assertThat(index.awaitApplied(5_000)).isTrue();
+        assertThat(index.matchedBlocks(Endpoints.POOL, blocks)).containsExactly(java.util.Map.entry(b.id(), 3));
+    }
+
+    @Test
+    void longPromptsAreCutAtTheScorersMaxBlocks() {
+        PrefixCacheScorer twoBlocks = new PrefixCacheScorer(index, 2);
+        SchedulingContext context = context("q".repeat(64 * 5));
+        twoBlocks.score(context, List.of(a, b));
+        assertThat(context.computeIfAbsent(PrefixCacheScorer.PROMPT_BLOCKS, c -> new long[0])).hasSize(2);
+    }
+
+    @Test
     void aDifferentFirstBlockMatchesNothingEvenIfLaterBlocksAreEqual() {
-        scorer.onPicked(context("x".repeat(64) + "s".repeat(64 * 4)), a);
+        scorer.onServed(context("x".repeat(64) + "s".repeat(64 * 4)), a);
         index.awaitApplied(5_000);
         double[] s = scorer.score(context("y".repeat(64) + "s".repeat(64 * 4)), List.of(a, b));
         assertThat(s).containsExactly(0.0, 0.0);

@@ -15,7 +15,7 @@ class SchedulerTest {
 
     private static Scheduler queueAndKv(List<Filter> filters) {
         return new Scheduler("test", filters, List.of(new Scheduler.WeightedScorer(new QueueScorer(), 2),
-                new Scheduler.WeightedScorer(new KvCacheScorer(), 2)), new MaxScorePicker(), 200, 256);
+                new Scheduler.WeightedScorer(new KvCacheScorer(), 2)), new MaxScorePicker(), 200);
     }
 
     @Test
@@ -80,6 +80,36 @@ class SchedulerTest {
         Decision d = queueAndKv(List.of(new LowQueueFilter(5))).schedule(REQUEST, Endpoints.pool(busy, idle), NOW);
         assertThat(d.ranked()).containsExactly(idle, busy);
         assertThat(d.scored().get(1).filteredBy()).isEqualTo("low-queue");
+    }
+
+    @Test
+    void scorersLearnOnlyWhichEndpointServedNotWhatWasRankedFirst() {
+        List<Endpoint> told = new java.util.ArrayList<>();
+        Scorer learning = new Scorer() {
+            @Override
+            public String name() {
+                return "learning";
+            }
+
+            @Override
+            public double[] score(SchedulingContext context, List<Endpoint> candidates) {
+                return new double[candidates.size()];
+            }
+
+            @Override
+            public void onServed(SchedulingContext context, Endpoint served) {
+                told.add(served);
+            }
+        };
+        Endpoint a = endpoint("a", 0, 0.1, NOW);
+        Endpoint b = endpoint("b", 9, 0.9, NOW);
+        Scheduler scheduler = new Scheduler("test", List.of(), List.of(new Scheduler.WeightedScorer(learning, 1)),
+                new MaxScorePicker(), 200);
+        SchedulingContext context = new SchedulingContext(REQUEST, Endpoints.pool(a, b), NOW);
+        scheduler.schedule(context);
+        assertThat(told).isEmpty();
+        scheduler.served(context, b);
+        assertThat(told).containsExactly(b);
     }
 
     @Test

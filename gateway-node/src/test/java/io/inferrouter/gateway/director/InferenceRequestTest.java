@@ -1,8 +1,9 @@
-package io.inferrouter.gateway.api;
+package io.inferrouter.gateway.director;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.inferrouter.gateway.errors.GatewayException;
 import io.inferrouter.schemas.serde.Json;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;

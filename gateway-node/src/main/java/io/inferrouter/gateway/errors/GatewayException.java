@@ -1,8 +1,10 @@
-package io.inferrouter.gateway.api;
+package io.inferrouter.gateway.errors;
 
 /**
- * A request the gateway refuses or cannot complete, with the HTTP status and OpenAI error fields the
- * client gets. Thrown anywhere on the request path; {@link ErrorResponses} renders it in one place.
+ * A request the gateway refuses or cannot complete, with the HTTP status and the OpenAI error fields
+ * ({@code type}, {@code code}) the client gets. Thrown anywhere on the request path (parsing, routing,
+ * admission, the proxy); the HTTP layer turns it into an OpenAI-shaped body in one place, so no part
+ * below it knows about HTTP responses.
  */
 public final class GatewayException extends RuntimeException {
 
@@ -45,6 +47,12 @@ public final class GatewayException extends RuntimeException {
 
     public static GatewayException gatewayTimeout(String message) {
         return new GatewayException(504, "upstream_error", "upstream_timeout", message);
+    }
+
+    /** A fault of the gateway itself (a bug): the client gets the request id to report. */
+    public static GatewayException internal(String requestId) {
+        return new GatewayException(500, "internal_error", "internal_error",
+                "the gateway failed to handle the request (request id " + requestId + ")");
     }
 
     public int status() {
