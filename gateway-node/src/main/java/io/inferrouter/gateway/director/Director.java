@@ -28,6 +28,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,6 +78,7 @@ public final class Director {
     private final String defaultProfile;
     private final boolean allowProfileHeader;
     private final int maxBodyBytes;
+    private final int promptChars;
     private final int maxResponseBytes;
     // ThreadLocalRandom.current() belongs to the calling thread, so it is asked for on every draw.
     private final ModelResolver resolver = new ModelResolver(() -> ThreadLocalRandom.current().nextLong());
@@ -93,6 +95,7 @@ public final class Director {
         this.defaultProfile = config.defaultProfile();
         this.allowProfileHeader = config.allowProfileHeader();
         this.maxBodyBytes = config.maxBodyBytes();
+        this.promptChars = InferenceRequest.promptCharsFor(config.prefixMaxBlocks());
         this.maxResponseBytes = config.maxResponseBytes();
         this.admission = new Admission(tables, config.tableStaleness().toMillis(),
                 new SaturationDetector(config.saturationQueue(), config.saturationKvCache(),
@@ -159,7 +162,8 @@ public final class Director {
      */
     public byte[] body(Exchange x) {
         try {
-            byte[] body = x.relay().relayBody(x.opened().response().body(), maxResponseBytes);
+            byte[] body = x.relay().relayBody(x.opened().response().body(), x.opened().response().contentLength(),
+                    maxResponseBytes);
             x.relayStarted();
             x.opened().finish();
             return body;
@@ -264,7 +268,7 @@ public final class Director {
     }
 
     private InferenceRequest parse(Exchange x, InputStream body, long contentLength) {
-        InferenceRequest request = InferenceRequest.parse(x.kind(), readBody(body, contentLength));
+        InferenceRequest request = InferenceRequest.parse(x.kind(), readBody(body, contentLength), promptChars);
         x.parsed(request);
         x.draft().request(request.model(), request.stream(), x.headers().first(RequestHeaders.OBJECTIVE),
                 x.headers().first(RequestHeaders.FAIRNESS_ID));
@@ -276,6 +280,16 @@ public final class Director {
             throw GatewayException.tooLarge("request body is larger than " + maxBodyBytes + " bytes");
         }
         try (InputStream in = body) {
+            if (contentLength >= 0) {
+                // One array of the declared size, filled in place: no chunk list and no final copy.
+                byte[] bytes = new byte[(int) contentLength];
+                int n = in.readNBytes(bytes, 0, bytes.length);
+                // Read to the end, as a reader of the whole entity does: the server then knows it is consumed.
+                if (n == bytes.length && in.read() >= 0) {
+                    throw GatewayException.badRequest("request body is longer than its Content-Length");
+                }
+                return n == bytes.length ? bytes : Arrays.copyOf(bytes, n);
+            }
             byte[] bytes = in.readNBytes(maxBodyBytes + 1);
             if (bytes.length > maxBodyBytes) {
                 throw GatewayException.tooLarge("request body is larger than " + maxBodyBytes + " bytes");

@@ -93,7 +93,8 @@ public final class UpstreamProxy {
      */
     public Opened open(List<Endpoint> ranked, String path, byte[] body, Map<String, List<String>> headers) {
         int attempts = Math.min(maxAttempts, ranked.size());
-        GatewayException last = GatewayException.unavailable("no_ready_endpoint", "no endpoint to try");
+        // Built only when needed: an exception per request (with its stack trace) was 2% of CPU.
+        GatewayException last = null;
         for (int i = 0; i < attempts; i++) {
             Endpoint e = ranked.get(i);
             e.load().started();
@@ -119,7 +120,7 @@ public final class UpstreamProxy {
                 }
             }
         }
-        throw last;
+        throw last != null ? last : GatewayException.unavailable("no_ready_endpoint", "no endpoint to try");
     }
 
     private static GatewayException failure(Endpoint e, Throwable ex) {

@@ -12,6 +12,21 @@ public interface UpstreamResponse {
     /** The {@code Content-Type}, or null. */
     String contentType();
 
+    /** The declared body length, or -1 when the server did not declare one (chunked, or to close). */
+    default long contentLength() {
+        long[] length = {-1};
+        forEachHeader((name, values) -> {
+            if (name.equalsIgnoreCase("content-length") && values.size() == 1) {
+                try {
+                    length[0] = Long.parseLong(values.get(0).trim());
+                } catch (NumberFormatException e) {
+                    length[0] = -1;
+                }
+            }
+        });
+        return length[0];
+    }
+
     /** Every header with all its values, in the order received, named as the server sent it. */
     void forEachHeader(BiConsumer<String, List<String>> action);
 

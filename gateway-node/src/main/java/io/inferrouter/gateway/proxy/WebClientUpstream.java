@@ -52,6 +52,11 @@ public final class WebClientUpstream implements Upstream {
         }
 
         @Override
+        public long contentLength() {
+            return response.headers().contentLength().orElse(-1);
+        }
+
+        @Override
         public void forEachHeader(BiConsumer<String, List<String>> action) {
             for (Header h : response.headers()) {
                 action.accept(h.name(), h.allValues());

@@ -223,6 +223,16 @@ class DirectorTest {
     }
 
     @Test
+    void aDeclaredLengthOverTheLimitIs413() {
+        byte[] large = completion("chat", "x".repeat(3_000), false).getBytes(StandardCharsets.UTF_8);
+        Exchange tooLarge = start(Map.of());
+        assertThatThrownBy(() -> director.route(tooLarge, new ByteArrayInputStream(large), large.length))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.status()).isEqualTo(413));
+        director.complete(tooLarge);
+        assertThat(tooLarge.status()).isEqualTo(413);
+    }
+
+    @Test
     void anUnknownProfileIs400() {
         GatewayException e = refused(start(Map.of("X-Gateway-Scheduler-Profile", "nope")),
                 completion("chat", "x", false));

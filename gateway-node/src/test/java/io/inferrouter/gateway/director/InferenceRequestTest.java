@@ -3,9 +3,11 @@ package io.inferrouter.gateway.director;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.inferrouter.gateway.errors.GatewayException;
 import io.inferrouter.schemas.serde.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class InferenceRequestTest {
@@ -55,5 +57,96 @@ class InferenceRequestTest {
         assertThat(new String(r.bodyFor("m"), StandardCharsets.UTF_8)).isEqualTo(json);
         assertThat(Json.mapper().readTree(r.bodyFor("v2")).get("model").asText()).isEqualTo("v2");
         assertThat(Json.mapper().readTree(r.bodyFor("v2")).get("prompt").asText()).isEqualTo("abc");
+    }
+
+    @Test
+    void aRewrittenModelIsSplicedIntoTheOriginalBytes() {
+        String json = "{ \"prompt\" :\t\"a\\u00e9\\n\u00fc\u20ac\", \"n\":[1 , 2.50],\r\n  \"model\"  :  \"m\\u0031\\\"x\"\n"
+                + " , \"meta\":{\"model\":\"inner\"}, \"stream\" : false }  ";
+        InferenceRequest r = completion(json);
+        assertThat(r.model()).isEqualTo("m1\"x");
+        String rewritten = new String(r.bodyFor("v2/\u00e9\"q"), StandardCharsets.UTF_8);
+        assertThat(rewritten).isEqualTo(json.replace("\"m\\u0031\\\"x\"", "\"v2/\u00e9\\\"q\""));
+        assertThat(completion(rewritten).model()).isEqualTo("v2/\u00e9\"q");
+        assertThat(r.bodyFor("m1\"x")).isEqualTo(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void thePromptIsTheSameTextATreeReadGives() throws Exception {
+        List<String> chats = List.of(
+                "{\"model\":\"m\",\"messages\":[{\"content\":\"late role\",\"role\":\"user\"},{\"role\":\"a\"}]}",
+                "{\"model\":\"m\",\"messages\":[{\"role\":7,\"content\":null},{\"role\":null,\"content\":\"x\\ty\"}]}",
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"u\",\"content\":[{\"text\":1.5},{\"text\":null},"
+                        + "{\"type\":\"image\"},\"s\",{\"text\":{\"a\":1}},{\"text\":true},{\"text\":\"\u00e9\"}]}]}",
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"a\",\"role\":\"bb\",\"content\":\"c\",\"content\":\"d\"}]}",
+                "{\"messages\":5,\"model\":\"m\",\"messages\":[{\"role\":\"r\",\"content\":\"ok\",\"x\":[{}]}]}");
+        for (String c : chats) {
+            assertThat(chat(c).prompt()).as(c).isEqualTo(treePrompt(c, true));
+        }
+        List<String> completions = List.of(
+                "{\"model\":\"m\",\"prompt\":[[1,2,3],[4, 5],7,\"t\",-0,1e2,[\"q\\\"\",{\"a\":[true,null]}],12345678901234567890]}",
+                "{\"prompt\":\"abc\\u0000\",\"model\":\"m\"}");
+        for (String c : completions) {
+            assertThat(completion(c).prompt()).as(c).isEqualTo(treePrompt(c, false));
+        }
+    }
+
+    @Test
+    void onlyTheHashedPrefixOfThePromptIsKept() throws Exception {
+        String big = "x".repeat(100) + "\u00e9".repeat(100);
+        String json = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"" + big + "\"},"
+                + "{\"content\":\"" + big + "\",\"role\":\"assistant\"},{\"role\":\"user\",\"content\":[1]}]}";
+        String full = treePrompt(json, true);
+        for (int cap : new int[] {0, 1, 50, 150, 206, 207, 260, 420, full.length(), full.length() + 10}) {
+            InferenceRequest r = InferenceRequest.parse(InferenceRequest.Kind.CHAT,
+                    json.getBytes(StandardCharsets.UTF_8), cap);
+            assertThat(r.prompt()).as("cap " + cap).isEqualTo(full.substring(0, Math.min(cap, full.length())));
+        }
+        // Validation still covers the whole body, beyond the kept prefix.
+        assertThatThrownBy(() -> InferenceRequest.parse(InferenceRequest.Kind.CHAT,
+                json.replace("[1]", "5").getBytes(StandardCharsets.UTF_8), 10)).hasMessageContaining("must be a string or an array");
+        assertThat(InferenceRequest.promptCharsFor(256)).isEqualTo(256 * 64 * 4);
+    }
+
+    @Test
+    void trailingTokensAndBadJsonBeyondThePrefixAre400() {
+        assertThatThrownBy(() -> completion("{\"model\":\"m\",\"prompt\":\"a\"} {}")).hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> completion("{\"model\":\"m\",\"prompt\":\"a\",\"x\":[1,}")).hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> completion("")).hasMessageContaining("JSON object");
+        assertThatThrownBy(() -> chat("{\"model\":\"m\",\"messages\":[]}")).hasMessageContaining("'messages' is required");
+        assertThatThrownBy(() -> chat("{\"model\":\"m\",\"messages\":[1,{\"content\":5}]}"))
+                .hasMessageContaining("each item of 'messages' must be an object");
+        assertThatThrownBy(() -> chat("{\"model\":\" \",\"messages\":[1]}")).hasMessageContaining("'model' is required");
+    }
+
+    /** The prompt as the former tree read built it: the reference the streaming read must match. */
+    private static String treePrompt(String json, boolean chat) throws Exception {
+        JsonNode root = Json.mapper().readTree(json);
+        StringBuilder b = new StringBuilder();
+        if (!chat) {
+            JsonNode prompt = root.get("prompt");
+            if (prompt.isTextual()) {
+                return prompt.asText();
+            }
+            for (JsonNode p : prompt) {
+                b.append(p.isTextual() ? p.asText() : p.toString()).append('\n');
+            }
+            return b.toString();
+        }
+        for (JsonNode m : root.get("messages")) {
+            b.append(m.path("role").asText("")).append(": ");
+            JsonNode content = m.get("content");
+            if (content != null && content.isTextual()) {
+                b.append(content.asText());
+            } else if (content != null && content.isArray()) {
+                for (JsonNode part : content) {
+                    if (part.has("text")) {
+                        b.append(part.get("text").asText());
+                    }
+                }
+            }
+            b.append('\n');
+        }
+        return b.toString();
     }
 }

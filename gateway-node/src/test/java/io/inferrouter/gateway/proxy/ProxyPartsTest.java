@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProxyPartsTest {
@@ -37,7 +39,7 @@ class ProxyPartsTest {
     }
 
     @Test
-    void eventsAreRelayedOneByOneWithTheClientsModelAndCounted() throws IOException {
+    void eventsAreRelayedWithTheClientsModelAndCounted() throws IOException {
         String upstream = "data: {\"model\":\"v2\",\"choices\":[{\"text\":\"a\"}]}\n\n"
                 + "data: {\"model\":\"v2\",\"choices\":[{\"text\":\"b\"}]}\n\n"
                 + "data: {\"model\":\"v2\",\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":2}}\n\n"
@@ -47,9 +49,43 @@ class ProxyPartsTest {
         relay.relayEvents(new ByteArrayInputStream(upstream.getBytes(StandardCharsets.UTF_8)), out);
         String sent = out.toString(StandardCharsets.UTF_8);
         assertThat(sent).doesNotContain("\"v2\"").contains("\"model\":\"chat\"").endsWith("data: [DONE]\n\n");
-        assertThat(out.flushes).isGreaterThanOrEqualTo(4);
+        // All four events arrived in one read: one flush for them, one at the end.
+        assertThat(out.flushes).isEqualTo(2);
         assertThat(relay.usage()).isEqualTo(new Usage(7, 2));
         assertThat(relay.firstByteNanos()).isPositive();
+    }
+
+    @Test
+    void eachReadThatCompletesAnEventIsFlushedBeforeTheNextReadButNotHalfEvents() throws IOException {
+        List<String> reads = List.of("data: {\"choices\":[{\"text\":\"a\"}]}\n\n",
+                "data: {\"choices\":[{\"te", "xt\":\"b\"}]}\n", "\n", "data: [DONE]\n\ndata: x\n\n");
+        CountingOut out = new CountingOut();
+        List<Integer> flushesBeforeRead = new ArrayList<>();
+        InputStream oneReadAtATime = new InputStream() {
+            private int at;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                flushesBeforeRead.add(out.flushes);
+                if (at == reads.size()) {
+                    return -1;
+                }
+                byte[] chunk = reads.get(at++).getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(chunk, 0, b, off, chunk.length);
+                return chunk.length;
+            }
+        };
+        ResponseRelay relay = new ResponseRelay("m", "m");
+        relay.relayEvents(oneReadAtATime, out);
+        // Flushed after reads 1, 4 and 5 (each ended an event); not after the half event of reads 2 and 3.
+        assertThat(flushesBeforeRead).containsExactly(0, 1, 1, 1, 2, 3);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(String.join("", reads));
+        assertThat(relay.usage()).isEqualTo(new Usage(null, 2));
     }
 
     @Test
@@ -121,6 +157,42 @@ class ProxyPartsTest {
         assertThat(new String(body, StandardCharsets.UTF_8)).contains("\"model\":\"chat\"");
         assertThat(relay.usage()).isEqualTo(new Usage(3, 5));
         assertThatThrownBy(() -> new ResponseRelay("a", "a").relayBody(new ByteArrayInputStream(new byte[100]), 10))
+                .isInstanceOf(UpstreamBrokenException.class);
+    }
+
+    @Test
+    void aDeclaredBodyIsReadIntoOneArrayAndOnlyItsModelValueIsReplaced() throws IOException {
+        String json = "{ \"id\" : \"x\",\n \"model\" :\t\"v\\u0032\" , \"usage\": {\"completion_tokens\": 4.9,"
+                + " \"prompt_tokens\":\"6\"}, \"n\": \"\u00e9\" }";
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        ResponseRelay relay = new ResponseRelay("c\"1", "v2");
+        boolean[] endSeen = {false};
+        InputStream upstream = new ByteArrayInputStream(bytes) {
+            @Override
+            public synchronized int read() {
+                int b = super.read();
+                endSeen[0] |= b < 0;
+                return b;
+            }
+
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                int n = super.read(b, off, len);
+                endSeen[0] |= n < 0;
+                return n;
+            }
+        };
+        byte[] body = relay.relayBody(upstream, bytes.length, 1024);
+        assertThat(endSeen[0]).as("read to its end, so the keep-alive connection goes back to the pool").isTrue();
+        assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo(json.replace("\"v\\u0032\"", "\"c\\\"1\""));
+        assertThat(relay.usage()).isEqualTo(new Usage(6, 4));
+
+        byte[] plain = "{\"model\":\"m\",\"choices\":[]}".getBytes(StandardCharsets.UTF_8);
+        ResponseRelay same = new ResponseRelay("m", "m");
+        assertThat(same.relayBody(new ByteArrayInputStream(plain), plain.length, 1024)).isEqualTo(plain);
+        assertThat(same.usage()).isEqualTo(new Usage(null, 0));
+        assertThat(same.relayBody(new ByteArrayInputStream(plain), plain.length + 10, 1024)).isEqualTo(plain);
+        assertThatThrownBy(() -> same.relayBody(new ByteArrayInputStream(new byte[100]), 100, 10))
                 .isInstanceOf(UpstreamBrokenException.class);
     }
 
