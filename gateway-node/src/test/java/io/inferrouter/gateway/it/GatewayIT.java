@@ -27,6 +27,7 @@ import io.inferrouter.schemas.tables.TableKeys;
 import io.inferrouter.schemas.topics.Topic;
 import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
+import io.inferrouter.sim.client.ReceivedBody;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayInputStream;

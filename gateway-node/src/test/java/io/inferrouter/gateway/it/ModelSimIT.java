@@ -26,6 +26,7 @@ import io.inferrouter.schemas.tables.TableKeys;
 import io.inferrouter.schemas.topics.Topic;
 import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
+import io.inferrouter.sim.client.ReceivedBody;
 import io.inferrouter.sim.engine.SimConfig;
 import io.inferrouter.sim.fleet.FleetConfig;
 import io.inferrouter.sim.fleet.SimFleet;

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inferrouter.sim.client.ReceivedBody;
 import io.inferrouter.sim.engine.SimConfig;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -15,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -286,45 +285,6 @@ class SimFleetIT {
             return false;
         } catch (ConnectException e) {
             return true;
-        }
-    }
-
-    /** A streamed body as it arrives, and how it ended: null when cleanly, else the error. */
-    private static final class ReceivedBody implements Flow.Subscriber<List<ByteBuffer>> {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final CompletableFuture<Throwable> end = new CompletableFuture<>();
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            subscription.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            for (ByteBuffer b : buffers) {
-                byte[] copy = new byte[b.remaining()];
-                b.get(copy);
-                bytes.writeBytes(copy);
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            end.complete(error);
-        }
-
-        @Override
-        public void onComplete() {
-            end.complete(null);
-        }
-
-        CompletableFuture<Throwable> end() {
-            return end;
-        }
-
-        /** What arrived; read it once {@link #end} is done. */
-        String text() {
-            return bytes.toString(StandardCharsets.UTF_8);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.inferrouter.gateway.it;
+package io.inferrouter.sim.client;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -11,9 +11,10 @@ import java.util.concurrent.Flow;
  * A JDK HTTP client body subscriber that keeps every chunk that arrived and how the body ended
  * (null when it ended properly, the error when it was cut). Not {@code BodyHandlers.ofInputStream}:
  * once a cut reaches the client, its read throws at once, dropping chunks that arrived before the cut
- * but were not read yet. Use with {@code BodyHandlers.ofPublisher()}.
+ * but were not read yet. Use with {@code BodyHandlers.ofPublisher()}. Here, beside the simulator,
+ * for the tests of everything that relays its streams (the simulator's own drills, the gateway).
  */
-final class ReceivedBody implements Flow.Subscriber<List<ByteBuffer>> {
+public final class ReceivedBody implements Flow.Subscriber<List<ByteBuffer>> {
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final CompletableFuture<Throwable> end = new CompletableFuture<>();
@@ -44,12 +45,12 @@ final class ReceivedBody implements Flow.Subscriber<List<ByteBuffer>> {
     }
 
     /** Completes with null at a proper end of the body, with the error when it was cut. */
-    CompletableFuture<Throwable> end() {
+    public CompletableFuture<Throwable> end() {
         return end;
     }
 
     /** What arrived; read it once {@link #end} is done. */
-    String text() {
+    public String text() {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 }
