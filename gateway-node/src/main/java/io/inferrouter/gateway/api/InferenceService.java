@@ -78,7 +78,13 @@ public final class InferenceService implements HttpService {
             } else {
                 byte[] body = director.body(x);
                 head(res, x);
-                res.send(body);
+                try {
+                    res.send(body);
+                } catch (UncheckedIOException e) {
+                    // The client went away before its answer was written: its doing, not a fault here.
+                    director.clientGone(x, e);
+                    throw new StreamAbortedException(x.requestId(), StreamEnd.CLIENT_GONE);
+                }
             }
         } catch (GatewayException | StreamAbortedException e) {
             throw e;

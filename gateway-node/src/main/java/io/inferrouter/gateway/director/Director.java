@@ -193,6 +193,9 @@ public final class Director {
             LOG.debug("stream aborted, the model server's stream broke requestId={} endpoint={} error={}",
                     x.requestId(), x.servedBy(), e.getMessage());
             try {
+                if (x.relay().midEvent()) {
+                    client.write('\n');
+                }
                 client.write(ResponseRelay.errorEvent("the model server's stream broke: " + e.getMessage()));
                 client.flush();
             } catch (IOException gone) {
@@ -354,9 +357,10 @@ public final class Director {
         }
     }
 
-    private StreamEnd clientGone(Exchange x, IOException e) {
+    /** Records that the client went away while its answer was being written. */
+    public StreamEnd clientGone(Exchange x, Exception e) {
         x.error(CLIENT_DISCONNECTED);
-        LOG.debug("client went away mid-stream requestId={} error={}", x.requestId(), e.toString());
+        LOG.debug("client went away mid-answer requestId={} error={}", x.requestId(), e.toString());
         return StreamEnd.CLIENT_GONE;
     }
 

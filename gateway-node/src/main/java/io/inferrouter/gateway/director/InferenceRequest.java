@@ -184,6 +184,10 @@ public final class InferenceRequest {
             if (promptError != null) {
                 throw GatewayException.badRequest(promptError);
             }
+            if (modelStart < 0 || modelEnd <= modelStart) {
+                // Jackson reads UTF-16 and UTF-32 too, without byte offsets; the API's bodies are UTF-8.
+                throw GatewayException.badRequest("request body must be JSON in UTF-8");
+            }
             return new InferenceRequest(kind, bytes, model, modelStart, modelEnd, stream == JsonToken.VALUE_TRUE,
                     prompt.text());
         }

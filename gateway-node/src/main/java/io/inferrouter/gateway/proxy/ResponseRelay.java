@@ -28,12 +28,18 @@ public final class ResponseRelay {
     private static final byte[] COMPLETION_TOKENS = "completion_tokens".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] USAGE_KEY = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
 
+    /** The longest event line held while waiting for its end; an SSE line of a model server is far shorter. */
+    static final int MAX_LINE_BYTES = 1 << 20;
+
     private final String clientModel;
     private final String upstreamModel;
     private Integer promptTokens;
     private int outputTokens;
     private int chunks;
     private long firstByteNanos;
+    // Whether the last line relayed was not the blank line that ends an event: an error event written
+    // then must first end that event, or an SSE client would join the two into one.
+    private boolean midEvent;
 
     /**
      * @param clientModel   the model name the client asked for
@@ -57,6 +63,11 @@ public final class ResponseRelay {
      * The server-sent event that tells a client its stream broke, in OpenAI's error shape: the last
      * event of a stream cut after it started, before the response is aborted.
      */
+    /** True when the relayed lines end inside an event (its blank line has not been relayed yet). */
+    public boolean midEvent() {
+        return midEvent;
+    }
+
     public static byte[] errorEvent(String message) {
         byte[] json = ErrorBody.json(message, "upstream_error", "stream_broken");
         byte[] event = new byte[DATA_SPACE.length + json.length + 2];
@@ -113,7 +124,8 @@ public final class ResponseRelay {
                     onLine(buf, lineStart, lineLength, client);
                 }
                 lineStart = i + 1;
-                if (lineLength <= 2) {
+                midEvent = lineLength > 2;
+                if (!midEvent) {
                     // An empty line ends an event.
                     eventUnflushed = true;
                 }
@@ -123,6 +135,10 @@ public final class ResponseRelay {
                     carried = new ByteArrayOutputStream(512);
                 }
                 carried.write(buf, lineStart, n - lineStart);
+                if (carried.size() > MAX_LINE_BYTES) {
+                    throw new UpstreamBrokenException("model server sent a line longer than " + MAX_LINE_BYTES
+                            + " bytes without its end", null);
+                }
             }
             if (eventUnflushed && nothingWaiting(upstream)) {
                 client.flush();

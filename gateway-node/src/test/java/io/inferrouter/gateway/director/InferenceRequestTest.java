@@ -149,4 +149,13 @@ class InferenceRequestTest {
         }
         return b.toString();
     }
+
+    @Test
+    void aBodyThatIsNotUtf8IsA400NotAFault() {
+        byte[] utf16 = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
+                .getBytes(StandardCharsets.UTF_16);
+        assertThatThrownBy(() -> InferenceRequest.parse(InferenceRequest.Kind.CHAT, utf16))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("UTF-8");
+    }
 }

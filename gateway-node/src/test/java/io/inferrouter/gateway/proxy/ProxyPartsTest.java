@@ -7,8 +7,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -134,6 +136,50 @@ class ProxyPartsTest {
         assertThatThrownBy(() -> new ResponseRelay("m", "m").relayEvents(cut, out))
                 .isInstanceOf(UpstreamBrokenException.class);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("data: {\"choices\":[{}]}\n\n");
+    }
+
+    @Test
+    void aCutBetweenAnEventsLinesIsSeenSoTheErrorEventCanEndItFirst() {
+        ResponseRelay cutInEvent = new ResponseRelay("m", "m");
+        assertThatThrownBy(() -> cutInEvent.relayEvents(cutAfter("data: {\"a\":1}\n\ndata: {\"b\":2}\n"),
+                new CountingOut())).isInstanceOf(UpstreamBrokenException.class);
+        assertThat(cutInEvent.midEvent()).isTrue();
+        ResponseRelay cutBetween = new ResponseRelay("m", "m");
+        assertThatThrownBy(() -> cutBetween.relayEvents(cutAfter("data: {}\n\n"), new CountingOut()))
+                .isInstanceOf(UpstreamBrokenException.class);
+        assertThat(cutBetween.midEvent()).isFalse();
+    }
+
+    /** {@code sent}, then a connection reset as Helidon's client reports it. */
+    private static InputStream cutAfter(String sent) {
+        return new ByteArrayInputStream(sent.getBytes(StandardCharsets.UTF_8)) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                int n = super.read(b, off, len);
+                if (n < 0) {
+                    throw new UncheckedIOException(new IOException("connection reset"));
+                }
+                return n;
+            }
+        };
+    }
+
+    @Test
+    void aLineWithoutItsEndIsNotHeldWithoutBound() {
+        InputStream endless = new InputStream() {
+            @Override
+            public int read() {
+                return 'x';
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                Arrays.fill(b, off, off + len, (byte) 'x');
+                return len;
+            }
+        };
+        assertThatThrownBy(() -> new ResponseRelay("m", "m").relayEvents(endless, new CountingOut()))
+                .isInstanceOf(UpstreamBrokenException.class).hasMessageContaining("longer than");
     }
 
     @Test
