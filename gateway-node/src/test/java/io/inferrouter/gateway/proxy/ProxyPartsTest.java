@@ -68,7 +68,8 @@ class ProxyPartsTest {
 
             @Override
             public int read() {
-                throw new UnsupportedOperationException();
+                // The relay reads in blocks; a byte-wise read would not show which read completed an event.
+                throw new UnsupportedOperationException("the relay must read blocks");
             }
 
             @Override

@@ -16,54 +16,35 @@ public sealed interface TableChange permits TableChange.PoolRowChange, TableChan
         TableChange.ObjectiveRowChange, TableChange.RewriteRowChange, TableChange.RouteRowChange,
         TableChange.MembershipChange {
 
-    /** The record key on the output topic: the text of the row's key ({@code namespace/name}, or an endpoint id). */
-    String recordKey();
+    /** The row's key: a {@link ResourceKey}, or an {@link EndpointId} for a membership. */
+    Object key();
+
+    /** The record key on the output topic: the text of the row's key. */
+    default String recordKey() {
+        return key().toString();
+    }
 
     /** A pool's row in {@code tables.pools}. */
     record PoolRowChange(ResourceKey key, PoolRow row) implements TableChange {
-        @Override
-        public String recordKey() {
-            return key.toString();
-        }
     }
 
     /** An InferenceModel's row in {@code tables.models}. */
     record ModelRowChange(ResourceKey key, ModelRow row) implements TableChange {
-        @Override
-        public String recordKey() {
-            return key.toString();
-        }
     }
 
     /** An InferenceObjective's row in {@code tables.objectives}. */
     record ObjectiveRowChange(ResourceKey key, ObjectiveRow row) implements TableChange {
-        @Override
-        public String recordKey() {
-            return key.toString();
-        }
     }
 
     /** An InferenceModelRewrite's row in {@code tables.rewrites}. */
     record RewriteRowChange(ResourceKey key, RewriteRow row) implements TableChange {
-        @Override
-        public String recordKey() {
-            return key.toString();
-        }
     }
 
     /** An HTTPRoute's row in {@code tables.routes}. */
     record RouteRowChange(ResourceKey key, RouteRow row) implements TableChange {
-        @Override
-        public String recordKey() {
-            return key.toString();
-        }
     }
 
     /** An endpoint's pool memberships, on their way to the endpoint table (internal, repartitioned). */
     record MembershipChange(EndpointId key, EndpointMembership row) implements TableChange {
-        @Override
-        public String recordKey() {
-            return key.toString();
-        }
     }
 }

@@ -2,9 +2,8 @@ package io.inferrouter.ingestor.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.inferrouter.ingestor.CapturedLogs;
 import io.inferrouter.ingestor.ProducedRecords;
 import io.inferrouter.ingestor.kube.Kinds;
 import io.inferrouter.ingestor.kube.ResourceEvents;
@@ -17,11 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** The manifest directory, rescanned by hand (the poller's period is set to an hour). */
 class FileSourceTest {
@@ -29,19 +26,8 @@ class FileSourceTest {
     private final ProducedRecords out = new ProducedRecords();
     private final ResourceEvents events = new ResourceEvents(new ResourceMapper("file:test"),
             new ClusterState(out.publisher, Set.of()), out.metrics);
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger logger = (Logger) LoggerFactory.getLogger(ResourceEvents.class);
-
-    @BeforeEach
-    void captureLogs() {
-        logs.start();
-        logger.addAppender(logs);
-    }
-
-    @AfterEach
-    void releaseLogs() {
-        logger.detachAppender(logs);
-    }
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs(ResourceEvents.class);
 
     private static String model(String name, String criticality) {
         return model("llm", name, name, criticality);
@@ -117,7 +103,7 @@ class FileSourceTest {
             assertThat(out.tombstoned(Topics.INFERENCE_MODELS, "llm/b")).isTrue();
             assertThat(out.keys(Topics.INFERENCE_MODELS)).containsExactlyInAnyOrder("llm/a", "llm/b", "llm/c");
             assertThat(unmappableModels()).isEqualTo(2);
-            assertThat(logs.list).filteredOn(e -> e.getFormattedMessage().startsWith("resource not published"))
+            assertThat(logs.lines()).filteredOn(e -> e.getFormattedMessage().startsWith("resource not published"))
                     .extracting(ILoggingEvent::getFormattedMessage)
                     .anySatisfy(m -> assertThat(m).contains("kind=InferenceModel", "key=namespace 'llm' name ' '",
                             "models.yaml"))

@@ -2,20 +2,16 @@ package io.inferrouter.ingestor.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.inferrouter.ingestor.CapturedLogs;
 import io.inferrouter.ingestor.ProducedRecords;
 import io.inferrouter.ingestor.state.ClusterState;
 import io.inferrouter.schemas.topics.Topics;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What becomes of an object the mapper cannot turn into a record: counted, logged, its key tombstoned. */
 class ResourceEventsTest {
@@ -23,19 +19,8 @@ class ResourceEventsTest {
     private final ProducedRecords out = new ProducedRecords();
     private final ResourceEvents events = new ResourceEvents(new ResourceMapper("test"),
             new ClusterState(out.publisher, Set.of()), out.metrics);
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger logger = (Logger) LoggerFactory.getLogger(ResourceEvents.class);
-
-    @BeforeEach
-    void captureLogs() {
-        logs.start();
-        logger.addAppender(logs);
-    }
-
-    @AfterEach
-    void releaseLogs() {
-        logger.detachAppender(logs);
-    }
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs(ResourceEvents.class);
 
     private static GenericKubernetesResource model(String name, Map<String, Object> spec) {
         GenericKubernetesResource r = new GenericKubernetesResource();
@@ -64,7 +49,7 @@ class ResourceEventsTest {
         // then the old version no longer routes, and the operator can see why
         assertThat(out.tombstoned(Topics.INFERENCE_MODELS, "llm/chat")).isTrue();
         assertThat(unmappable()).isEqualTo(1);
-        assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
+        assertThat(logs.lines()).anySatisfy(e -> assertThat(e.getFormattedMessage())
                 .contains("resource not published").contains("key=llm/chat").contains("spec.modelName"));
     }
 
@@ -93,6 +78,6 @@ class ResourceEventsTest {
 
         assertThat(unmappable()).isEqualTo(1);
         assertThat(out.records(Topics.INFERENCE_MODELS)).isEmpty();
-        assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("(no metadata.name)"));
+        assertThat(logs.lines()).anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("(no metadata.name)"));
     }
 }
