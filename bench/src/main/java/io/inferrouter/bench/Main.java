@@ -40,7 +40,8 @@ public final class Main {
         System.out.println("""
                 usage: ./dev bench <name> [options]
                   decision-time [--quick]   scheduler decision time for pools of 10, 100, 1000 endpoints (JMH)
-                  overhead [--quick] [--rounds N] [--seconds N] [--rates 200,800]
+                  overhead [--quick] [--rounds N] [--seconds N] [--rates 200,800] [--cases "1KB,200KB stream"]
+                           [--gateway-jvm "<extra JVM options for gateway-node>"]
                                             added latency and max throughput: direct vs gateway-node, nginx, HAProxy
                   quality [--quick] [--workload W1..W7] [--rates 10,25,40] [--profiles a,b] [--seconds N]
                           [--time-scale F] [--pods N] [--kv-blocks N] [--token-scale F] [--groups N]

@@ -9,6 +9,7 @@ import io.inferrouter.gateway.decisions.DecisionLog;
 import io.inferrouter.gateway.director.Director;
 import io.inferrouter.gateway.errors.GatewayException;
 import io.inferrouter.gateway.metrics.MicrometerGatewayMetrics;
+import io.inferrouter.gateway.proxy.Http1Upstream;
 import io.inferrouter.gateway.proxy.UpstreamProxy;
 import io.inferrouter.gateway.scheduler.PrefixIndex;
 import io.inferrouter.gateway.scheduler.Profiles;
@@ -20,6 +21,7 @@ import io.inferrouter.support.Health;
 import io.inferrouter.support.Parts;
 import io.inferrouter.support.PrometheusEndpoint;
 import io.inferrouter.support.TopicSetup;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -56,7 +58,15 @@ public final class GatewayServer implements AutoCloseable {
             TableReplica tables = parts.add(new TableReplica(config.bootstrapServers(), metrics, prefixIndex::forget)
                     .start());
             Profiles profiles = Profiles.build(config, prefixIndex);
-            UpstreamProxy proxy = new UpstreamProxy(config.connectTimeout(), config.readTimeout(), config.maxAttempts());
+            GatewayConfig.UpstreamLimits u = config.upstream();
+            Http1Upstream upstream = parts.add(new Http1Upstream(u.connectTimeout(), u.readTimeout(), u.idleTimeout(),
+                    u.maxIdlePerEndpoint()));
+            UpstreamProxy proxy = new UpstreamProxy(upstream, u.maxAttempts());
+            FunctionCounter.builder("gateway_upstream_connections_opened", upstream, Http1Upstream::connectionsOpened)
+                    .description("Connections opened to model servers (each keep-alive reuse saves one)")
+                    .register(registry);
+            Gauge.builder("gateway_upstream_connections_idle", upstream, Http1Upstream::idleConnections)
+                    .description("Idle keep-alive connections to model servers kept for reuse").register(registry);
             DecisionLog decisions = config.decisionsEnabled()
                     ? new DecisionLog(config.bootstrapServers(), config.decisionBuffer(), metrics) : null;
             if (decisions != null) {

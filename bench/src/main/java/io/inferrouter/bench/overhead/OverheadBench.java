@@ -1,8 +1,6 @@
 package io.inferrouter.bench.overhead;
 
 import io.inferrouter.bench.report.SvgChart;
-import io.inferrouter.gateway.GatewayServer;
-import io.inferrouter.gateway.config.GatewayConfig;
 import io.inferrouter.kafka.embedded.BrokerSettings;
 import io.inferrouter.kafka.embedded.EmbeddedKafka;
 import io.inferrouter.schemas.metrics.CacheGeometry;
@@ -22,8 +20,6 @@ import io.inferrouter.schemas.tables.TableKeys;
 import io.inferrouter.schemas.topics.Topic;
 import io.inferrouter.schemas.topics.Topics;
 import io.inferrouter.support.TopicSetup;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -47,13 +43,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Gateway overhead: client to zero-latency backend directly, and through gateway-node, nginx and
  * HAProxy (plain round-robin), in the same run, with 1 KB and 200 KB bodies, streaming and not.
  * Fixed-rate rounds are interleaved across targets and repeated, so the reported added latency is a
- * median with its spread; max throughput is measured closed-loop. The load generator runs in its own
- * JVM ({@link LoadClient}).
+ * median with its spread; max throughput is measured closed-loop, in interleaved rounds too. The load
+ * generator runs in its own JVM ({@link LoadClient}), and so does gateway-node ({@link GatewayProcess}),
+ * as nginx and HAProxy run in processes of their own; the backends and the broker share the
+ * benchmark's JVM.
  */
 public final class OverheadBench {
 
     private record Target(String name, String url) {
     }
+
+    private static final List<String> CASES = List.of("1KB", "1KB stream", "200KB", "200KB stream");
 
     private OverheadBench() {
     }
@@ -64,6 +64,15 @@ public final class OverheadBench {
         int seconds = Integer.parseInt(option(args, "--seconds", quick ? "4" : "8"));
         List<Integer> rates = java.util.Arrays.stream(option(args, "--rates", quick ? "200" : "200,800").split(","))
                 .map(Integer::parseInt).toList();
+        // Cases by name ("1KB", "1KB stream", "200KB", "200KB stream"); all by default.
+        List<String> cases = List.of(option(args, "--cases", String.join(",", CASES)).split(","));
+        for (String c : cases) {
+            if (!CASES.contains(c)) {
+                throw new IllegalArgumentException("unknown case '" + c + "'; cases are " + CASES);
+            }
+        }
+        // Extra JVM options for the gateway, e.g. a profiler agent (docs/benchmarks.md).
+        String gatewayJvm = option(args, "--gateway-jvm", "");
         Path out = Path.of("bench", "results");
         Files.createDirectories(out);
         Path work = Files.createTempDirectory("overhead-");
@@ -71,15 +80,12 @@ public final class OverheadBench {
              ZeroLatencyBackend b2 = new ZeroLatencyBackend("127.0.0.1");
              EmbeddedKafka kafka = EmbeddedKafka.start(BrokerSettings.ephemeral())) {
             publishTables(kafka.bootstrapServers(), List.of(b1.port(), b2.port()));
-            GatewayConfig gwConfig = GatewayConfig.from(GatewayConfig.SETTINGS.load(List.of(), Map.of(
-                    "ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "GATEWAY_HTTP_PORT", "0",
-                    "GATEWAY_METRICS_STALENESS", "PT24H", "GATEWAY_NODE_ID", "overhead-bench")));
-            try (GatewayServer gateway = GatewayServer.start(gwConfig, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
-                gateway.tables().awaitReady(Duration.ofSeconds(60));
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (gateway.tables().current().endpointCount() < 2 && System.nanoTime() < deadline) {
-                    Thread.sleep(100);
-                }
+            Map<String, String> env = Map.of("ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                    "GATEWAY_METRICS_STALENESS", "PT24H", "GATEWAY_NODE_ID", "overhead-bench");
+            String probe = new String(LoadClient.body(1024, false), StandardCharsets.UTF_8);
+            List<String> extraJvm = gatewayJvm.isBlank() ? List.of() : List.of(gatewayJvm.trim().split("\\s+"));
+            try (GatewayProcess gateway = GatewayProcess.start(work.resolve("gateway-node.log"), freePort(), env, probe,
+                    extraJvm)) {
                 List<Target> targets = new ArrayList<>();
                 targets.add(new Target("direct", "http://127.0.0.1:" + b1.port()));
                 targets.add(new Target("gateway-node", "http://127.0.0.1:" + gateway.port()));
@@ -97,7 +103,7 @@ public final class OverheadBench {
                             System.out.println("skipping " + proxy + ": " + e.getMessage());
                         }
                     }
-                    measure(targets, rounds, seconds, rates, out);
+                    measure(targets, cases, rounds, seconds, rates, out);
                 } finally {
                     for (AutoCloseable p : proxies) {
                         p.close();
@@ -107,8 +113,8 @@ public final class OverheadBench {
         }
     }
 
-    private static void measure(List<Target> targets, int rounds, int seconds, List<Integer> rates, Path out)
-            throws Exception {
+    private static void measure(List<Target> targets, List<String> cases, int rounds, int seconds, List<Integer> rates,
+                                Path out) throws Exception {
         // Warm every target (the JIT of the gateway and the backends) before any round is measured.
         for (Target t : targets) {
             client("max", t.url(), 1024, false, 16, 3);
@@ -120,6 +126,9 @@ public final class OverheadBench {
         for (int bodyBytes : List.of(1024, 200 * 1024)) {
             for (boolean stream : List.of(false, true)) {
                 String kase = (bodyBytes / 1024) + "KB" + (stream ? " stream" : "");
+                if (!cases.contains(kase)) {
+                    continue;
+                }
                 for (int rate : rates) {
                     Map<String, List<double[]>> byTarget = new LinkedHashMap<>();
                     for (int r = 0; r < rounds; r++) {
@@ -161,16 +170,41 @@ public final class OverheadBench {
                         }
                     }
                 }
+                // Closed-loop rounds, interleaved across targets like the fixed-rate ones, so a slow
+                // moment of the machine hits every target rather than one.
+                Map<String, double[]> maxByTarget = new LinkedHashMap<>();
+                Map<String, Double> maxErrors = new LinkedHashMap<>();
+                for (int r = 0; r < rounds; r++) {
+                    for (Target t : targets) {
+                        Map<?, ?> res = client("max", t.url(), bodyBytes, stream, 64, seconds);
+                        double rps = ((Number) res.get("requestsPerSecond")).doubleValue();
+                        maxByTarget.computeIfAbsent(t.name(), k -> new double[rounds])[r] = rps;
+                        maxErrors.merge(t.name(), ((Number) res.get("errors")).doubleValue(), Double::sum);
+                        System.out.printf(Locale.ROOT, "  %-14s %-12s max throughput round %d: %.0f req/s%n", t.name(),
+                                kase, r + 1, rps);
+                    }
+                }
+                double[] nginx = maxByTarget.get("nginx");
                 for (Target t : targets) {
-                    Map<?, ?> res = client("max", t.url(), bodyBytes, stream, 64, seconds);
+                    double[] m = maxByTarget.get(t.name());
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("case", kase);
                     row.put("target", t.name());
-                    row.put("maxRequestsPerSecond", res.get("requestsPerSecond"));
-                    row.put("errors", res.get("errors"));
+                    row.put("maxRequestsPerSecond", median(m));
+                    row.put("maxRequestsPerSecondMin", min(m));
+                    row.put("maxRequestsPerSecondMax", max(m));
+                    if (nginx != null) {
+                        // Per round, then the median: the ratio within one round is what the goal is about.
+                        double[] ratio = new double[rounds];
+                        for (int r = 0; r < rounds; r++) {
+                            ratio[r] = m[r] / nginx[r];
+                        }
+                        row.put("maxVsNginx", median(ratio));
+                        row.put("maxVsNginxMin", min(ratio));
+                        row.put("maxVsNginxMax", max(ratio));
+                    }
+                    row.put("errors", maxErrors.get(t.name()));
                     rows.add(row);
-                    System.out.printf(Locale.ROOT, "  %-14s %-12s max throughput %.0f req/s%n", t.name(), kase,
-                            ((Number) res.get("requestsPerSecond")).doubleValue());
                 }
             }
         }
@@ -181,14 +215,18 @@ public final class OverheadBench {
         doc.put("rounds", rounds);
         doc.put("secondsPerRound", seconds);
         doc.put("machine", Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version"));
+        doc.put("gatewayJvmOptions", GatewayProcess.JVM_OPTIONS);
         doc.put("rows", rows);
         Files.writeString(out.resolve("overhead.json"), Json.mapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsString(doc) + "\n");
         StringBuilder csv = new StringBuilder("case,target,rate,p50Ms,p99Ms,addedP50Ms,addedP50MinMs,addedP50MaxMs,"
-                + "addedP99Ms,addedP99MinMs,addedP99MaxMs,maxRequestsPerSecond,errors\n");
+                + "addedP99Ms,addedP99MinMs,addedP99MaxMs,maxRequestsPerSecond,maxRequestsPerSecondMin,"
+                + "maxRequestsPerSecondMax,maxVsNginx,maxVsNginxMin,maxVsNginxMax,errors\n");
         for (Map<String, Object> r : rows) {
             csv.append(String.join(",", List.of("case", "target", "rate", "p50Ms", "p99Ms", "addedP50Ms", "addedP50MinMs",
-                    "addedP50MaxMs", "addedP99Ms", "addedP99MinMs", "addedP99MaxMs", "maxRequestsPerSecond", "errors")
+                    "addedP50MaxMs", "addedP99Ms", "addedP99MinMs", "addedP99MaxMs", "maxRequestsPerSecond",
+                    "maxRequestsPerSecondMin", "maxRequestsPerSecondMax", "maxVsNginx", "maxVsNginxMin", "maxVsNginxMax",
+                    "errors")
                     .stream().map(k -> r.get(k) == null ? "" : String.valueOf(r.get(k))).toList())).append('\n');
         }
         Files.writeString(out.resolve("overhead.csv"), csv.toString());
@@ -205,8 +243,11 @@ public final class OverheadBench {
                         r.get("case"), r.get("target"), r.get("rate"), r.get("addedP50Ms"), r.get("addedP50MinMs"),
                         r.get("addedP50MaxMs"), r.get("addedP99Ms"), r.get("addedP99MinMs"), r.get("addedP99MaxMs"), "");
             } else {
-                System.out.printf(Locale.ROOT, "%-12s %-14s %6s %22s %22s %12.0f%n", r.get("case"), r.get("target"), "max",
-                        "", "", ((Number) r.get("maxRequestsPerSecond")).doubleValue());
+                System.out.printf(Locale.ROOT, "%-12s %-14s %6s %22s %22s %12.0f [%.0f,%.0f] vs nginx %s%n", r.get("case"),
+                        r.get("target"), "max", "", "", r.get("maxRequestsPerSecond"), r.get("maxRequestsPerSecondMin"),
+                        r.get("maxRequestsPerSecondMax"), r.containsKey("maxVsNginx") ? String.format(Locale.ROOT,
+                                "%.2f [%.2f,%.2f]", r.get("maxVsNginx"), r.get("maxVsNginxMin"), r.get("maxVsNginxMax"))
+                                : "-");
             }
         }
     }

@@ -16,7 +16,7 @@ import java.util.Objects;
  * structured list and are read from the file only.
  */
 public record GatewayConfig(String bootstrapServers, String nodeId, String httpHost, int httpPort,
-                            ClientLimits clientLimits, int maxBodyBytes, int maxResponseBytes, Duration connectTimeout, Duration readTimeout, int maxAttempts,
+                            ClientLimits clientLimits, int maxBodyBytes, int maxResponseBytes, UpstreamLimits upstream,
                             String defaultProfile, boolean allowProfileHeader, Map<String, ProfileConfig> profiles,
                             int saturationQueue, double saturationKvCache, Duration metricsStaleness,
                             int prefixMaxBlocks, int prefixCapacityPerEndpoint, Duration tableStaleness,
@@ -67,6 +67,12 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
                     + "the next endpoint, then 504");
     public static final Setting<Integer> MAX_ATTEMPTS = Setting.integer("upstream.max-attempts",
             "GATEWAY_MAX_ATTEMPTS", 2, "Endpoints tried per request when one fails before its first byte (1-10)");
+    public static final Setting<Duration> UPSTREAM_IDLE_TIMEOUT = Setting.duration("upstream.idle-timeout",
+            "GATEWAY_UPSTREAM_IDLE_TIMEOUT", Duration.ofSeconds(4), "How long an idle keep-alive connection to a "
+                    + "model server is kept for reuse; keep it below the servers' own keep-alive (vLLM's is 5 s)");
+    public static final Setting<Integer> UPSTREAM_MAX_IDLE = Setting.integer("upstream.max-idle-per-endpoint",
+            "GATEWAY_UPSTREAM_MAX_IDLE", 256, "Idle keep-alive connections kept per model server (0 closes each "
+                    + "after its request)");
     public static final Setting<String> PROFILE = Setting.text("scheduler.profile", "GATEWAY_SCHEDULER_PROFILE",
             "default", "The scheduler profile requests use: a built-in one or one defined under "
                     + "`scheduler.profiles.<name>` (filters, weighted scorers, picker); profiles are a structured "
@@ -102,7 +108,8 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
 
     public static final Settings SETTINGS = Settings.of("gateway-node", BOOTSTRAP_SERVERS, NODE_ID, HTTP_HOST,
             HTTP_PORT, HTTP_MAX_HEADER_BYTES, HTTP_READ_TIMEOUT, HTTP_MAX_CONNECTIONS, HTTP_MAX_IN_FLIGHT,
-            HTTP_RETRY_AFTER, MAX_BODY_BYTES, MAX_RESPONSE_BYTES, CONNECT_TIMEOUT, READ_TIMEOUT, MAX_ATTEMPTS, PROFILE,
+            HTTP_RETRY_AFTER, MAX_BODY_BYTES, MAX_RESPONSE_BYTES, CONNECT_TIMEOUT, READ_TIMEOUT, MAX_ATTEMPTS,
+            UPSTREAM_IDLE_TIMEOUT, UPSTREAM_MAX_IDLE, PROFILE,
             ALLOW_PROFILE_HEADER, SATURATION_QUEUE, SATURATION_KV_CACHE, METRICS_STALENESS, PREFIX_MAX_BLOCKS,
             PREFIX_CAPACITY_PER_ENDPOINT, TABLE_STALENESS, DECISIONS_ENABLED, DECISIONS_BUFFER_SIZE,
             DECISIONS_MAX_CANDIDATES);
@@ -118,9 +125,7 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
         Objects.requireNonNull(clientLimits, "clientLimits");
         range(maxBodyBytes, 1, Integer.MAX_VALUE, MAX_BODY_BYTES);
         range(maxResponseBytes, 1, Integer.MAX_VALUE, MAX_RESPONSE_BYTES);
-        positive(connectTimeout, CONNECT_TIMEOUT);
-        positive(readTimeout, READ_TIMEOUT);
-        range(maxAttempts, 1, 10, MAX_ATTEMPTS);
+        Objects.requireNonNull(upstream, "upstream");
         profiles = Map.copyOf(profiles);
         if (!profiles.containsKey(defaultProfile)) {
             throw new IllegalArgumentException("scheduler.profile '" + defaultProfile + "' is not a profile ("
@@ -143,8 +148,10 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
         return new GatewayConfig(BOOTSTRAP_SERVERS.from(c), NODE_ID.from(c), HTTP_HOST.from(c), HTTP_PORT.from(c),
                 new ClientLimits(HTTP_MAX_HEADER_BYTES.from(c), HTTP_READ_TIMEOUT.from(c),
                         HTTP_MAX_CONNECTIONS.from(c), HTTP_MAX_IN_FLIGHT.from(c), HTTP_RETRY_AFTER.from(c)),
-                MAX_BODY_BYTES.from(c), MAX_RESPONSE_BYTES.from(c), CONNECT_TIMEOUT.from(c), READ_TIMEOUT.from(c),
-                MAX_ATTEMPTS.from(c), PROFILE.from(c), ALLOW_PROFILE_HEADER.from(c), profiles(c),
+                MAX_BODY_BYTES.from(c), MAX_RESPONSE_BYTES.from(c),
+                new UpstreamLimits(CONNECT_TIMEOUT.from(c), READ_TIMEOUT.from(c), MAX_ATTEMPTS.from(c),
+                        UPSTREAM_IDLE_TIMEOUT.from(c), UPSTREAM_MAX_IDLE.from(c)),
+                PROFILE.from(c), ALLOW_PROFILE_HEADER.from(c), profiles(c),
                 SATURATION_QUEUE.from(c), SATURATION_KV_CACHE.from(c), METRICS_STALENESS.from(c),
                 PREFIX_MAX_BLOCKS.from(c), PREFIX_CAPACITY_PER_ENDPOINT.from(c), TABLE_STALENESS.from(c),
                 DECISIONS_ENABLED.from(c), DECISIONS_BUFFER_SIZE.from(c), DECISIONS_MAX_CANDIDATES.from(c));
@@ -168,6 +175,22 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
         /** {@code Retry-After} takes whole seconds. */
         public long retryAfterSeconds() {
             return Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        }
+    }
+
+    /**
+     * How the gateway talks to model servers (the {@code upstream.*} settings above);
+     * {@code io.inferrouter.gateway.proxy.Http1Upstream} and {@code UpstreamProxy} use them.
+     */
+    public record UpstreamLimits(Duration connectTimeout, Duration readTimeout, int maxAttempts,
+                                 Duration idleTimeout, int maxIdlePerEndpoint) {
+
+        public UpstreamLimits {
+            positive(connectTimeout, CONNECT_TIMEOUT);
+            positive(readTimeout, READ_TIMEOUT);
+            range(maxAttempts, 1, 10, MAX_ATTEMPTS);
+            positive(idleTimeout, UPSTREAM_IDLE_TIMEOUT);
+            range(maxIdlePerEndpoint, 0, 100_000, UPSTREAM_MAX_IDLE);
         }
     }
 

@@ -59,15 +59,15 @@ public final class ResponseRelay {
         return new Usage(promptTokens, outputTokens > 0 ? outputTokens : chunks);
     }
 
-    /**
-     * The server-sent event that tells a client its stream broke, in OpenAI's error shape: the last
-     * event of a stream cut after it started, before the response is aborted.
-     */
     /** True when the relayed lines end inside an event (its blank line has not been relayed yet). */
     public boolean midEvent() {
         return midEvent;
     }
 
+    /**
+     * The server-sent event that tells a client its stream broke, in OpenAI's error shape: the last
+     * event of a stream cut after it started, before the response is aborted.
+     */
     public static byte[] errorEvent(String message) {
         byte[] json = ErrorBody.json(message, "upstream_error", "stream_broken");
         byte[] event = new byte[DATA_SPACE.length + json.length + 2];
@@ -97,7 +97,7 @@ public final class ResponseRelay {
             try {
                 n = upstream.read(buf);
             } catch (IOException | RuntimeException e) {
-                // Helidon reports a connection cut mid-body as an unchecked exception, plain sockets as IOException.
+                // An upstream may report a connection cut mid-body as an IOException or as an unchecked exception.
                 // A line cut short is not relayed: glued to the error event that follows, it would spoil it.
                 throw new UpstreamBrokenException("model server stream broke: " + e.getMessage(), e);
             }

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * One attempt at one model server: sends the request and waits for the response head. The transport
- * under {@link UpstreamProxy}, which decides which endpoints to try; {@link WebClientUpstream} in
+ * under {@link UpstreamProxy}, which decides which endpoints to try; {@link Http1Upstream} in
  * production, a fake in tests.
  */
 public interface Upstream {

@@ -3,7 +3,6 @@ package io.inferrouter.gateway.proxy;
 import io.inferrouter.gateway.errors.GatewayException;
 import io.inferrouter.gateway.tables.Endpoint;
 import java.net.SocketTimeoutException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -22,11 +21,6 @@ public final class UpstreamProxy {
 
     private final Upstream upstream;
     private final int maxAttempts;
-
-    /** Over Helidon's WebClient ({@link WebClientUpstream}). */
-    public UpstreamProxy(Duration connectTimeout, Duration readTimeout, int maxAttempts) {
-        this(new WebClientUpstream(connectTimeout, readTimeout), maxAttempts);
-    }
 
     public UpstreamProxy(Upstream upstream, int maxAttempts) {
         if (maxAttempts < 1) {
@@ -111,7 +105,7 @@ public final class UpstreamProxy {
                 handedOver = true;
                 return new Opened(e, response, i + 1);
             } catch (RuntimeException ex) {
-                // Helidon reports connect, reset and timeout failures as unchecked exceptions.
+                // Upstreams report connect, reset and timeout failures as unchecked exceptions.
                 last = failure(e, ex);
                 LOG.debug("endpoint failed before first byte endpoint={} error={}", e.id(), ex.toString());
             } finally {

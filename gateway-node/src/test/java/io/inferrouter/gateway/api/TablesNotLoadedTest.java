@@ -7,6 +7,7 @@ import io.inferrouter.gateway.config.GatewayConfig;
 import io.inferrouter.gateway.director.Director;
 import io.inferrouter.gateway.errors.GatewayException;
 import io.inferrouter.gateway.metrics.GatewayMetrics;
+import io.inferrouter.gateway.proxy.Http1Upstream;
 import io.inferrouter.gateway.proxy.UpstreamProxy;
 import io.inferrouter.gateway.scheduler.PrefixIndex;
 import io.inferrouter.gateway.scheduler.Profiles;
@@ -46,7 +47,7 @@ class TablesNotLoadedTest {
         };
         try (PrefixIndex index = new PrefixIndex(10, 10)) {
             InferenceService service = new InferenceService(new Director(config, loading, Profiles.build(config, index),
-                    new UpstreamProxy(Duration.ofSeconds(1), Duration.ofSeconds(1), 2), null, GatewayMetrics.NOOP));
+                    new UpstreamProxy(new Http1Upstream(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(4), 16), 2), null, GatewayMetrics.NOOP));
             WebServer server = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r.register(service)
                     .error(GatewayException.class, ErrorResponses::send)).build().start();
             try {

@@ -75,6 +75,34 @@ class BoundedHandOffTest {
     }
 
     @Test
+    void withALingerABusyConsumerStillGetsWhatCameDuringItAndAnIdleOneIsWokenAtOnce() throws Exception {
+        // A 30 s linger: a consumer that lingered would fail the 5 s bounds below.
+        BoundedHandOff<String> h = new BoundedHandOff<>(4, java.util.concurrent.TimeUnit.SECONDS.toNanos(30));
+        java.util.concurrent.CompletableFuture<String> second = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CountDownLatch idle = new java.util.concurrent.CountDownLatch(1);
+        Thread consumer = Thread.ofPlatform().start(() -> {
+            // Idle: nothing taken yet, so no linger; the offer below wakes it.
+            idle.countDown();
+            String item = null;
+            while (item == null) {
+                item = h.take(java.util.concurrent.TimeUnit.SECONDS.toNanos(30));
+            }
+            second.complete(item);
+        });
+        idle.await();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (consumer.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(h.offer("first")).isTrue();
+        assertThat(second.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("first");
+        consumer.join(1_000);
+        // Busy now (its last take found an item): an item already there is taken without lingering.
+        assertThat(h.offer("next")).isTrue();
+        assertThat(h.take(java.util.concurrent.TimeUnit.SECONDS.toNanos(30))).isEqualTo("next");
+    }
+
+    @Test
     void takeReturnsNullAfterItsWaitOrAWakeWhenNothingCame() throws Exception {
         BoundedHandOff<String> h = new BoundedHandOff<>(4);
         assertThat(h.take(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5))).isNull();

@@ -26,6 +26,8 @@ import static io.inferrouter.gateway.config.GatewayConfig.SATURATION_KV_CACHE;
 import static io.inferrouter.gateway.config.GatewayConfig.SATURATION_QUEUE;
 import static io.inferrouter.gateway.config.GatewayConfig.SETTINGS;
 import static io.inferrouter.gateway.config.GatewayConfig.TABLE_STALENESS;
+import static io.inferrouter.gateway.config.GatewayConfig.UPSTREAM_IDLE_TIMEOUT;
+import static io.inferrouter.gateway.config.GatewayConfig.UPSTREAM_MAX_IDLE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -58,9 +60,11 @@ class ConfigTableTest {
             new Case(HTTP_RETRY_AFTER, "3s", c -> c.clientLimits().retryAfter(), Duration.ofSeconds(3)),
             new Case(MAX_BODY_BYTES, "1024", GatewayConfig::maxBodyBytes, 1024),
             new Case(MAX_RESPONSE_BYTES, "2048", GatewayConfig::maxResponseBytes, 2048),
-            new Case(CONNECT_TIMEOUT, "250ms", GatewayConfig::connectTimeout, Duration.ofMillis(250)),
-            new Case(READ_TIMEOUT, "PT30S", GatewayConfig::readTimeout, Duration.ofSeconds(30)),
-            new Case(MAX_ATTEMPTS, "3", GatewayConfig::maxAttempts, 3),
+            new Case(CONNECT_TIMEOUT, "250ms", c -> c.upstream().connectTimeout(), Duration.ofMillis(250)),
+            new Case(READ_TIMEOUT, "PT30S", c -> c.upstream().readTimeout(), Duration.ofSeconds(30)),
+            new Case(MAX_ATTEMPTS, "3", c -> c.upstream().maxAttempts(), 3),
+            new Case(UPSTREAM_IDLE_TIMEOUT, "2s", c -> c.upstream().idleTimeout(), Duration.ofSeconds(2)),
+            new Case(UPSTREAM_MAX_IDLE, "8", c -> c.upstream().maxIdlePerEndpoint(), 8),
             new Case(PROFILE, "random", GatewayConfig::defaultProfile, "random"),
             new Case(ALLOW_PROFILE_HEADER, "true", GatewayConfig::allowProfileHeader, true),
             new Case(SATURATION_QUEUE, "9", GatewayConfig::saturationQueue, 9),

@@ -10,6 +10,7 @@ import io.inferrouter.gateway.config.GatewayConfig;
 import io.inferrouter.gateway.director.Director;
 import io.inferrouter.gateway.errors.GatewayException;
 import io.inferrouter.gateway.metrics.GatewayMetrics;
+import io.inferrouter.gateway.proxy.Http1Upstream;
 import io.inferrouter.gateway.proxy.UpstreamProxy;
 import io.inferrouter.gateway.scheduler.PrefixIndex;
 import io.inferrouter.gateway.scheduler.Profiles;
@@ -93,7 +94,7 @@ class StaleTablesIT {
                 "GATEWAY_HTTP_PORT", "0", "GATEWAY_TABLE_STALENESS", "PT10S")));
         index = new PrefixIndex(100, 100);
         InferenceService service = new InferenceService(new Director(config, stale, Profiles.build(config, index),
-                new UpstreamProxy(Duration.ofSeconds(1), Duration.ofSeconds(5), 2), null, GatewayMetrics.NOOP));
+                new UpstreamProxy(new Http1Upstream(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(4), 16), 2), null, GatewayMetrics.NOOP));
         server = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r.register(service)
                 .error(GatewayException.class, ErrorResponses::send)).build().start();
     }
