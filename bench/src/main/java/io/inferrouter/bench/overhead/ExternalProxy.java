@@ -38,6 +38,11 @@ public final class ExternalProxy implements AutoCloseable {
         return port;
     }
 
+    /** The proxy's process (nginx's master; its worker is a descendant). */
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     public static ExternalProxy nginx(Path dir, int port, List<Integer> backends) throws IOException {
         ensureInstalled("nginx", "nginx");
         Files.createDirectories(dir);

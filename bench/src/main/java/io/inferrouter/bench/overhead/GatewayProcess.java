@@ -38,6 +38,10 @@ final class GatewayProcess implements AutoCloseable {
         return port;
     }
 
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     /** @param extraJvmOptions after {@link #JVM_OPTIONS}, e.g. a profiler's agent */
     static GatewayProcess start(Path log, int port, Map<String, String> env, String probeBody,
                                 List<String> extraJvmOptions) throws IOException, InterruptedException {

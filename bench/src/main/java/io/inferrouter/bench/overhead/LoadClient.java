@@ -41,15 +41,18 @@ public final class LoadClient {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         // Warm the client's own JIT and connections first; only what follows is measured.
-        if (mode.equals("rate")) {
-            fixedRate(http, url, body, param, Duration.ofSeconds(2));
-        } else {
-            maxThroughput(http, url, body, (int) param, Duration.ofSeconds(2));
-        }
+        Map<String, Object> warmup = mode.equals("rate") ? fixedRate(http, url, body, param, Duration.ofSeconds(2))
+                : maxThroughput(http, url, body, (int) param, Duration.ofSeconds(2));
         Map<String, Object> out = mode.equals("rate") ? fixedRate(http, url, body, param, duration)
                 : maxThroughput(http, url, body, (int) param, duration);
+        // Every request this process sent, warm-up included: what a target's CPU over the run served.
+        out.put("requestsSent", sent(warmup) + sent(out));
         System.out.println(Json.mapper().writeValueAsString(out));
         System.exit(0);
+    }
+
+    private static long sent(Map<String, Object> result) {
+        return ((Number) result.get("requests")).longValue() + ((Number) result.get("errors")).longValue();
     }
 
     static byte[] body(int bytes, boolean stream) {
@@ -118,6 +121,7 @@ public final class LoadClient {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("requestsPerSecond", done.get() / (double) duration.toSeconds());
+        out.put("requests", done.get());
         out.put("errors", errors.get());
         return out;
     }

@@ -50,7 +50,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class OverheadBench {
 
-    private record Target(String name, String url) {
+    /** @param process the target's own process, or null (the direct backends share the benchmark's JVM) */
+    private record Target(String name, String url, ProcessHandle process) {
     }
 
     private static final List<String> CASES = List.of("1KB", "1KB stream", "200KB", "200KB stream");
@@ -87,8 +88,8 @@ public final class OverheadBench {
             try (GatewayProcess gateway = GatewayProcess.start(work.resolve("gateway-node.log"), freePort(), env, probe,
                     extraJvm)) {
                 List<Target> targets = new ArrayList<>();
-                targets.add(new Target("direct", "http://127.0.0.1:" + b1.port()));
-                targets.add(new Target("gateway-node", "http://127.0.0.1:" + gateway.port()));
+                targets.add(new Target("direct", "http://127.0.0.1:" + b1.port(), null));
+                targets.add(new Target("gateway-node", "http://127.0.0.1:" + gateway.port(), gateway.handle()));
                 List<AutoCloseable> proxies = new ArrayList<>();
                 try {
                     for (String proxy : List.of("nginx", "haproxy")) {
@@ -98,7 +99,7 @@ public final class OverheadBench {
                                     ? ExternalProxy.nginx(work.resolve("nginx"), port, List.of(b1.port(), b2.port()))
                                     : ExternalProxy.haproxy(work.resolve("haproxy"), port, List.of(b1.port(), b2.port()));
                             proxies.add(p);
-                            targets.add(new Target(proxy, "http://127.0.0.1:" + port));
+                            targets.add(new Target(proxy, "http://127.0.0.1:" + port, p.handle()));
                         } catch (IOException e) {
                             System.out.println("skipping " + proxy + ": " + e.getMessage());
                         }
@@ -173,12 +174,20 @@ public final class OverheadBench {
                 // Closed-loop rounds, interleaved across targets like the fixed-rate ones, so a slow
                 // moment of the machine hits every target rather than one.
                 Map<String, double[]> maxByTarget = new LinkedHashMap<>();
+                Map<String, double[]> cpuByTarget = new LinkedHashMap<>();
                 Map<String, Double> maxErrors = new LinkedHashMap<>();
                 for (int r = 0; r < rounds; r++) {
                     for (Target t : targets) {
+                        long cpuBefore = t.process() == null ? -1 : ProcessCpu.nanos(t.process());
                         Map<?, ?> res = client("max", t.url(), bodyBytes, stream, 64, seconds);
+                        long cpuAfter = t.process() == null ? -1 : ProcessCpu.nanos(t.process());
                         double rps = ((Number) res.get("requestsPerSecond")).doubleValue();
                         maxByTarget.computeIfAbsent(t.name(), k -> new double[rounds])[r] = rps;
+                        // The target's CPU per request over the client's whole run (its warm-up included).
+                        long sent = ((Number) res.get("requestsSent")).longValue();
+                        cpuByTarget.computeIfAbsent(t.name(), k -> new double[rounds])[r] =
+                                cpuBefore < 0 || cpuAfter < 0 || sent == 0 ? Double.NaN
+                                        : (cpuAfter - cpuBefore) / 1_000.0 / sent;
                         maxErrors.merge(t.name(), ((Number) res.get("errors")).doubleValue(), Double::sum);
                         System.out.printf(Locale.ROOT, "  %-14s %-12s max throughput round %d: %.0f req/s%n", t.name(),
                                 kase, r + 1, rps);
@@ -203,6 +212,12 @@ public final class OverheadBench {
                         row.put("maxVsNginxMin", min(ratio));
                         row.put("maxVsNginxMax", max(ratio));
                     }
+                    double[] cpu = cpuByTarget.get(t.name());
+                    if (!Double.isNaN(cpu[0])) {
+                        row.put("cpuUsPerRequest", median(cpu));
+                        row.put("cpuUsPerRequestMin", min(cpu));
+                        row.put("cpuUsPerRequestMax", max(cpu));
+                    }
                     row.put("errors", maxErrors.get(t.name()));
                     rows.add(row);
                 }
@@ -221,12 +236,13 @@ public final class OverheadBench {
                 .writeValueAsString(doc) + "\n");
         StringBuilder csv = new StringBuilder("case,target,rate,p50Ms,p99Ms,addedP50Ms,addedP50MinMs,addedP50MaxMs,"
                 + "addedP99Ms,addedP99MinMs,addedP99MaxMs,maxRequestsPerSecond,maxRequestsPerSecondMin,"
-                + "maxRequestsPerSecondMax,maxVsNginx,maxVsNginxMin,maxVsNginxMax,errors\n");
+                + "maxRequestsPerSecondMax,maxVsNginx,maxVsNginxMin,maxVsNginxMax,cpuUsPerRequest,cpuUsPerRequestMin,"
+                + "cpuUsPerRequestMax,errors\n");
         for (Map<String, Object> r : rows) {
             csv.append(String.join(",", List.of("case", "target", "rate", "p50Ms", "p99Ms", "addedP50Ms", "addedP50MinMs",
                     "addedP50MaxMs", "addedP99Ms", "addedP99MinMs", "addedP99MaxMs", "maxRequestsPerSecond",
                     "maxRequestsPerSecondMin", "maxRequestsPerSecondMax", "maxVsNginx", "maxVsNginxMin", "maxVsNginxMax",
-                    "errors")
+                    "cpuUsPerRequest", "cpuUsPerRequestMin", "cpuUsPerRequestMax", "errors")
                     .stream().map(k -> r.get(k) == null ? "" : String.valueOf(r.get(k))).toList())).append('\n');
         }
         Files.writeString(out.resolve("overhead.csv"), csv.toString());
@@ -243,11 +259,13 @@ public final class OverheadBench {
                         r.get("case"), r.get("target"), r.get("rate"), r.get("addedP50Ms"), r.get("addedP50MinMs"),
                         r.get("addedP50MaxMs"), r.get("addedP99Ms"), r.get("addedP99MinMs"), r.get("addedP99MaxMs"), "");
             } else {
-                System.out.printf(Locale.ROOT, "%-12s %-14s %6s %22s %22s %12.0f [%.0f,%.0f] vs nginx %s%n", r.get("case"),
-                        r.get("target"), "max", "", "", r.get("maxRequestsPerSecond"), r.get("maxRequestsPerSecondMin"),
-                        r.get("maxRequestsPerSecondMax"), r.containsKey("maxVsNginx") ? String.format(Locale.ROOT,
-                                "%.2f [%.2f,%.2f]", r.get("maxVsNginx"), r.get("maxVsNginxMin"), r.get("maxVsNginxMax"))
-                                : "-");
+                System.out.printf(Locale.ROOT, "%-12s %-14s %6s %22s %22s %12.0f [%.0f,%.0f] vs nginx %s, CPU %s%n",
+                        r.get("case"), r.get("target"), "max", "", "", r.get("maxRequestsPerSecond"),
+                        r.get("maxRequestsPerSecondMin"), r.get("maxRequestsPerSecondMax"),
+                        r.containsKey("maxVsNginx") ? String.format(Locale.ROOT, "%.2f [%.2f,%.2f]", r.get("maxVsNginx"),
+                                r.get("maxVsNginxMin"), r.get("maxVsNginxMax")) : "-",
+                        r.containsKey("cpuUsPerRequest") ? String.format(Locale.ROOT, "%.0f us/req [%.0f,%.0f]",
+                                r.get("cpuUsPerRequest"), r.get("cpuUsPerRequestMin"), r.get("cpuUsPerRequestMax")) : "-");
             }
         }
     }
