@@ -1,7 +1,9 @@
 package io.inferrouter.sim;
 
 import io.helidon.config.Config;
+import io.inferrouter.schemas.kv.KvEventEncoding;
 import io.inferrouter.sim.engine.SimConfig;
+import io.inferrouter.sim.events.KvEventsConfig;
 import io.inferrouter.sim.fleet.FleetConfig;
 import io.inferrouter.sim.fleet.SimFleet;
 import io.inferrouter.sim.fleet.SimPod;
@@ -46,8 +48,32 @@ public final class Main {
     public static final Setting<List<String>> SMALL_CACHE = Setting.list("small-cache", "SIM_SMALL_CACHES",
             "INDEX:BLOCKS: pod INDEX has only BLOCKS KV-cache blocks (repeatable)");
 
+    public static final Setting<Boolean> KV_EVENTS = Setting.flag("kv-events", "SIM_KV_EVENTS", true,
+            "publish vLLM's KV-cache events over ZeroMQ from every pod (--kv-events=false: none)");
+    public static final Setting<Integer> KV_EVENTS_PORT = Setting.integer("kv-events-port", "SIM_KV_EVENTS_PORT",
+            KvEventsConfig.DEFAULT_PORT, "the KV events PUB port on every pod's address (0: a free port)");
+    public static final Setting<Integer> KV_EVENTS_REPLAY_PORT = Setting.integer("kv-events-replay-port",
+            "SIM_KV_EVENTS_REPLAY_PORT", KvEventsConfig.DEFAULT_REPLAY_PORT,
+            "the KV events replay (ROUTER) port on every pod's address (0: a free port)");
+    public static final Setting<String> KV_EVENTS_TOPIC = Setting.text("kv-events-topic", "SIM_KV_EVENTS_TOPIC", "",
+            "the topic frame of every KV event message").computedDefault(() -> "", "(empty)");
+    public static final Setting<Integer> KV_EVENTS_BUFFER_STEPS = Setting.integer("kv-events-buffer-steps",
+            "SIM_KV_EVENTS_BUFFER_STEPS", KvEventsConfig.DEFAULT_BUFFER_STEPS, "KV event batches kept for replay");
+    public static final Setting<String> KV_EVENTS_ENCODING = Setting.text("kv-events-encoding",
+            "SIM_KV_EVENTS_ENCODING", "array", "array: msgspec's array-like tagged events, vLLM's documented format "
+                    + "(no topic in replay replies); map: as vLLM 0.26+ writes them (tagged maps; replay replies carry "
+                    + "the topic)");
+    public static final Setting<Boolean> KV_EVENTS_INT_HASHES = Setting.flag("kv-events-int-hashes",
+            "SIM_KV_EVENTS_INT_HASHES", true, "block hashes in events as 64-bit integers, vLLM's default "
+                    + "(false: the 32-byte SHA-256 digests)");
+    public static final Setting<String> KV_HASH_SEED = Setting.text("kv-hash-seed", "SIM_KV_HASH_SEED",
+            SimConfig.DEFAULT_HASH_SEED, "the pods' PYTHONHASHSEED: root of their sha256_cbor block hashes "
+                    + "(random: a random root per pod)");
+
     public static final Settings SETTINGS = Settings.of("model-sim", PODS, BASE_ADDRESS, PORT, MODEL, TIME_SCALE,
-            NUM_GPU_BLOCKS, MAX_NUM_SEQS, ADAPTERS, MAX_LORAS, OLD_KV_METRIC, SLOW_POD, SMALL_CACHE);
+            NUM_GPU_BLOCKS, MAX_NUM_SEQS, ADAPTERS, MAX_LORAS, OLD_KV_METRIC, SLOW_POD, SMALL_CACHE, KV_EVENTS,
+            KV_EVENTS_PORT, KV_EVENTS_REPLAY_PORT, KV_EVENTS_TOPIC, KV_EVENTS_BUFFER_STEPS, KV_EVENTS_ENCODING,
+            KV_EVENTS_INT_HASHES, KV_HASH_SEED);
 
     private Main() {
     }
@@ -65,7 +91,9 @@ public final class Main {
         }
         SimFleet fleet = SimFleet.start(config);
         for (SimPod p : fleet.pods()) {
-            System.out.println(p.name() + " " + p.url());
+            System.out.println(p.name() + " " + p.url()
+                    + (p.kvEventsEndpoint() == null ? "" : " kv-events " + p.kvEventsEndpoint() + " replay "
+                    + p.kvReplayEndpoint()));
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -94,11 +122,22 @@ public final class Main {
                     (a, b) -> s -> b.apply(a.apply(s)));
         }
         SimConfig d = DEFAULTS;
+        String hashSeed = KV_HASH_SEED.from(c).trim();
         SimConfig defaults = new SimConfig(MODEL.from(c), ADAPTERS.from(c), MAX_LORAS.from(c), d.loraLoadMs(),
                 MAX_NUM_SEQS.from(c), d.maxBatchedTokens(), d.blockSize(), NUM_GPU_BLOCKS.from(c), d.maxModelLen(),
                 d.c0Ms(), d.wMs(), d.aMsPerToken(), d.kMsPerContextToken(), d.frontendMs(), d.jitter(),
-                TIME_SCALE.from(c), 1.0, OLD_KV_METRIC.from(c), d.seed());
-        return new FleetConfig(PODS.from(c), BASE_ADDRESS.from(c), PORT.from(c), defaults, overrides);
+                TIME_SCALE.from(c), 1.0, OLD_KV_METRIC.from(c), d.seed(), hashSeed.equals("random") ? null : hashSeed);
+        KvEventEncoding encoding;
+        try {
+            encoding = KvEventEncoding.parse(KV_EVENTS_ENCODING.from(c));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(KV_EVENTS_ENCODING.label() + " must be map or array, was '"
+                    + KV_EVENTS_ENCODING.from(c) + "'", e);
+        }
+        KvEventsConfig events = new KvEventsConfig(KV_EVENTS.from(c), KV_EVENTS_PORT.from(c),
+                KV_EVENTS_REPLAY_PORT.from(c), KV_EVENTS_TOPIC.from(c), KV_EVENTS_BUFFER_STEPS.from(c), encoding,
+                KV_EVENTS_INT_HASHES.from(c));
+        return new FleetConfig(PODS.from(c), BASE_ADDRESS.from(c), PORT.from(c), defaults, overrides, events);
     }
 
     private static String[] perPod(String text, Setting<?> setting) {

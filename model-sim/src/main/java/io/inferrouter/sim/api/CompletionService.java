@@ -118,7 +118,8 @@ public final class CompletionService implements HttpService {
         QueueSink sink = new QueueSink();
         String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         try {
-            runner.submit(new SimRequest(id, Tokenizer.encode(prompt), maxTokens, lora, cfg.blockSize(), sink, arrival));
+            runner.submit(new SimRequest(id, Tokenizer.encode(prompt), maxTokens, lora, runner.engine().hasher(),
+                    cfg.blockSize(), sink, arrival));
         } catch (IllegalArgumentException e) {
             OpenAiErrors.badRequest(res, e.getMessage());
             return;

@@ -4,6 +4,7 @@ import io.inferrouter.sim.engine.Engine;
 import io.inferrouter.sim.engine.EngineStats;
 import io.inferrouter.sim.engine.SimConfig;
 import io.inferrouter.sim.engine.SimRequest;
+import io.inferrouter.sim.events.KvEventCounters;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -17,6 +18,7 @@ import java.util.function.Supplier;
 /**
  * One pod's {@code /metrics}, with vLLM's names and labels, exposed with the Prometheus Java client
  * (one registry per pod, never the global one). Gauges read the engine's last published stats.
+ * The simulator's own KV-event counters are named {@code sim_kv_event_*}, apart from vLLM's names.
  */
 public final class PodMetrics implements Engine.Observer {
 
@@ -30,7 +32,9 @@ public final class PodMetrics implements Engine.Observer {
     private final Histogram itl;
     private final String model;
 
-    public PodMetrics(SimConfig cfg, Supplier<EngineStats> stats, java.util.function.IntSupplier waitingNow) {
+    /** @param kvEvents the pod's KV-event counts, or null when it publishes none */
+    public PodMetrics(SimConfig cfg, Supplier<EngineStats> stats, java.util.function.IntSupplier waitingNow,
+                      KvEventCounters kvEvents) {
         this.model = cfg.model();
         gauge("vllm:num_requests_running", "Number of requests in model execution batches.",
                 () -> stats.get().running());
@@ -58,6 +62,13 @@ public final class PodMetrics implements Engine.Observer {
                 () -> stats.get().prefixHits());
         counter("vllm:num_preemptions", "Cumulative number of preemption from the engine.",
                 () -> stats.get().preemptions());
+        if (kvEvents != null) {
+            counter("sim_kv_event_batches_published", "KV event batches sent on the pod's ZMQ PUB socket.",
+                    kvEvents::published);
+            counter("sim_kv_event_batches_dropped", "KV event batches dropped because the publisher queue was full.",
+                    kvEvents::dropped);
+            counter("sim_kv_event_replays", "KV event replay requests answered.", kvEvents::replays);
+        }
         ttft = Histogram.builder().name("vllm:time_to_first_token_seconds").help("Histogram of time to first token in seconds.")
                 .labelNames("model_name").classicOnly().classicUpperBounds(TTFT_BUCKETS).register(registry);
         itl = Histogram.builder().name("vllm:inter_token_latency_seconds").help("Histogram of inter-token latency in seconds.")

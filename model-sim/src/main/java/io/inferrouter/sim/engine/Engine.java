@@ -1,5 +1,11 @@
 package io.inferrouter.sim.engine;
 
+import io.inferrouter.schemas.kv.BlockHash;
+import io.inferrouter.schemas.kv.BlockHasher;
+import io.inferrouter.schemas.kv.ExternalBlockHash;
+import io.inferrouter.schemas.kv.KvEvent;
+import io.inferrouter.schemas.kv.KvEventBatch;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -9,7 +15,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One vLLM V1 engine: continuous batching over a paged KV cache with prefix caching, chunked
@@ -23,7 +31,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * none is free, the most recently admitted request is preempted: its blocks are freed (they keep
  * their hashes) and it waits again at the front, to be recomputed.
  *
- * <p>Only the engine thread calls {@link #step}; {@link #submit} may be called from any thread.
+ * <p>KV-cache events, as vLLM's block pool emits them: a {@code BlockStored} when a request's blocks
+ * become full and are cached (one event per run of new blocks, with the parent's hash), a
+ * {@code BlockRemoved} when a cached block is reused for something else, an {@code AllBlocksCleared}
+ * on {@link #restart}. Each step's events go to the {@link KvEventSink} as one batch.
+ *
+ * <p>Only the engine thread calls {@link #step} and {@link #applyRestart}; {@link #submit} and
+ * {@link #restart} may be called from any thread.
  */
 public final class Engine {
 
@@ -48,7 +62,11 @@ public final class Engine {
     }
 
     private final SimConfig cfg;
+    private final BlockHasher hasher;
     private final KvCache cache;
+    private final List<KvEvent> stepEvents = new ArrayList<>();
+    private final AtomicReference<Restart> pendingRestart = new AtomicReference<>();
+    private KvEventSink events;
     private final ConcurrentLinkedQueue<SimRequest> inbox = new ConcurrentLinkedQueue<>();
     private final Deque<SimRequest> waiting = new ArrayDeque<>();
     private final List<SimRequest> running = new ArrayList<>();
@@ -61,14 +79,80 @@ public final class Engine {
     private long steps;
     private volatile EngineStats stats = new EngineStats(0, 0, 0, List.of(), List.of(), 0, 0, 0, 0);
 
+    private record Restart(KvEventSink events, CompletableFuture<Void> done) {
+    }
+
     public Engine(SimConfig cfg) {
+        this(cfg, KvEventSink.NONE);
+    }
+
+    /** @param events where each step's KV-cache events go; {@link KvEventSink#NONE} for none */
+    public Engine(SimConfig cfg, KvEventSink events) {
         this.cfg = cfg;
-        this.cache = new KvCache(cfg.numGpuBlocks());
+        this.hasher = cfg.hashSeed() == null ? BlockHasher.unseeded() : BlockHasher.seeded(cfg.hashSeed());
+        this.events = events;
+        this.cache = new KvCache(cfg.numGpuBlocks(), e -> {
+            if (this.events != KvEventSink.NONE) {
+                stepEvents.add(e);
+            }
+        });
         this.random = new SplittableRandom(cfg.seed());
     }
 
     public SimConfig config() {
         return cfg;
+    }
+
+    /** The pod's block hasher: requests' prompt hashes must come from it. */
+    public BlockHasher hasher() {
+        return hasher;
+    }
+
+    /**
+     * Restarts the engine as a new process would start: every request fails, the KV cache is empty
+     * (one {@code AllBlocksCleared}, the first event sent to {@code newEvents}), no LoRA is loaded.
+     * Applied by the engine thread at its next step; the future completes then.
+     */
+    public CompletableFuture<Void> restart(KvEventSink newEvents) {
+        Restart r = new Restart(newEvents, new CompletableFuture<>());
+        Restart previous = pendingRestart.getAndSet(r);
+        if (previous != null) {
+            r.done().whenComplete((v, e) -> previous.done().complete(null));
+        }
+        return r.done();
+    }
+
+    public boolean restartPending() {
+        return pendingRestart.get() != null;
+    }
+
+    /** Applies a pending {@link #restart}; engine thread only. */
+    public void applyRestart() {
+        Restart r = pendingRestart.getAndSet(null);
+        if (r == null) {
+            return;
+        }
+        List<SimRequest> all = new ArrayList<>(running);
+        all.addAll(waiting);
+        for (SimRequest q; (q = inbox.poll()) != null; ) {
+            all.add(q);
+        }
+        running.clear();
+        waiting.clear();
+        for (SimRequest q : all) {
+            q.state = SimRequest.State.DONE;
+            q.blocks.clear();
+            q.sink.failed("the pod restarted");
+        }
+        cache.reset();
+        loadedLoras.clear();
+        stepEvents.clear();
+        events = r.events();
+        if (events != KvEventSink.NONE) {
+            events.publish(new KvEventBatch(epochSeconds(), List.of(new KvEvent.AllBlocksCleared()), 0));
+        }
+        publishStats();
+        r.done().complete(null);
     }
 
     /** @throws IllegalArgumentException when the request can never fit (too long for the model or the cache) */
@@ -88,7 +172,7 @@ public final class Engine {
 
     /** True when a step would do something. */
     public boolean hasWork() {
-        return !inbox.isEmpty() || !running.isEmpty() || !waiting.isEmpty();
+        return !inbox.isEmpty() || !running.isEmpty() || !waiting.isEmpty() || restartPending();
     }
 
     public EngineStats stats() {
@@ -104,6 +188,7 @@ public final class Engine {
     }
 
     public Step step() {
+        applyRestart();
         for (SimRequest r; (r = inbox.poll()) != null; ) {
             waiting.addLast(r);
         }
@@ -167,6 +252,7 @@ public final class Engine {
                 prefixHits += hitTokens;
             }
             r.state = SimRequest.State.RUNNING;
+            r.hashedBlocks = hitBlocks;
             r.admittedSeq = ++admissions;
             r.computed = hitTokens + chunk;
             running.add(r);
@@ -185,6 +271,10 @@ public final class Engine {
             ms *= Math.max(0.5, 1 + cfg.jitter() * random.nextGaussian());
         }
         publishStats();
+        if (!stepEvents.isEmpty()) {
+            events.publish(new KvEventBatch(epochSeconds(), List.copyOf(stepEvents), 0));
+            stepEvents.clear();
+        }
         return new Step(ms, computed, context, out);
     }
 
@@ -258,13 +348,52 @@ public final class Engine {
             cache.release(r.blocks.get(i));
         }
         r.blocks.clear();
+        r.hashedBlocks = 0;
     }
 
+    /**
+     * Caches the request's newly full prompt blocks under their hashes and reports each run of
+     * blocks new to the cache as one {@code BlockStored} whose parent is the block before the run.
+     */
     private void commitFullBlocks(SimRequest r) {
-        int full = Math.min(r.computed / cfg.blockSize(), r.blockHashes.length);
-        for (int b = 0; b < full && b < r.blocks.size(); b++) {
-            cache.commit(r.blocks.get(b), r.blockHashes[b]);
+        int full = Math.min(Math.min(r.computed / cfg.blockSize(), r.blockHashes.length), r.blocks.size());
+        int runStart = -1;
+        for (int b = r.hashedBlocks; b < full; b++) {
+            boolean added = cache.commit(r.blocks.get(b), r.blockHashes[b]);
+            if (added && runStart < 0) {
+                runStart = b;
+            } else if (!added && runStart >= 0) {
+                stored(r, runStart, b);
+                runStart = -1;
+            }
         }
+        if (runStart >= 0) {
+            stored(r, runStart, full);
+        }
+        r.hashedBlocks = Math.max(r.hashedBlocks, full);
+    }
+
+    private void stored(SimRequest r, int from, int to) {
+        if (events == KvEventSink.NONE) {
+            return;
+        }
+        int bs = cfg.blockSize();
+        List<ExternalBlockHash> hashes = new ArrayList<>(to - from);
+        for (int b = from; b < to; b++) {
+            hashes.add(new ExternalBlockHash.Digest(r.blockHashes[b]));
+        }
+        BlockHash parent = from == 0 ? null : r.blockHashes[from - 1];
+        List<Integer> tokens = new ArrayList<>((to - from) * bs);
+        for (int i = from * bs; i < to * bs; i++) {
+            tokens.add(r.prompt[i]);
+        }
+        stepEvents.add(KvEvent.BlockStored.onGpu(hashes, parent == null ? null : new ExternalBlockHash.Digest(parent),
+                tokens, bs, cfg.loraId(r.lora), r.lora));
+    }
+
+    private static double epochSeconds() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() + now.getNano() / 1e9;
     }
 
     private boolean unloadIdleLora() {

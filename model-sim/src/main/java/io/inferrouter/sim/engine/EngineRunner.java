@@ -1,5 +1,6 @@
 package io.inferrouter.sim.engine;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
@@ -44,6 +45,13 @@ public final class EngineRunner implements AutoCloseable {
     public void submit(SimRequest r) {
         engine.submit(r);
         signal();
+    }
+
+    /** Restarts the engine (see {@link Engine#restart}), even while paused; completes once applied. */
+    public CompletableFuture<Void> restart(KvEventSink events) {
+        CompletableFuture<Void> done = engine.restart(events);
+        signal();
+        return done;
     }
 
     public void pause(boolean pause) {
@@ -95,6 +103,10 @@ public final class EngineRunner implements AutoCloseable {
                 if (!running) {
                     return;
                 }
+                engine.applyRestart();
+                if (paused || !engine.hasWork()) {
+                    continue;
+                }
                 Engine.Step step = engine.step();
                 if (step.modelMs() > 0) {
                     LockSupport.parkNanos((long) (step.modelMs() * 1e6 * scale * slowdown));
@@ -117,7 +129,7 @@ public final class EngineRunner implements AutoCloseable {
     private void awaitWork() throws InterruptedException {
         lock.lock();
         try {
-            while (running && (paused || !engine.hasWork())) {
+            while (running && !engine.restartPending() && (paused || !engine.hasWork())) {
                 wake.await(100, TimeUnit.MILLISECONDS);
             }
         } finally {

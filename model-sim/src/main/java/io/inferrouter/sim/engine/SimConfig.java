@@ -24,13 +24,18 @@ import java.util.List;
  * @param stepMultiplier    a slower (or faster) GPU: multiplies every step time
  * @param oldKvMetricName   also expose {@code vllm:gpu_cache_usage_perc} (vLLM before V1)
  * @param seed              seeds the jitter
+ * @param hashSeed          the pod's {@code PYTHONHASHSEED}: the root of its prefix-cache block hashes
+ *                          (vLLM's {@code sha256_cbor}); null gives a random root, as vLLM without it
  */
 public record SimConfig(String model, List<String> adapters, int maxLoras, double loraLoadMs, int maxNumSeqs,
                         int maxBatchedTokens, int blockSize, int numGpuBlocks, int maxModelLen, double c0Ms,
                         double wMs, double aMsPerToken, double kMsPerContextToken, double frontendMs, double jitter,
-                        double timeScale, double stepMultiplier, boolean oldKvMetricName, long seed) {
+                        double timeScale, double stepMultiplier, boolean oldKvMetricName, long seed,
+                        String hashSeed) {
 
     public static final String DEFAULT_MODEL = "meta-llama/Llama-3.1-8B-Instruct";
+    /** A fixed root, so that a router can compute the pods' block hashes without being told. */
+    public static final String DEFAULT_HASH_SEED = "0";
 
     public SimConfig {
         if (model == null || model.isBlank()) {
@@ -49,6 +54,19 @@ public record SimConfig(String model, List<String> adapters, int maxLoras, doubl
         if (!(timeScale > 0) || !(stepMultiplier > 0)) {
             throw new IllegalArgumentException("time-scale and step-multiplier must be positive");
         }
+        if (hashSeed != null && hashSeed.isEmpty()) {
+            throw new IllegalArgumentException("the hash seed must not be empty (null gives a random root)");
+        }
+    }
+
+    /** A pod with the default hash seed. */
+    public SimConfig(String model, List<String> adapters, int maxLoras, double loraLoadMs, int maxNumSeqs,
+                     int maxBatchedTokens, int blockSize, int numGpuBlocks, int maxModelLen, double c0Ms, double wMs,
+                     double aMsPerToken, double kMsPerContextToken, double frontendMs, double jitter, double timeScale,
+                     double stepMultiplier, boolean oldKvMetricName, long seed) {
+        this(model, adapters, maxLoras, loraLoadMs, maxNumSeqs, maxBatchedTokens, blockSize, numGpuBlocks, maxModelLen,
+                c0Ms, wMs, aMsPerToken, kMsPerContextToken, frontendMs, jitter, timeScale, stepMultiplier,
+                oldKvMetricName, seed, DEFAULT_HASH_SEED);
     }
 
     public static SimConfig defaults() {
@@ -59,31 +77,44 @@ public record SimConfig(String model, List<String> adapters, int maxLoras, doubl
     public SimConfig withTimeScale(double scale) {
         return new SimConfig(model, adapters, maxLoras, loraLoadMs, maxNumSeqs, maxBatchedTokens, blockSize,
                 numGpuBlocks, maxModelLen, c0Ms, wMs, aMsPerToken, kMsPerContextToken, frontendMs, jitter, scale,
-                stepMultiplier, oldKvMetricName, seed);
+                stepMultiplier, oldKvMetricName, seed, hashSeed);
     }
 
     public SimConfig withCache(int blocks) {
         return new SimConfig(model, adapters, maxLoras, loraLoadMs, maxNumSeqs, maxBatchedTokens, blockSize, blocks,
                 maxModelLen, c0Ms, wMs, aMsPerToken, kMsPerContextToken, frontendMs, jitter, timeScale, stepMultiplier,
-                oldKvMetricName, seed);
+                oldKvMetricName, seed, hashSeed);
     }
 
     public SimConfig withStepMultiplier(double m) {
         return new SimConfig(model, adapters, maxLoras, loraLoadMs, maxNumSeqs, maxBatchedTokens, blockSize,
                 numGpuBlocks, maxModelLen, c0Ms, wMs, aMsPerToken, kMsPerContextToken, frontendMs, jitter, timeScale,
-                m, oldKvMetricName, seed);
+                m, oldKvMetricName, seed, hashSeed);
     }
 
     public SimConfig withAdapters(List<String> names, int slots) {
         return new SimConfig(model, names, slots, loraLoadMs, maxNumSeqs, maxBatchedTokens, blockSize, numGpuBlocks,
                 maxModelLen, c0Ms, wMs, aMsPerToken, kMsPerContextToken, frontendMs, jitter, timeScale, stepMultiplier,
-                oldKvMetricName, seed);
+                oldKvMetricName, seed, hashSeed);
     }
 
     public SimConfig withSeed(long s) {
         return new SimConfig(model, adapters, maxLoras, loraLoadMs, maxNumSeqs, maxBatchedTokens, blockSize,
                 numGpuBlocks, maxModelLen, c0Ms, wMs, aMsPerToken, kMsPerContextToken, frontendMs, jitter, timeScale,
-                stepMultiplier, oldKvMetricName, s);
+                stepMultiplier, oldKvMetricName, s, hashSeed);
+    }
+
+    /** Another {@code PYTHONHASHSEED}; null for a random root. */
+    public SimConfig withHashSeed(String h) {
+        return new SimConfig(model, adapters, maxLoras, loraLoadMs, maxNumSeqs, maxBatchedTokens, blockSize,
+                numGpuBlocks, maxModelLen, c0Ms, wMs, aMsPerToken, kMsPerContextToken, frontendMs, jitter, timeScale,
+                stepMultiplier, oldKvMetricName, seed, h);
+    }
+
+    /** The LoRA's integer id ({@code lora_int_id}): its place among the adapters, from 1; null for none. */
+    public Integer loraId(String lora) {
+        int i = lora == null ? -1 : adapters.indexOf(lora);
+        return i < 0 ? null : i + 1;
     }
 
     /** Model time of one step, in milliseconds: {@code c0 + max(W, a*N) + k*C}, times the step multiplier. */

@@ -1,5 +1,7 @@
 package io.inferrouter.sim.engine;
 
+import io.inferrouter.schemas.kv.BlockHash;
+import io.inferrouter.schemas.kv.BlockHasher;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,7 +12,7 @@ public final class SimRequest {
 
     final String id;
     final int[] prompt;
-    final long[] blockHashes;
+    final BlockHash[] blockHashes;
     final int maxTokens;
     final String lora;
     final TokenSink sink;
@@ -20,19 +22,23 @@ public final class SimRequest {
     int computed;
     int generated;
     int cachedTokens = -1;
+    /** Leading blocks already in the cache under their hash: hit at admission or committed since. */
+    int hashedBlocks;
     long admittedSeq;
     long firstTokenNanos;
     long lastTokenNanos;
 
-    public SimRequest(String id, int[] prompt, int maxTokens, String lora, int blockSize, TokenSink sink,
-                      long arrivalNanos) {
+    /** @param hasher the engine's ({@link Engine#hasher()}): the prompt's block hashes are vLLM's */
+    public SimRequest(String id, int[] prompt, int maxTokens, String lora, BlockHasher hasher, int blockSize,
+                      TokenSink sink, long arrivalNanos) {
         this.id = id;
         this.prompt = prompt;
         this.maxTokens = maxTokens;
         this.lora = lora;
         this.sink = sink;
         this.arrivalNanos = arrivalNanos;
-        this.blockHashes = blockHashes(prompt, lora, blockSize);
+        // Hashed here, on the caller's thread, so the engine thread only looks them up.
+        this.blockHashes = hasher.promptHashes(prompt, blockSize, lora, null);
     }
 
     /** Tokens whose KV must exist before the next token can be sampled: the prompt and what was generated. */
@@ -42,22 +48,5 @@ public final class SimRequest {
 
     boolean prefilling() {
         return computed < contextTarget();
-    }
-
-    /** Chained hashes of the prompt's full blocks: parent hash, the block's token ids, the LoRA. */
-    static long[] blockHashes(int[] tokens, String lora, int blockSize) {
-        int full = tokens.length / blockSize;
-        long[] out = new long[full];
-        long parent = lora == null ? 0x9E3779B97F4A7C15L : lora.hashCode() * 0x9E3779B97F4A7C15L;
-        for (int b = 0; b < full; b++) {
-            long h = parent;
-            for (int i = b * blockSize; i < (b + 1) * blockSize; i++) {
-                h = (h ^ tokens[i]) * 0x100000001B3L;
-                h ^= h >>> 29;
-            }
-            out[b] = h;
-            parent = h;
-        }
-        return out;
     }
 }

@@ -12,12 +12,20 @@ import io.inferrouter.sim.api.PodMetrics;
 import io.inferrouter.sim.engine.Engine;
 import io.inferrouter.sim.engine.EngineRunner;
 import io.inferrouter.sim.engine.EngineStats;
+import io.inferrouter.sim.engine.KvEventSink;
 import io.inferrouter.sim.engine.SimConfig;
+import io.inferrouter.sim.events.KvEventCounters;
+import io.inferrouter.sim.events.KvEventsConfig;
+import io.inferrouter.sim.events.ZmqKvEventPublisher;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.zeromq.ZMQ;
 
 /**
  * One simulated pod: an engine, its step loop, and an HTTP server on its own address, with vLLM's
@@ -38,6 +46,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /sim/control/clear}: every fault off; {@code GET /sim/state}: what is on</li>
  * </ul>
  * Tests can also call {@link #kill} and {@link #restart} directly.
+ *
+ * <p>With KV events on, the pod publishes vLLM's KV-cache events on {@code tcp://address:5557} (PUB)
+ * and answers replays on {@code :5558} (ROUTER), see {@link ZmqKvEventPublisher}. A kill closes both
+ * sockets; a restart is a new process: the engine drops its requests and its cache, the sockets are
+ * bound again on the same ports with a new sequence from 0, whose first batch is
+ * {@code [AllBlocksCleared]}.
  */
 public final class SimPod implements AutoCloseable {
 
@@ -50,22 +64,44 @@ public final class SimPod implements AutoCloseable {
     private final EngineRunner runner;
     private final PodMetrics metrics;
     private final Faults faults = new Faults();
+    private final KvEventsConfig kvEvents;
+    private final ZMQ.Context zmq;
+    private final KvEventCounters kvCounters = new KvEventCounters();
+    private volatile ZmqKvEventPublisher publisher;
+    private int kvPort;
+    private int kvReplayPort;
     /** Kill, restart and close: a delayed restart (the kill drill) must not revive a closed pod. */
     private final ReentrantLock lifecycle = new ReentrantLock();
     private volatile WebServer server;
     private boolean closed;
 
-    SimPod(String name, String address, int port, SimConfig config) {
+    /** @param zmq the fleet's context; null when {@code kvEvents} is off */
+    SimPod(String name, String address, int port, SimConfig config, KvEventsConfig kvEvents, ZMQ.Context zmq) {
         this.name = name;
         this.address = address;
         this.config = config;
-        Engine engine = new Engine(config);
-        this.metrics = new PodMetrics(config, engine::stats, engine::waitingNow);
+        this.kvEvents = kvEvents;
+        this.zmq = zmq;
+        if (kvEvents.enabled()) {
+            this.publisher = ZmqKvEventPublisher.open(zmq, name, address, kvEvents.port(), kvEvents.replayPort(),
+                    kvEvents, kvCounters);
+            this.kvPort = publisher.port();
+            this.kvReplayPort = publisher.replayPort();
+        }
+        Engine engine = new Engine(config, publisher == null ? KvEventSink.NONE : publisher);
+        this.metrics = new PodMetrics(config, engine::stats, engine::waitingNow, kvEvents.enabled() ? kvCounters : null);
         this.runner = new EngineRunner(engine, metrics, name).start();
-        this.server = listen(port);
+        try {
+            this.server = listen(port);
+        } catch (RuntimeException e) {
+            runner.close();
+            closePublisher();
+            throw e;
+        }
         this.port = server.port();
-        LOG.info("simulated pod started name={} url={} model={} kvBlocks={} timeScale={}", name, url(), config.model(),
-                config.numGpuBlocks(), config.timeScale());
+        LOG.info("simulated pod started name={} url={} model={} kvBlocks={} timeScale={} kvEvents={}", name, url(),
+                config.model(), config.numGpuBlocks(), config.timeScale(),
+                kvEvents.enabled() ? kvEventsEndpoint() : "off");
     }
 
     public String name() {
@@ -100,6 +136,25 @@ public final class SimPod implements AutoCloseable {
         return runner.engine().stats();
     }
 
+    /** {@code tcp://address:port} of the KV-event PUB socket, or null when events are off. */
+    public String kvEventsEndpoint() {
+        return kvEvents.enabled() ? "tcp://" + address + ":" + kvPort : null;
+    }
+
+    /** {@code tcp://address:port} of the KV-event replay ROUTER socket, or null when events are off. */
+    public String kvReplayEndpoint() {
+        return kvEvents.enabled() ? "tcp://" + address + ":" + kvReplayPort : null;
+    }
+
+    public KvEventsConfig kvEvents() {
+        return kvEvents;
+    }
+
+    /** KV-event counts since the pod started, across restarts. */
+    public KvEventCounters kvEventCounters() {
+        return kvCounters;
+    }
+
     public boolean listening() {
         return server != null && server.isRunning();
     }
@@ -111,6 +166,7 @@ public final class SimPod implements AutoCloseable {
             WebServer s = server;
             if (s != null && s.isRunning()) {
                 s.stop();
+                closePublisher();
                 LOG.info("simulated pod killed name={}", name);
             }
         } finally {
@@ -118,16 +174,47 @@ public final class SimPod implements AutoCloseable {
         }
     }
 
-    /** Listens again on the same address and port; does nothing once the pod is closed. */
+    /**
+     * Starts again as a new process on the same address and ports: requests still in the engine fail,
+     * the KV cache is empty, KV events start over (seq 0: {@code [AllBlocksCleared]}). Does nothing
+     * while the pod is listening or once it is closed.
+     */
     public void restart() {
         lifecycle.lock();
         try {
             if (!closed && !listening()) {
+                KvEventSink sink = KvEventSink.NONE;
+                if (kvEvents.enabled()) {
+                    publisher = ZmqKvEventPublisher.open(zmq, name, address, kvPort, kvReplayPort, kvEvents,
+                            kvCounters);
+                    sink = publisher;
+                }
+                awaitEngineRestart(sink);
                 server = listen(port);
                 LOG.info("simulated pod restarted name={}", name);
             }
         } finally {
             lifecycle.unlock();
+        }
+    }
+
+    /** The engine resets on its own thread; new requests are accepted only after it has. */
+    private void awaitEngineRestart(KvEventSink sink) {
+        try {
+            runner.restart(sink).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting pod " + name, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("pod " + name + " engine did not restart within 30 s: " + e, e);
+        }
+    }
+
+    private void closePublisher() {
+        ZmqKvEventPublisher p = publisher;
+        publisher = null;
+        if (p != null) {
+            p.close();
         }
     }
 
@@ -270,7 +357,12 @@ public final class SimPod implements AutoCloseable {
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(String.format(java.util.Locale.ROOT, "{\"pod\":\"%s\",\"paused\":%b,\"slowdown\":%s,\"metrics\":\"%s\","
                         + "\"rejectStatus\":%d,\"dropAfterTokens\":%d,\"running\":%d,\"waiting\":%d,\"kvUsage\":%.4f,"
-                        + "\"preemptions\":%d}", name, runner.paused(), runner.slowdown(), faults.metrics(),
-                faults.rejectStatus(), faults.dropAfterTokens(), s.running(), s.waiting(), s.kvUsage(), s.preemptions()));
+                        + "\"preemptions\":%d,\"kvEvents\":%s,\"kvEventsReplay\":%s}", name, runner.paused(),
+                runner.slowdown(), faults.metrics(), faults.rejectStatus(), faults.dropAfterTokens(), s.running(),
+                s.waiting(), s.kvUsage(), s.preemptions(), quoted(kvEventsEndpoint()), quoted(kvReplayEndpoint())));
+    }
+
+    private static String quoted(String text) {
+        return text == null ? "null" : "\"" + text + "\"";
     }
 }

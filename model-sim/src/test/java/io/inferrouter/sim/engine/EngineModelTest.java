@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,8 +29,8 @@ class EngineModelTest {
         }
 
         void submit(String prompt, int maxTokens, String lora) {
-            engine.submit(new SimRequest("r", Tokenizer.encode(prompt), maxTokens, lora, 16, new NullSink(),
-                    (long) (nowMs * 1e6)));
+            engine.submit(new SimRequest("r", Tokenizer.encode(prompt), maxTokens, lora, engine.hasher(), 16,
+                    new NullSink(), (long) (nowMs * 1e6)));
         }
 
         void runUntilIdle() {
@@ -218,15 +219,20 @@ class EngineModelTest {
     @Test
     void requestsThatCanNeverFitAreRefused() {
         Engine e = new Engine(NO_JITTER.withCache(10));
-        assertThatThrownBy(() -> e.submit(new SimRequest("r", new int[200], 10, null, 16, new NullSink(), 0)))
+        assertThatThrownBy(() -> e.submit(new SimRequest("r", new int[200], 10, null, e.hasher(), 16, new NullSink(), 0)))
                 .hasMessageContaining("KV-cache blocks");
-        assertThatThrownBy(() -> new Engine(NO_JITTER).submit(new SimRequest("r", new int[32_000], 1_000, null, 16,
+        Engine fresh = new Engine(NO_JITTER);
+        assertThatThrownBy(() -> fresh.submit(new SimRequest("r", new int[32_000], 1_000, null, fresh.hasher(), 16,
                 new NullSink(), 0))).hasMessageContaining("maximum context length");
     }
 
     @Test
-    void theTokenizerGivesEqualIdsForEqualText() {
+    void theTokenizerGivesEqualIdsForEqualTextWithinTheVocabulary() {
         assertThat(Tokenizer.encode("hello world")).containsExactly(Tokenizer.encode("hello   world"));
+        assertThat(Tokenizer.encode("hello world")).isNotEqualTo(Tokenizer.encode("hello moon"));
+        // Real token ids are below the vocabulary size, which raw String hashes are not.
+        assertThat(Arrays.stream(Tokenizer.encode(words(2_000, "zzzz") + " \u65e5\u672c\u8a9e\u306e\u6587")).boxed())
+                .allMatch(id -> id >= 0 && id < Tokenizer.VOCAB_SIZE);
         assertThat(Tokenizer.encode("abcdefghij")).hasSize(3);
         assertThat(Tokenizer.encode("")).isEmpty();
     }
