@@ -1,6 +1,7 @@
 package io.inferrouter.schemas;
 
 import io.inferrouter.schemas.decisions.RoutingDecision;
+import io.inferrouter.schemas.kv.KvEventsRecord;
 import io.inferrouter.schemas.metrics.EndpointMetrics;
 import io.inferrouter.schemas.resources.HttpRoute;
 import io.inferrouter.schemas.resources.InferenceModel;
@@ -37,6 +38,7 @@ public final class SchemaFiles {
         files.put(HttpRoute.class, "http-route.schema.json");
         files.put(Pod.class, "pod.schema.json");
         files.put(EndpointMetrics.class, "endpoint-metrics.schema.json");
+        files.put(KvEventsRecord.class, "kv-events-record.schema.json");
         files.put(PoolRow.class, "pool-row.schema.json");
         files.put(EndpointRow.class, "endpoint-row.schema.json");
         files.put(ModelRow.class, "model-row.schema.json");

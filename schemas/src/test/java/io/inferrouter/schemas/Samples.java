@@ -1,6 +1,10 @@
 package io.inferrouter.schemas;
 
 import io.inferrouter.schemas.decisions.RoutingDecision;
+import io.inferrouter.schemas.kv.ExternalBlockHash;
+import io.inferrouter.schemas.kv.KvEvent;
+import io.inferrouter.schemas.kv.KvEventBatch;
+import io.inferrouter.schemas.kv.KvEventsRecord;
 import io.inferrouter.schemas.metrics.CacheGeometry;
 import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.metrics.EndpointMetrics;
@@ -84,6 +88,18 @@ public final class Samples {
                 new CacheGeometry(16, 28000, 123_456L, 100_000L), 850, T, "scraper:state-ingestor-0");
     }
 
+    /** A batch of every event kind, as a pod with a LoRA adapter published it (a batch has no blocks or reason). */
+    public static KvEventsRecord kvEvents() {
+        KvEventBatch batch = new KvEventBatch(1_790_000_000.125, List.of(
+                KvEvent.BlockStored.onGpu(List.of(new ExternalBlockHash.Int64(0x1234_5678_9abc_def0L),
+                                new ExternalBlockHash.Int64(-2L)), new ExternalBlockHash.Int64(42L),
+                        java.util.stream.IntStream.range(0, 32).boxed().toList(), 16, 1, "sql-lora"),
+                KvEvent.BlockRemoved.onGpu(new ExternalBlockHash.Int64(7L)),
+                new KvEvent.AllBlocksCleared()), 0);
+        return KvEventsRecord.batch(EndpointId.parse("llm/llama-0:8000"), ResourceKey.parse("llm/llama"), 17, batch,
+                T, "state-ingestor:state-ingestor-0");
+    }
+
     public static EndpointRow endpointRow() {
         return new EndpointRow(ResourceKey.parse("llm/llama"), EndpointId.parse("llm/llama-0:8000"), "10.0.0.7", 8000,
                 Map.of("app", "vllm-llama"), metrics().report(), T);
@@ -130,7 +146,8 @@ public final class Samples {
         return Map.ofEntries(Map.entry(InferencePool.class, pool()), Map.entry(InferenceModel.class, model()),
                 Map.entry(InferenceObjective.class, objective()), Map.entry(InferenceModelRewrite.class, rewrite()),
                 Map.entry(HttpRoute.class, route()), Map.entry(Pod.class, pod()),
-                Map.entry(EndpointMetrics.class, metrics()), Map.entry(EndpointRow.class, endpointRow()),
+                Map.entry(EndpointMetrics.class, metrics()), Map.entry(KvEventsRecord.class, kvEvents()),
+                Map.entry(EndpointRow.class, endpointRow()),
                 Map.entry(PoolRow.class, poolRow()), Map.entry(ModelRow.class, modelRow()),
                 Map.entry(ObjectiveRow.class, objectiveRow()), Map.entry(RewriteRow.class, rewriteRow()),
                 Map.entry(RouteRow.class, routeRow()), Map.entry(RoutingDecision.class, decision()));

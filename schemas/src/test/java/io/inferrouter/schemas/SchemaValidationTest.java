@@ -32,4 +32,18 @@ class SchemaValidationTest {
         ((ObjectNode) meta.get("meta")).put("namespace", "a/b");
         assertThat(SchemaValidator.errors("inference-pool.schema.json", meta)).isNotEmpty();
     }
+
+    @Test
+    void aKvResetWithoutReasonOrABlockHashThatIsNotSixteenHexDigitsFailsValidation() {
+        ObjectNode reset = Json.mapper().valueToTree(io.inferrouter.schemas.kv.KvEventsRecord.reset(
+                io.inferrouter.schemas.metrics.EndpointId.parse("llm/p:8000"),
+                io.inferrouter.schemas.resources.ResourceKey.parse("llm/pool"), "pod restarted", 1, "test"));
+        assertThat(SchemaValidator.errors("kv-events-record.schema.json", reset)).isEmpty();
+        reset.remove("reason");
+        assertThat(SchemaValidator.errors("kv-events-record.schema.json", reset)).isNotEmpty();
+
+        ObjectNode batch = Json.mapper().valueToTree(Samples.kvEvents());
+        ((ObjectNode) batch.get("events").get(0)).putArray("hashes").add("42");
+        assertThat(SchemaValidator.errors("kv-events-record.schema.json", batch)).isNotEmpty();
+    }
 }

@@ -31,8 +31,25 @@ class TopicsTest {
 
     @Test
     void sourcesAndTablesPartitionTheCatalogue() {
-        assertThat(Topics.sources()).allMatch(t -> t.name().startsWith("k8s.") || t.name().startsWith("metrics."));
-        assertThat(Topics.tables()).allMatch(t -> t.name().startsWith("tables."));
+        assertThat(Topics.sources()).extracting(Topic::name).containsExactlyInAnyOrderElementsOf(
+                names(t -> t.startsWith("k8s.") || t.startsWith("metrics.")));
+        assertThat(Topics.tables()).extracting(Topic::name).containsExactlyInAnyOrderElementsOf(
+                names(t -> t.startsWith("tables.")));
+        assertThat(Topics.tables()).hasSize(6);
         assertThat(Topics.byName("decisions")).contains(Topics.DECISIONS);
+    }
+
+    @Test
+    void kvEventsFollowMetricsAreKeyedByEndpointAndOutliveNoSnapshotInterval() {
+        assertThat(Topics.all().indexOf(Topics.KV_EVENTS)).isEqualTo(Topics.all().indexOf(Topics.ENDPOINT_METRICS) + 1);
+        assertThat(Topics.KV_EVENTS.keyFormat()).isEqualTo("namespace/pod:port");
+        assertThat(Topics.KV_EVENTS.cleanup()).isEqualTo(CleanupPolicy.DELETE);
+        assertThat(Topics.KV_EVENTS.retention()).isEqualTo(java.time.Duration.ofMinutes(30));
+        // Only the gateway reads it: routing-stream's topology must not see it among its inputs.
+        assertThat(Topics.sources()).doesNotContain(Topics.KV_EVENTS);
+    }
+
+    private static java.util.List<String> names(java.util.function.Predicate<String> which) {
+        return Topics.all().stream().map(Topic::name).filter(which).toList();
     }
 }

@@ -1,6 +1,7 @@
 package io.inferrouter.ingestor;
 
 import io.helidon.config.Config;
+import io.inferrouter.ingestor.kv.KvSubscriberConfig;
 import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.support.Durations;
 import io.inferrouter.support.Setting;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -41,6 +43,7 @@ import java.util.regex.Pattern;
  * @param syncTimeout       how long to wait for the first full listing before warning that it is late
  * @param resync            period of the informers' full resync (unchanged objects are not republished)
  * @param replicationFactor replication factor of the topics this service creates
+ * @param kvEvents          the KV-event subscriber's settings ({@code kv-events.*})
  */
 public record IngestorConfig(String bootstrapServers, String source, Path kubeconfig, String masterUrl,
                              List<String> namespaces, Path filesDir, Duration filesPollInterval,
@@ -48,7 +51,7 @@ public record IngestorConfig(String bootstrapServers, String source, Path kubeco
                              Duration maxBackoff, String httpHost, int httpPort, boolean leaderElection,
                              String leaseNamespace, String leaseName, Duration leaseDuration,
                              Duration renewDeadline, Duration retryPeriod, String identity, Duration syncTimeout,
-                             Duration resync, short replicationFactor) {
+                             Duration resync, short replicationFactor, KvSubscriberConfig kvEvents) {
 
     public static final String SOURCE_KUBERNETES = "kubernetes";
     public static final String SOURCE_FILES = "files";
@@ -107,7 +110,9 @@ public record IngestorConfig(String bootstrapServers, String source, Path kubeco
     public static final Settings SETTINGS = Settings.of("state-ingestor", BOOTSTRAP_SERVERS, SOURCE, KUBECONFIG,
             MASTER_URL, NAMESPACES, FILES_DIR, FILES_POLL_INTERVAL, POD_LABEL_KEYS, SCRAPE_INTERVAL, SCRAPE_TIMEOUT,
             MAX_BACKOFF, HTTP_HOST, HTTP_PORT, LEADER_ELECTION, LEASE_NAMESPACE, LEASE_NAME, LEASE_DURATION,
-            RENEW_DEADLINE, RETRY_PERIOD, IDENTITY, SYNC_TIMEOUT, RESYNC, REPLICATION_FACTOR);
+            RENEW_DEADLINE, RETRY_PERIOD, IDENTITY, SYNC_TIMEOUT, RESYNC, REPLICATION_FACTOR, KvSubscriberConfig.ENABLED,
+            KvSubscriberConfig.PORT, KvSubscriberConfig.REPLAY_PORT, KvSubscriberConfig.SNAPSHOT_INTERVAL,
+            KvSubscriberConfig.REPLAY_TIMEOUT, KvSubscriberConfig.REPLAY_ATTEMPTS);
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
@@ -180,6 +185,7 @@ public record IngestorConfig(String bootstrapServers, String source, Path kubeco
         if (replicationFactor < 1) {
             throw new IllegalArgumentException(REPLICATION_FACTOR.label() + " must be >= 1, was " + replicationFactor);
         }
+        Objects.requireNonNull(kvEvents, "kvEvents");
     }
 
     /** Reads every setting from {@code c}; what is unset takes the default declared beside it. */
@@ -189,7 +195,7 @@ public record IngestorConfig(String bootstrapServers, String source, Path kubeco
                 SCRAPE_INTERVAL.from(c), SCRAPE_TIMEOUT.from(c), MAX_BACKOFF.from(c), HTTP_HOST.from(c),
                 HTTP_PORT.from(c), LEADER_ELECTION.from(c), LEASE_NAMESPACE.from(c), LEASE_NAME.from(c),
                 LEASE_DURATION.from(c), RENEW_DEADLINE.from(c), RETRY_PERIOD.from(c), IDENTITY.from(c),
-                SYNC_TIMEOUT.from(c), RESYNC.from(c), replicationFactor(c));
+                SYNC_TIMEOUT.from(c), RESYNC.from(c), replicationFactor(c), KvSubscriberConfig.from(c));
     }
 
     /** Builds the configuration from config keys (as in the YAML file, dotted), defaults for the rest. */

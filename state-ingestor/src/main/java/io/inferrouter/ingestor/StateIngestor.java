@@ -9,6 +9,7 @@ import io.inferrouter.ingestor.kube.KubeSource;
 import io.inferrouter.ingestor.kube.ResourceEvents;
 import io.inferrouter.ingestor.kube.ResourceMapper;
 import io.inferrouter.ingestor.kube.Source;
+import io.inferrouter.ingestor.kv.KvEventsSubscriber;
 import io.inferrouter.ingestor.metrics.IngestorMetrics;
 import io.inferrouter.ingestor.metrics.MicrometerIngestorMetrics;
 import io.inferrouter.ingestor.publish.KafkaProbe;
@@ -33,13 +34,14 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * state-ingestor, wired by hand in the order data flows: topics, Kafka probe, publisher, cluster
- * view, source (informers or manifest files), leader election, scraper, then the HTTP endpoints; closed
- * in reverse order.
+ * view, source (informers or manifest files), leader election, scraper, KV-event subscriber, then the
+ * HTTP endpoints; closed in reverse order.
  *
  * <p>After the first full listing (and again on becoming leader) it reconciles the topics with the
  * cluster: it reads each resource topic to its end once and tombstones the keys, in the namespaces it
@@ -58,6 +60,13 @@ public final class StateIngestor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateIngestor.class);
     private static final Duration TOPIC_READ_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The KV-event records' producer compresses (a snapshot of 28,000 blocks is about 0.5 MB of JSON, lz4
+     * halves it; the broker's 1 MB limit applies to the compressed batch) and may build larger requests.
+     * A producer of its own also keeps a burst of KV events from delaying resource records and metrics.
+     */
+    private static final Map<String, Object> KV_PRODUCER = Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
 
     private final IngestorConfig config;
     private final Parts parts = new Parts();
@@ -71,6 +80,8 @@ public final class StateIngestor implements AutoCloseable {
     private Source source;
     private Leadership leadership;
     private Scraper scraper;
+    private Publisher kvPublisher;
+    private KvEventsSubscriber kvEvents;
     private WebServer server;
 
     private StateIngestor(IngestorConfig config) {
@@ -131,15 +142,25 @@ public final class StateIngestor implements AutoCloseable {
         }
         scraper = parts.add(new Scraper(state::scrapeTargets, publisher, leader::get, config.scrapeInterval(),
                 config.scrapeTimeout(), config.maxBackoff(), "scraper:" + config.identity(), metrics));
+        if (config.kvEvents().enabled()) {
+            // The scraper's endpoints and switch: each endpoint is followed by the replica that scrapes it.
+            kvPublisher = parts.add(new Publisher(config.bootstrapServers(), "state-ingestor-kv-" + config.identity(),
+                    metrics, KV_PRODUCER));
+            kvPublisher.active(!elect);
+            kvEvents = parts.add(new KvEventsSubscriber(() -> state.kvEventsTargets(config.kvEvents().defaults()),
+                    leader::get, config.kvEvents(), kvPublisher, "state-ingestor:" + config.identity(), metrics));
+        }
         Thread.ofVirtual().name("ingestor-first-sync").start(this::reconcileWhenSynced);
         metrics.leader(leader, AtomicBoolean::get);
         metrics.ready(this, StateIngestor::ready);
         server = IngestorHttp.start(config.httpHost(), config.httpPort(), this::readiness, registry);
         parts.add(server::stop);
         LOG.info("state-ingestor started source={} identity={} namespaces={} http=http://{}:{} leaderElection={} "
-                        + "scrapeInterval={} scrapeTimeout={}", config.source(), config.identity(),
+                        + "scrapeInterval={} scrapeTimeout={} kvEvents={}", config.source(), config.identity(),
                 config.namespaces().isEmpty() ? "*" : String.join(",", config.namespaces()), config.httpHost(),
-                server.port(), elect, Durations.format(config.scrapeInterval()), Durations.format(config.scrapeTimeout()));
+                server.port(), elect, Durations.format(config.scrapeInterval()), Durations.format(config.scrapeTimeout()),
+                config.kvEvents().enabled() ? "ports " + config.kvEvents().port() + "/" + config.kvEvents().replayPort()
+                        : "off");
     }
 
     private void becameLeader() {
@@ -149,6 +170,9 @@ public final class StateIngestor implements AutoCloseable {
                 return;
             }
             publisher.active(true);
+            if (kvPublisher != null) {
+                kvPublisher.active(true);
+            }
             leader.set(true);
             state.republish();
         } finally {
@@ -164,6 +188,9 @@ public final class StateIngestor implements AutoCloseable {
         try {
             leader.set(false);
             publisher.active(false);
+            if (kvPublisher != null) {
+                kvPublisher.active(false);
+            }
         } finally {
             leadershipChange.unlock();
         }
@@ -269,6 +296,11 @@ public final class StateIngestor implements AutoCloseable {
     /** The endpoints being scraped now; empty on a standby replica. */
     public Set<EndpointId> scrapedEndpoints() {
         return scraper.endpoints();
+    }
+
+    /** The endpoints whose KV events are followed now; empty on a standby replica or with them off. */
+    public Set<EndpointId> kvEventEndpoints() {
+        return kvEvents == null ? Set.of() : kvEvents.endpoints();
     }
 
     public IngestorConfig config() {

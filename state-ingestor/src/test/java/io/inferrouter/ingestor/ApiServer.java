@@ -136,7 +136,13 @@ final class ApiServer implements AutoCloseable {
     }
 
     Pod pod(String ns, String name, Map<String, String> labels, String ip, int port, boolean ready) {
-        Pod p = new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).withLabels(labels).endMetadata()
+        return pod(ns, name, labels, Map.of(), ip, port, ready);
+    }
+
+    Pod pod(String ns, String name, Map<String, String> labels, Map<String, String> annotations, String ip, int port,
+            boolean ready) {
+        Pod p = new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).withLabels(labels)
+                .withAnnotations(annotations).endMetadata()
                 .withNewSpec().addNewContainer().withName("server").withImage("vllm").addNewPort()
                 .withContainerPort(port).endPort().endContainer().endSpec()
                 .withNewStatus().withPodIP(ip).addNewCondition().withType("Ready").withStatus(ready ? "True" : "False")

@@ -3,6 +3,7 @@ package io.inferrouter.ingestor;
 import static io.inferrouter.ingestor.IngestorConfig.SETTINGS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inferrouter.ingestor.kv.KvSubscriberConfig;
 import io.inferrouter.support.Durations;
 import io.inferrouter.support.ReadmeSection;
 import io.inferrouter.support.Setting;
@@ -37,7 +38,10 @@ class ConfigTableTest {
                 Map.entry("INGESTOR_LEASE_DURATION", "20s"), Map.entry("INGESTOR_RENEW_DEADLINE", "12s"),
                 Map.entry("INGESTOR_RETRY_PERIOD", "3s"), Map.entry("INGESTOR_IDENTITY", "replica-7"),
                 Map.entry("INGESTOR_SYNC_TIMEOUT", "90s"), Map.entry("INGESTOR_RESYNC", "15m"),
-                Map.entry("INGESTOR_REPLICATION_FACTOR", "3"));
+                Map.entry("INGESTOR_REPLICATION_FACTOR", "3"), Map.entry("INGESTOR_KV_EVENTS", "false"),
+                Map.entry("INGESTOR_KV_EVENTS_PORT", "6557"), Map.entry("INGESTOR_KV_EVENTS_REPLAY_PORT", "0"),
+                Map.entry("INGESTOR_KV_SNAPSHOT_INTERVAL", "2m"), Map.entry("INGESTOR_KV_REPLAY_TIMEOUT", "500ms"),
+                Map.entry("INGESTOR_KV_REPLAY_ATTEMPTS", "5"));
         Map<String, String> kubeconfig = Map.of("INGESTOR_KUBECONFIG", "/etc/kube/config");
 
         // when the configuration is loaded from them
@@ -52,7 +56,8 @@ class ConfigTableTest {
                 List.of("llm", "batch"), Path.of("/manifests"), Duration.ofSeconds(3), Set.of("serve"),
                 Duration.ofMillis(40), Duration.ofMillis(300), Duration.ofSeconds(7), "0.0.0.0", 9093, true, "infra",
                 "ingest", Duration.ofSeconds(20), Duration.ofSeconds(12), Duration.ofSeconds(3), "replica-7",
-                Duration.ofSeconds(90), Duration.ofMinutes(15), (short) 3));
+                Duration.ofSeconds(90), Duration.ofMinutes(15), (short) 3, new KvSubscriberConfig(false, 6557, 0,
+                Duration.ofMinutes(2), Duration.ofMillis(500), 5)));
         assertThat(k.kubeconfig()).isEqualTo(Path.of("/etc/kube/config"));
     }
 
@@ -78,7 +83,13 @@ class ConfigTableTest {
                 Map.entry(IngestorConfig.RETRY_PERIOD, shown(c.retryPeriod())),
                 Map.entry(IngestorConfig.SYNC_TIMEOUT, shown(c.syncTimeout())),
                 Map.entry(IngestorConfig.RESYNC, shown(c.resync())),
-                Map.entry(IngestorConfig.REPLICATION_FACTOR, shown(c.replicationFactor())));
+                Map.entry(IngestorConfig.REPLICATION_FACTOR, shown(c.replicationFactor())),
+                Map.entry(KvSubscriberConfig.ENABLED, shown(c.kvEvents().enabled())),
+                Map.entry(KvSubscriberConfig.PORT, shown(c.kvEvents().port())),
+                Map.entry(KvSubscriberConfig.REPLAY_PORT, shown(c.kvEvents().replayPort())),
+                Map.entry(KvSubscriberConfig.SNAPSHOT_INTERVAL, shown(c.kvEvents().snapshotInterval())),
+                Map.entry(KvSubscriberConfig.REPLAY_TIMEOUT, shown(c.kvEvents().replayTimeout())),
+                Map.entry(KvSubscriberConfig.REPLAY_ATTEMPTS, shown(c.kvEvents().replayAttempts())));
         assertThat(values.keySet()).as("every setting but the computed identity")
                 .containsExactlyInAnyOrderElementsOf(SETTINGS.all().stream()
                         .filter(s -> s != IngestorConfig.IDENTITY).toList());

@@ -93,6 +93,14 @@ class IngestorConfigTest {
                 .hasMessageContaining("not both");
         assertThatThrownBy(() -> IngestorConfig.of(Map.of("source", "files", "files.dir", "/m",
                 "leader-election.enabled", "true"))).hasMessageContaining("needs source 'kubernetes'");
+        assertThatThrownBy(() -> IngestorConfig.of(Map.of("kv-events.snapshot-interval", "20m")))
+                .hasMessageContaining("kv-events.snapshot-interval").hasMessageContaining("at most 15m")
+                .hasMessageContaining("kv.events");
+        assertThatThrownBy(() -> IngestorConfig.of(Map.of("kv-events.replay-port", "5557")))
+                .hasMessageContaining("must differ");
+        assertThatThrownBy(() -> IngestorConfig.of(Map.of("kv-events.port", "0"))).hasMessageContaining("1-65535");
+        assertThatThrownBy(() -> IngestorConfig.of(Map.of("kv-events.replay-attempts", "0")))
+                .hasMessageContaining("INGESTOR_KV_REPLAY_ATTEMPTS");
         assertThatThrownBy(() -> IngestorConfig.of(Map.of("leader-election.enabled", "maybe")))
                 .hasMessageContaining("true or false");
     }

@@ -18,7 +18,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Two replicas with a Lease: one publishes and scrapes, the other stands by and takes over. */
+/**
+ * Two replicas with a Lease: one publishes, scrapes and follows the endpoints' KV events, the other stands
+ * by and takes over.
+ */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class LeaderElectionIT {
 
@@ -52,6 +55,8 @@ class LeaderElectionIT {
                 await().atMost(Duration.ofSeconds(10)).until(() -> leader.scrapedEndpoints().equals(all));
                 await().atMost(Duration.ofSeconds(10)).until(() -> a.ready() && b.ready());
                 assertThat(standby.scrapedEndpoints()).as("no double scraping").isEmpty();
+                await().atMost(Duration.ofSeconds(10)).until(() -> leader.kvEventEndpoints().equals(all));
+                assertThat(standby.kvEventEndpoints()).as("each endpoint's KV events followed once").isEmpty();
 
                 api.create(Kinds.INFERENCE_MODEL, "elect", "m", Map.of("modelName", "m", "poolRef", Map.of("name", "pool")));
                 await().atMost(Duration.ofSeconds(10)).until(() -> models.latest("elect/m") != null);
@@ -61,6 +66,7 @@ class LeaderElectionIT {
                 leader.close();
                 await().atMost(Duration.ofSeconds(15)).until(standby::leader);
                 await().atMost(Duration.ofSeconds(10)).until(() -> standby.scrapedEndpoints().equals(all));
+                await().atMost(Duration.ofSeconds(10)).until(() -> standby.kvEventEndpoints().equals(all));
                 api.delete(Kinds.INFERENCE_MODEL, "elect", "m");
                 await().atMost(Duration.ofSeconds(10)).until(() -> models.tombstoned("elect/m"));
             } finally {

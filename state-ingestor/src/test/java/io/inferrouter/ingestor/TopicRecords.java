@@ -18,8 +18,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /** Follows a topic from its beginning on a background thread; tests wait on what arrived. */
 final class TopicRecords<V> implements AutoCloseable {
 
-    /** One record as read (null value = tombstone). */
-    record Rec<V>(String key, V value, long receivedAtMs) {
+    /** One record as read (null value = tombstone), with its headers as text. */
+    record Rec<V>(String key, V value, long receivedAtMs, Map<String, String> headers) {
     }
 
     private final List<Rec<V>> records = new CopyOnWriteArrayList<>();
@@ -39,9 +39,12 @@ final class TopicRecords<V> implements AutoCloseable {
                 c.seekToBeginning(parts);
                 while (running) {
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(50))) {
+                        Map<String, String> headers = new java.util.HashMap<>();
+                        r.headers().forEach(h -> headers.put(h.key(), new String(h.value(),
+                                java.nio.charset.StandardCharsets.UTF_8)));
                         records.add(new Rec<>(r.key(), r.value() == null ? null
                                 : topic.valueSerde().deserializer().deserialize(topic.name(), r.value()),
-                                System.currentTimeMillis()));
+                                System.currentTimeMillis(), Map.copyOf(headers)));
                     }
                 }
             }

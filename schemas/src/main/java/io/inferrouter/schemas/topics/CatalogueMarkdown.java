@@ -41,7 +41,11 @@ public final class CatalogueMarkdown {
         if (t.retention() == null) {
             return "forever";
         }
-        long hours = t.retention().toHours();
+        long minutes = t.retention().toMinutes();
+        if (minutes % 60 != 0) {
+            return minutes + " min";
+        }
+        long hours = minutes / 60;
         return hours % 24 == 0 ? hours / 24 + " d" : hours + " h";
     }
 

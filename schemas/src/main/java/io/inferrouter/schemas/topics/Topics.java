@@ -1,6 +1,7 @@
 package io.inferrouter.schemas.topics;
 
 import io.inferrouter.schemas.decisions.RoutingDecision;
+import io.inferrouter.schemas.kv.KvEventsRecord;
 import io.inferrouter.schemas.metrics.EndpointMetrics;
 import io.inferrouter.schemas.resources.HttpRoute;
 import io.inferrouter.schemas.resources.InferenceModel;
@@ -46,6 +47,10 @@ public final class Topics {
     public static final Topic<String, EndpointMetrics> ENDPOINT_METRICS = new Topic<>("metrics.endpoints", KEY,
             new JsonSerde<>(EndpointMetrics.class), "namespace/pod:port", 6, CleanupPolicy.COMPACT_DELETE,
             Duration.ofHours(1), "One scrape of an endpoint's /metrics (failures too), by state-ingestor");
+    public static final Topic<String, KvEventsRecord> KV_EVENTS = new Topic<>("kv.events", KEY,
+            new JsonSerde<>(KvEventsRecord.class), "namespace/pod:port", 6, CleanupPolicy.DELETE,
+            Duration.ofMinutes(30), "Each endpoint's KV-cache events (batches as the pod published them), a"
+                    + " snapshot of its blocks every few minutes and resets, in order per endpoint, by state-ingestor");
 
     public static final Topic<String, PoolRow> TABLE_POOLS = table("tables.pools", PoolRow.class, NS_NAME, 1,
             "Pools with their status, by routing-stream");
@@ -65,15 +70,22 @@ public final class Topics {
             "Every routing decision with its outcome, by gateway-node");
     public static final Topic<String, byte[]> DEAD_LETTERS = new Topic<>("dead-letters", KEY, Serdes.ByteArray(),
             "source topic/partition/offset", 1, CleanupPolicy.DELETE, Duration.ofDays(7),
-            "Records that could not be read, as they were, with the reason in headers");
+            "Records (and KV-event messages: key kv-events/namespace/pod:port/seq) that could not be read, as they"
+                    + " were, with the reason in headers");
     public static final Topic<String, RoutingDecision> DECISIONS_REPLAY = new Topic<>("decisions.replay", KEY,
             new JsonSerde<>(RoutingDecision.class), "replay id/request id", 1, CleanupPolicy.DELETE, Duration.ofDays(7),
             "Windows of the decisions topic copied by admin-ui for replay, in arrival order; headers name the"
                     + " replay and the source partition, offset and timestamp");
 
     private static final List<Topic<?, ?>> ALL = List.of(INFERENCE_POOLS, INFERENCE_MODELS, INFERENCE_OBJECTIVES,
-            INFERENCE_MODEL_REWRITES, HTTP_ROUTES, PODS, ENDPOINT_METRICS, TABLE_POOLS, TABLE_ENDPOINTS,
+            INFERENCE_MODEL_REWRITES, HTTP_ROUTES, PODS, ENDPOINT_METRICS, KV_EVENTS, TABLE_POOLS, TABLE_ENDPOINTS,
             TABLE_MODELS, TABLE_OBJECTIVES, TABLE_REWRITES, TABLE_ROUTES, DECISIONS, DEAD_LETTERS, DECISIONS_REPLAY);
+
+    // Named lists, not index ranges of ALL: a topic added to the catalogue must not shift another into them.
+    private static final List<Topic<?, ?>> SOURCES = List.of(INFERENCE_POOLS, INFERENCE_MODELS, INFERENCE_OBJECTIVES,
+            INFERENCE_MODEL_REWRITES, HTTP_ROUTES, PODS, ENDPOINT_METRICS);
+    private static final List<Topic<?, ?>> TABLES = List.of(TABLE_POOLS, TABLE_ENDPOINTS, TABLE_MODELS,
+            TABLE_OBJECTIVES, TABLE_REWRITES, TABLE_ROUTES);
 
     private Topics() {
     }
@@ -83,14 +95,18 @@ public final class Topics {
         return ALL;
     }
 
-    /** The input topics state-ingestor writes: Kubernetes resources and endpoint metrics. */
+    /**
+     * The inputs of routing-stream's topology, which state-ingestor writes: Kubernetes resources and
+     * endpoint metrics. Not {@link #KV_EVENTS}, which state-ingestor also writes but only the gateway
+     * reads (routing-stream checks each of these for its partitioning and reads every one).
+     */
     public static List<Topic<?, ?>> sources() {
-        return ALL.subList(0, 7);
+        return SOURCES;
     }
 
     /** The routing-table topics routing-stream writes and gateway-node replicates. */
     public static List<Topic<?, ?>> tables() {
-        return ALL.subList(7, 13);
+        return TABLES;
     }
 
     public static Optional<Topic<?, ?>> byName(String name) {

@@ -3,6 +3,7 @@ package io.inferrouter.ingestor.kube;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.inferrouter.ingestor.metrics.IngestorMetrics;
 import io.inferrouter.ingestor.state.ClusterState;
+import io.inferrouter.ingestor.state.KvEventsPorts;
 import io.inferrouter.schemas.resources.HttpRoute;
 import io.inferrouter.schemas.resources.InferenceModel;
 import io.inferrouter.schemas.resources.InferenceModelRewrite;
@@ -68,7 +69,7 @@ public final class ResourceEvents {
                 LOG.warn("resource published with validation errors kind={} key={} errors={}", kind.label(),
                         r.key(), r.validationErrors());
             }
-            state.upsert(r);
+            state.upsert(r, kvEventsPorts(kind, o, r.key()));
             metrics.resourceUpserted(kind.label());
         } catch (UnmappableResourceException | IllegalArgumentException | NullPointerException e) {
             unmappable(kind, o, e.getMessage());
@@ -95,6 +96,16 @@ public final class ResourceEvents {
         lastEventMs.get(kind).set(System.currentTimeMillis());
         state.delete(recordClass(kind), kind.apiVersion(), key);
         metrics.resourceDeleted(kind.label());
+    }
+
+    /** The KV-event ports a Pod's or InferencePool's annotations set; a bad value is logged and left unset. */
+    private static KvEventsPorts kvEventsPorts(Kinds kind, HasMetadata o, ResourceKey key) {
+        if (kind != Kinds.POD && kind != Kinds.INFERENCE_POOL_V1 && kind != Kinds.INFERENCE_POOL_V1ALPHA2) {
+            return KvEventsPorts.UNSET;
+        }
+        return KvEventsPorts.fromAnnotations(o.getMetadata().getAnnotations(), problem -> LOG.warn(
+                "annotation ignored, the next level's KV events port applies kind={} key={} reason=\"{}\"",
+                kind.label(), key, problem));
     }
 
     static Class<? extends KubeResource> recordClass(Kinds kind) {

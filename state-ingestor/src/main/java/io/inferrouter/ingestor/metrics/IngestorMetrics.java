@@ -87,4 +87,44 @@ public interface IngestorMetrics {
     /** A scrape failed for {@code reason} ({@code timeout}, {@code http_status}, ...) after {@code nanos}. */
     default void scrapeFailed(String reason, long nanos) {
     }
+
+    /** How many endpoints' KV events are subscribed to now, read from {@code holder}. */
+    default <T> void kvEndpoints(T holder, ToIntFunction<? super T> endpoints) {
+    }
+
+    /** A KV-event batch of {@code events} events was applied to its endpoint's blocks. */
+    default void kvBatch(int events) {
+    }
+
+    /** A batch (or more) of an endpoint's KV events was missed: the sequence skipped. */
+    default void kvGap() {
+    }
+
+    /**
+     * A replay request ended: {@code complete}, {@code incomplete} (the pod no longer had every batch
+     * asked for), {@code unanswered} (no answer after every attempt) or {@code restart} (the answer
+     * showed a restarted pod).
+     */
+    default void kvReplay(String outcome) {
+    }
+
+    /** A RESET was written for an endpoint: {@code restart}, {@code gap}, {@code left} or {@code overflow}. */
+    default void kvReset(String reason) {
+    }
+
+    /** A SNAPSHOT of an endpoint's blocks was written. */
+    default void kvSnapshot() {
+    }
+
+    /** A KV-event message could not be read ({@code frames}, {@code seq}, {@code payload}); it went to dead letters. */
+    default void kvMalformed(String reason) {
+    }
+
+    /** A KV-event record was not handed to Kafka: the hand-off queue was full (a snapshot follows). */
+    default void kvDropped() {
+    }
+
+    /** The broker acknowledged a KV-event batch {@code nanos} after its message was received. */
+    default void kvPublished(long nanos) {
+    }
 }

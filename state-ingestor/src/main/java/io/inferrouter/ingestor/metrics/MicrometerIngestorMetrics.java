@@ -33,6 +33,15 @@ public final class MicrometerIngestorMetrics implements IngestorMetrics {
     private final Counters invalidResources;
     private final Counters unmappableResources;
     private final Counters scrapeFailures;
+    private final Counter kvBatches;
+    private final Counter kvEvents;
+    private final Counter kvGaps;
+    private final Counter kvSnapshots;
+    private final Counter kvDropped;
+    private final Counters kvReplays;
+    private final Counters kvResets;
+    private final Counters kvMalformed;
+    private final Timer kvPublishLatency;
 
     public MicrometerIngestorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -57,6 +66,26 @@ public final class MicrometerIngestorMetrics implements IngestorMetrics {
         this.unmappableResources = new Counters("ingestor_unmappable_resources",
                 "Objects that could not become records at all, not published (their key is tombstoned)", "kind");
         this.scrapeFailures = new Counters("ingestor_scrape_failures", "Scrapes that failed, by reason", "reason");
+        this.kvBatches = Counter.builder("ingestor_kv_batches").description("KV-event batches applied")
+                .register(registry);
+        this.kvEvents = Counter.builder("ingestor_kv_events").description("KV events in the batches applied")
+                .register(registry);
+        this.kvGaps = Counter.builder("ingestor_kv_gaps").description("Sequence gaps in an endpoint's KV events")
+                .register(registry);
+        this.kvSnapshots = Counter.builder("ingestor_kv_snapshots")
+                .description("Snapshots of an endpoint's blocks written").register(registry);
+        this.kvDropped = Counter.builder("ingestor_kv_dropped")
+                .description("KV-event records not handed to Kafka (hand-off queue full); a snapshot follows")
+                .register(registry);
+        this.kvReplays = new Counters("ingestor_kv_replays", "Replay requests to a pod, by how they ended",
+                "outcome");
+        this.kvResets = new Counters("ingestor_kv_resets", "RESET records written, by reason", "reason");
+        this.kvMalformed = new Counters("ingestor_kv_malformed",
+                "KV-event messages that could not be read (sent to dead-letters), by what was wrong", "reason");
+        this.kvPublishLatency = Timer.builder("ingestor_kv_publish_latency")
+                .description("From receiving a KV-event batch to the broker's acknowledgement of its record")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
     }
 
     @Override
@@ -152,6 +181,53 @@ public final class MicrometerIngestorMetrics implements IngestorMetrics {
     public void scrapeFailed(String reason, long nanos) {
         scrapeFailed.record(nanos, TimeUnit.NANOSECONDS);
         scrapeFailures.increment(reason);
+    }
+
+    @Override
+    public <T> void kvEndpoints(T holder, ToIntFunction<? super T> endpoints) {
+        Gauge.builder("ingestor_kv_endpoints", holder, h -> endpoints.applyAsInt(h))
+                .description("Endpoints whose KV events are subscribed to now").register(registry);
+    }
+
+    @Override
+    public void kvBatch(int events) {
+        kvBatches.increment();
+        kvEvents.increment(events);
+    }
+
+    @Override
+    public void kvGap() {
+        kvGaps.increment();
+    }
+
+    @Override
+    public void kvReplay(String outcome) {
+        kvReplays.increment(outcome);
+    }
+
+    @Override
+    public void kvReset(String reason) {
+        kvResets.increment(reason);
+    }
+
+    @Override
+    public void kvSnapshot() {
+        kvSnapshots.increment();
+    }
+
+    @Override
+    public void kvMalformed(String reason) {
+        kvMalformed.increment(reason);
+    }
+
+    @Override
+    public void kvDropped() {
+        kvDropped.increment();
+    }
+
+    @Override
+    public void kvPublished(long nanos) {
+        kvPublishLatency.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 
     /** A 0/1 gauge; {@code state} must not capture {@code obj}, or the registry would keep it alive. */

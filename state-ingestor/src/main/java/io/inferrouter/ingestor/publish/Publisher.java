@@ -6,6 +6,8 @@ import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.serde.Json;
 import io.inferrouter.schemas.topics.Topic;
+import io.inferrouter.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,8 +38,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Resource records (and tombstones) that still fail are sent again, with a back-off, for as long
  *       as they are the latest state of their key; a newer state of the key replaces the retry. Only a
  *       non-retriable error (a record the broker refuses) gives up, counted and logged at ERROR.</li>
- *   <li>Metrics snapshots are not retried (the next scrape supersedes them); failures are counted,
- *       and logged at most once per topic every {@link #LOG_EVERY}.</li>
+ *   <li>Metrics snapshots, KV-event records and dead letters are not retried (the next scrape, or the
+ *       endpoint's next KV snapshot, supersedes them); failures are counted, and logged at most once per
+ *       topic every {@link #LOG_EVERY}.</li>
  * </ul>
  *
  * Resource records identical to the last one sent for the key (ignoring when they were observed) are
@@ -61,7 +64,12 @@ public final class Publisher implements AutoCloseable {
     private volatile boolean closed;
 
     public Publisher(String bootstrapServers, String clientId, IngestorMetrics metrics) {
-        this(producer(bootstrapServers, clientId), metrics);
+        this(producer(bootstrapServers, clientId, Map.of()), metrics);
+    }
+
+    /** With producer settings of its own on top of the defaults (the KV-event publisher compresses). */
+    public Publisher(String bootstrapServers, String clientId, IngestorMetrics metrics, Map<String, Object> overrides) {
+        this(producer(bootstrapServers, clientId, overrides), metrics);
     }
 
     /** Over any producer: tests pass Kafka's {@code MockProducer}. */
@@ -129,24 +137,62 @@ public final class Publisher implements AutoCloseable {
 
     /** Sends a metrics snapshot as it is: every scrape counts, an unchanged one too. */
     public <V> void send(Topic<String, V> topic, EndpointId key, V value, long observedAtMs) {
+        send(topic, key, value, () -> metrics.metricsAcknowledged(System.currentTimeMillis() - observedAtMs),
+                () -> { }, "superseded by the next scrape");
+    }
+
+    /**
+     * Sends a record as it is, not retried: {@code acknowledged} runs when the broker has it, {@code lost}
+     * when it will not (both on the producer's thread: they must not block). Does nothing while inactive.
+     *
+     * @param consequence what a loss means, for the log
+     */
+    public <V> void send(Topic<String, V> topic, EndpointId key, V value, Runnable acknowledged, Runnable lost,
+                         String consequence) {
         if (!active) {
             return;
         }
         byte[] bytes = serialize(topic, key, value);
         if (bytes == null && value != null) {
+            lost.run();
             return;
         }
         try {
             producer.send(new ProducerRecord<>(topic.name(), key.toString(), bytes), (meta, error) -> {
                 if (error == null) {
                     published(topic, value);
-                    metrics.metricsAcknowledged(System.currentTimeMillis() - observedAtMs);
+                    acknowledged.run();
                 } else {
-                    failed(topic, key, error, "superseded by the next scrape");
+                    failed(topic, key, error, consequence);
+                    lost.run();
                 }
             });
         } catch (RuntimeException e) {
-            failed(topic, key, e, "superseded by the next scrape");
+            failed(topic, key, e, consequence);
+            lost.run();
+        }
+    }
+
+    /**
+     * Sends input that could not be read to {@code dead-letters} as it was, with why and where from in
+     * {@code headers} (see {@link io.inferrouter.schemas.topics.DeadLetterHeaders}); not retried.
+     */
+    public void deadLetter(String key, byte[] value, Map<String, String> headers) {
+        if (!active) {
+            return;
+        }
+        ProducerRecord<String, byte[]> letter = new ProducerRecord<>(Topics.DEAD_LETTERS.name(), key, value);
+        headers.forEach((name, text) -> letter.headers().add(name, text.getBytes(StandardCharsets.UTF_8)));
+        try {
+            producer.send(letter, (meta, error) -> {
+                if (error == null) {
+                    published(Topics.DEAD_LETTERS, value);
+                } else {
+                    failed(Topics.DEAD_LETTERS, key, error, "the dead letter is lost; the input was counted and logged");
+                }
+            });
+        } catch (RuntimeException e) {
+            failed(Topics.DEAD_LETTERS, key, e, "the dead letter is lost; the input was counted and logged");
         }
     }
 
@@ -263,7 +309,8 @@ public final class Publisher implements AutoCloseable {
         return node.toString();
     }
 
-    private static Producer<String, byte[]> producer(String bootstrapServers, String clientId) {
+    private static Producer<String, byte[]> producer(String bootstrapServers, String clientId,
+                                                     Map<String, Object> overrides) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
@@ -274,6 +321,7 @@ public final class Publisher implements AutoCloseable {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        props.putAll(overrides);
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 }

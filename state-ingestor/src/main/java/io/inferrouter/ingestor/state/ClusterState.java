@@ -27,7 +27,8 @@ import java.util.function.Predicate;
  * The ingestor's view of the cluster, fed by a source (informers or files), and what it publishes:
  * every resource as it is, except that an InferencePool defined in both API versions is published
  * once (v1 wins), and Pods only while some pool's selector picks them (or they carry a configured
- * label). The scraper asks it for the endpoints to scrape.
+ * label). The scraper asks it for the endpoints to scrape, the KV-event subscriber for the same
+ * endpoints' event sockets: both follow one definition of an endpoint ({@link #forEachEndpoint}).
  */
 public final class ClusterState {
 
@@ -39,6 +40,10 @@ public final class ClusterState {
     private final Map<ResourceKey, InferencePool> poolsV1 = new HashMap<>();
     private final Map<ResourceKey, InferencePool> poolsV1alpha2 = new HashMap<>();
     private final Map<ResourceKey, Pod> pods = new TreeMap<>();
+    /** KV-event ports from annotations, by pod and by pool (per API version, as the pools). */
+    private final Map<ResourceKey, KvEventsPorts> podKvPorts = new HashMap<>();
+    private final Map<ResourceKey, KvEventsPorts> poolKvPortsV1 = new HashMap<>();
+    private final Map<ResourceKey, KvEventsPorts> poolKvPortsV1alpha2 = new HashMap<>();
     private final Set<ResourceKey> publishedPods = new HashSet<>();
     private final Map<Topic<String, ?>, Set<ResourceKey>> present = new HashMap<>();
     /** The last record of each non-pool, non-pod resource, for republishing. */
@@ -52,16 +57,27 @@ public final class ClusterState {
 
     /** A resource was added or changed. */
     public void upsert(KubeResource r) {
+        upsert(r, KvEventsPorts.UNSET);
+    }
+
+    /**
+     * A resource was added or changed; {@code kvPorts} are the KV-event ports its annotations set (read
+     * for pods and pools only; they stay in the ingestor and are not published).
+     */
+    public void upsert(KubeResource r, KvEventsPorts kvPorts) {
         lock.lock();
         try {
             switch (r) {
                 case InferencePool p -> {
-                    (InferencePool.API_V1.equals(p.apiVersion()) ? poolsV1 : poolsV1alpha2).put(p.key(), p);
+                    boolean v1 = InferencePool.API_V1.equals(p.apiVersion());
+                    (v1 ? poolsV1 : poolsV1alpha2).put(p.key(), p);
+                    (v1 ? poolKvPortsV1 : poolKvPortsV1alpha2).put(p.key(), kvPorts);
                     publishPool(p.key());
                     refreshPods(p.meta().namespace());
                 }
                 case Pod p -> {
                     pods.put(p.key(), p);
+                    podKvPorts.put(p.key(), kvPorts);
                     refreshPod(p.key());
                 }
                 case InferenceModel m -> resource(Topics.INFERENCE_MODELS, m.key(), m);
@@ -79,11 +95,14 @@ public final class ClusterState {
         lock.lock();
         try {
             if (kind == InferencePool.class) {
-                (InferencePool.API_V1.equals(apiVersion) ? poolsV1 : poolsV1alpha2).remove(key);
+                boolean v1 = InferencePool.API_V1.equals(apiVersion);
+                (v1 ? poolsV1 : poolsV1alpha2).remove(key);
+                (v1 ? poolKvPortsV1 : poolKvPortsV1alpha2).remove(key);
                 publishPool(key);
                 refreshPods(key.namespace());
             } else if (kind == Pod.class) {
                 pods.remove(key);
+                podKvPorts.remove(key);
                 refreshPod(key);
             } else if (kind == InferenceModel.class) {
                 resource(Topics.INFERENCE_MODELS, key, null);
@@ -149,27 +168,64 @@ public final class ClusterState {
 
     /** Every endpoint of every valid pool: its ready, non-terminating member pods times its target ports. */
     public List<ScrapeTarget> scrapeTargets() {
+        Map<EndpointId, ScrapeTarget> targets = new LinkedHashMap<>();
+        forEachEndpoint((pool, pod, index, id) -> targets.putIfAbsent(id, new ScrapeTarget(id, pod.ip(),
+                pod.labels().getOrDefault(ENGINE_TYPE_LABEL, "vllm"))));
+        return new ArrayList<>(targets.values());
+    }
+
+    /**
+     * The KV-event sockets of the endpoints {@link #scrapeTargets()} gives, where they are on. Ports come
+     * from the pod's annotations, else its pool's, else {@code defaults}; the {@code i}-th target port of
+     * the pool adds {@code i} to both (vLLM's port offset per data-parallel rank). A PUB port of 0 turns
+     * the endpoint's events off; a replay port of 0 means it has no replay socket.
+     */
+    public List<KvEventsTarget> kvEventsTargets(KvEventsPorts defaults) {
+        Map<EndpointId, KvEventsTarget> targets = new LinkedHashMap<>();
+        forEachEndpoint((pool, pod, index, id) -> {
+            KvEventsPorts ports = podKvPorts.getOrDefault(pod.key(), KvEventsPorts.UNSET)
+                    .orElse(poolKvPorts(pool)).orElse(defaults);
+            if (ports.port() == null || ports.port() == 0 || ports.port() + index > 65535) {
+                return;
+            }
+            int replay = ports.replayPort() == null || ports.replayPort() == 0 || ports.replayPort() + index > 65535
+                    ? 0 : ports.replayPort() + index;
+            targets.putIfAbsent(id, new KvEventsTarget(id, pool.key(), pod.ip(), ports.port() + index, replay));
+        });
+        return new ArrayList<>(targets.values());
+    }
+
+    /** What is done with each endpoint: {@code index} is the target port's place in the pool's list. */
+    @FunctionalInterface
+    private interface EndpointVisitor {
+        void visit(InferencePool pool, Pod pod, int index, EndpointId endpoint);
+    }
+
+    /** The one definition of an endpoint: a valid pool's ready, non-terminating member pod at one target port. */
+    private void forEachEndpoint(EndpointVisitor visitor) {
         lock.lock();
         try {
-            Map<EndpointId, ScrapeTarget> targets = new LinkedHashMap<>();
             for (InferencePool pool : effectivePools()) {
                 if (!pool.valid()) {
                     continue;
                 }
                 for (Pod pod : pods.values()) {
                     if (pod.routable() && selects(pool, pod)) {
-                        for (int port : pool.targetPorts()) {
-                            EndpointId id = EndpointId.of(pod.key(), port);
-                            targets.putIfAbsent(id, new ScrapeTarget(id, pod.ip(),
-                                    pod.labels().getOrDefault(ENGINE_TYPE_LABEL, "vllm")));
+                        List<Integer> ports = pool.targetPorts();
+                        for (int i = 0; i < ports.size(); i++) {
+                            visitor.visit(pool, pod, i, EndpointId.of(pod.key(), ports.get(i)));
                         }
                     }
                 }
             }
-            return new ArrayList<>(targets.values());
         } finally {
             lock.unlock();
         }
+    }
+
+    private KvEventsPorts poolKvPorts(InferencePool pool) {
+        return (InferencePool.API_V1.equals(pool.apiVersion()) ? poolKvPortsV1 : poolKvPortsV1alpha2)
+                .getOrDefault(pool.key(), KvEventsPorts.UNSET);
     }
 
     private <V> void resource(Topic<String, V> topic, ResourceKey key, V value) {

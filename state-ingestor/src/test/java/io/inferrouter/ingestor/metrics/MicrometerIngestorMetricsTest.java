@@ -48,6 +48,34 @@ class MicrometerIngestorMetricsTest {
     }
 
     @Test
+    void kvEventCountsAddUpByTheirTags() {
+        metrics.kvBatch(3);
+        metrics.kvBatch(2);
+        metrics.kvGap();
+        metrics.kvReplay("complete");
+        metrics.kvReplay("unanswered");
+        metrics.kvReplay("complete");
+        metrics.kvReset("restart");
+        metrics.kvMalformed("payload");
+        metrics.kvSnapshot();
+        metrics.kvDropped();
+        metrics.kvPublished(2_000_000);
+        metrics.kvEndpoints(Map.of("a", "1"), Map::size);
+
+        assertThat(registry.get("ingestor_kv_batches").counter().count()).isEqualTo(2);
+        assertThat(registry.get("ingestor_kv_events").counter().count()).isEqualTo(5);
+        assertThat(registry.get("ingestor_kv_gaps").counter().count()).isEqualTo(1);
+        assertThat(registry.get("ingestor_kv_replays").tag("outcome", "complete").counter().count()).isEqualTo(2);
+        assertThat(registry.get("ingestor_kv_replays").tag("outcome", "unanswered").counter().count()).isEqualTo(1);
+        assertThat(registry.get("ingestor_kv_resets").tag("reason", "restart").counter().count()).isEqualTo(1);
+        assertThat(registry.get("ingestor_kv_malformed").tag("reason", "payload").counter().count()).isEqualTo(1);
+        assertThat(registry.get("ingestor_kv_snapshots").counter().count()).isEqualTo(1);
+        assertThat(registry.get("ingestor_kv_dropped").counter().count()).isEqualTo(1);
+        assertThat(registry.get("ingestor_kv_publish_latency").timer().count()).isEqualTo(1);
+        assertThat(registry.get("ingestor_kv_endpoints").gauge().value()).isEqualTo(1);
+    }
+
+    @Test
     void gaugesReadTheirObjectWhenTheMetricsAreRead() {
         AtomicBoolean leader = new AtomicBoolean(true);
         AtomicLong lastEvent = new AtomicLong();

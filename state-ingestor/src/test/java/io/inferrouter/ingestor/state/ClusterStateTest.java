@@ -106,6 +106,54 @@ class ClusterStateTest {
     }
 
     @Test
+    void kvEventSocketsAreTheScrapedEndpointsWithThePodsThenThePoolsThenTheDefaultPorts() {
+        KvEventsPorts defaults = new KvEventsPorts(5557, 5558);
+        state.upsert(pool(InferencePool.API_V1, "p", Map.of("app", "vllm"), 8000, 8001),
+                new KvEventsPorts(6000, null));
+        state.upsert(pod("a", Map.of("app", "vllm"), true, false), new KvEventsPorts(7000, 7100));
+        state.upsert(pod("bb", Map.of("app", "vllm"), true, false));
+        state.upsert(pod("ccc", Map.of("app", "vllm"), false, false), new KvEventsPorts(7000, 7100));
+
+        List<KvEventsTarget> targets = state.kvEventsTargets(defaults);
+
+        // the same endpoints as the scraper's, the i-th target port adding i (vLLM's data-parallel offset)
+        assertThat(targets).extracting(KvEventsTarget::endpoint).containsExactlyInAnyOrderElementsOf(
+                state.scrapeTargets().stream().map(ScrapeTarget::endpoint).toList());
+        assertThat(targets).contains(
+                new KvEventsTarget(EndpointId.parse("llm/a:8000"), ResourceKey.of("llm", "p"), "10.0.0.1", 7000, 7100),
+                new KvEventsTarget(EndpointId.parse("llm/a:8001"), ResourceKey.of("llm", "p"), "10.0.0.1", 7001, 7101),
+                new KvEventsTarget(EndpointId.parse("llm/bb:8000"), ResourceKey.of("llm", "p"), "10.0.0.2", 6000, 5558),
+                new KvEventsTarget(EndpointId.parse("llm/bb:8001"), ResourceKey.of("llm", "p"), "10.0.0.2", 6001, 5559));
+        assertThat(targets.getFirst().eventsUrl()).startsWith("tcp://10.0.0.");
+    }
+
+    @Test
+    void anAnnotatedZeroTurnsKvEventsOffAndAZeroReplayPortMeansNoReplays() {
+        state.upsert(pool(InferencePool.API_V1, "p", Map.of("app", "vllm"), 8000), new KvEventsPorts(null, 0));
+        state.upsert(pod("a", Map.of("app", "vllm"), true, false), new KvEventsPorts(0, null));
+        state.upsert(pod("bb", Map.of("app", "vllm"), true, false));
+
+        List<KvEventsTarget> targets = state.kvEventsTargets(new KvEventsPorts(5557, 5558));
+
+        assertThat(targets).containsExactly(new KvEventsTarget(EndpointId.parse("llm/bb:8000"),
+                ResourceKey.of("llm", "p"), "10.0.0.2", 5557, 0));
+        assertThat(targets.getFirst().replayUrl()).isNull();
+        state.delete(Pod.class, null, ResourceKey.of("llm", "bb"));
+        assertThat(state.kvEventsTargets(new KvEventsPorts(5557, 5558))).isEmpty();
+    }
+
+    @Test
+    void annotationsAreReadAsPortsOrOffAndABadValueIsReportedAndUnset() {
+        List<String> problems = new java.util.ArrayList<>();
+        assertThat(KvEventsPorts.fromAnnotations(Map.of(KvEventsPorts.PORT_ANNOTATION, " 6000 ",
+                KvEventsPorts.REPLAY_PORT_ANNOTATION, "OFF"), problems::add)).isEqualTo(new KvEventsPorts(6000, 0));
+        assertThat(KvEventsPorts.fromAnnotations(Map.of(KvEventsPorts.PORT_ANNOTATION, "70000",
+                KvEventsPorts.REPLAY_PORT_ANNOTATION, "five"), problems::add)).isEqualTo(KvEventsPorts.UNSET);
+        assertThat(problems).hasSize(2).allMatch(p -> p.contains("inferrouter.io/kv-events-"));
+        assertThat(KvEventsPorts.fromAnnotations(null, problems::add)).isEqualTo(KvEventsPorts.UNSET);
+    }
+
+    @Test
     void reconcileTombstonesOnlyOwnedKeysTheClusterNoLongerHas() {
         InferenceModel m = new InferenceModel(ResourceMeta.of("llm", "kept"), "kept", null, List.of(),
                 PoolRef.named("p"), List.of(), 1, "test");
