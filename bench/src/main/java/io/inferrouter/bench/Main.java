@@ -39,7 +39,9 @@ public final class Main {
     private static void usage() {
         System.out.println("""
                 usage: ./dev bench <name> [options]
-                  decision-time [--quick]   scheduler decision time for pools of 10, 100, 1000 endpoints (JMH)
+                  decision-time [--quick] [--tokenizer-json PATH]
+                                            scheduler decision time for pools of 10, 100, 1000 endpoints, and the
+                                            precise prefix scorer's tokenizing and hashing of an 8k-token prompt (JMH)
                   overhead [--quick] [--rounds N] [--seconds N] [--rates 200,800] [--cases "1KB,200KB stream"]
                            [--gateway-jvm "<extra JVM options for gateway-node>"]
                                             added latency and max throughput: direct vs gateway-node, nginx, HAProxy

@@ -11,10 +11,17 @@ import io.inferrouter.gateway.errors.GatewayException;
 import io.inferrouter.gateway.metrics.MicrometerGatewayMetrics;
 import io.inferrouter.gateway.proxy.Http1Upstream;
 import io.inferrouter.gateway.proxy.UpstreamProxy;
+import io.inferrouter.gateway.kv.KvBlockIndex;
+import io.inferrouter.gateway.kv.KvEventsReplica;
+import io.inferrouter.gateway.scheduler.PrecisePrefixCacheScorer;
+import io.inferrouter.gateway.scheduler.PrecisePrefixSources;
 import io.inferrouter.gateway.scheduler.PrefixIndex;
 import io.inferrouter.gateway.scheduler.Profiles;
 import io.inferrouter.gateway.server.ClientGuard;
 import io.inferrouter.gateway.tables.TableReplica;
+import io.inferrouter.gateway.tables.Tables;
+import io.inferrouter.gateway.tokens.Tokenizers;
+import io.inferrouter.schemas.kv.BlockHasher;
 import io.inferrouter.schemas.topics.TopicAdmin;
 import io.inferrouter.schemas.topics.Topics;
 import io.inferrouter.support.Health;
@@ -25,12 +32,13 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * gateway-node, wired by hand in the order data flows: table replica, scheduler profiles, proxy,
- * decision log, then the HTTP server that uses them.
+ * gateway-node, wired by hand in the order data flows: table replica, tokenizers and the KV-event
+ * index, scheduler profiles, proxy, decision log, then the HTTP server that uses them.
  */
 public final class GatewayServer implements AutoCloseable {
 
@@ -40,11 +48,13 @@ public final class GatewayServer implements AutoCloseable {
 
     private final WebServer server;
     private final TableReplica tables;
+    private final KvEventsReplica kvEvents;
     private final Parts parts;
 
-    private GatewayServer(WebServer server, TableReplica tables, Parts parts) {
+    private GatewayServer(WebServer server, TableReplica tables, KvEventsReplica kvEvents, Parts parts) {
         this.server = server;
         this.tables = tables;
+        this.kvEvents = kvEvents;
         this.parts = parts;
     }
 
@@ -57,7 +67,15 @@ public final class GatewayServer implements AutoCloseable {
             // A pod that leaves its pool takes its cache with it: a restarted one starts empty.
             TableReplica tables = parts.add(new TableReplica(config.bootstrapServers(), metrics, prefixIndex::forget)
                     .start());
-            Profiles profiles = Profiles.build(config, prefixIndex);
+            GatewayConfig.PrecisePrefix precise = config.precisePrefix();
+            Tokenizers tokenizers = Tokenizers.load(precise.tokenizers(), precise.defaultTokenizer());
+            KvBlockIndex kvIndex = new KvBlockIndex(precise.maxBlocksPerEndpoint());
+            // Only a gateway whose requests can reach the precise scorer reads the servers' KV events.
+            KvEventsReplica kvEvents = Profiles.usesScorer(config, PrecisePrefixCacheScorer.NAME)
+                    ? parts.add(new KvEventsReplica(config.bootstrapServers(), kvIndex, metrics).start()) : null;
+            BooleanSupplier kvReady = kvEvents == null ? () -> false : kvEvents::ready;
+            Profiles profiles = Profiles.build(config, prefixIndex, new PrecisePrefixSources(kvIndex, kvReady,
+                    tokenizers, BlockHasher.seeded(precise.hashSeed()), precise.maxTokens(), metrics));
             GatewayConfig.UpstreamLimits u = config.upstream();
             Http1Upstream upstream = parts.add(new Http1Upstream(u.connectTimeout(), u.readTimeout(), u.idleTimeout(),
                     u.maxIdlePerEndpoint()));
@@ -79,6 +97,7 @@ public final class GatewayServer implements AutoCloseable {
                     .description("Table records not yet read by this gateway").register(registry);
             Gauge.builder("gateway_prefix_index_dropped_updates", prefixIndex, PrefixIndex::droppedUpdates)
                     .register(registry);
+            kvIndexMetrics(kvIndex, registry);
             Director director = new Director(config, tables, profiles, proxy, decisions, metrics);
             InferenceService inference = new InferenceService(director);
             ClientGuard guard = parts.add(new ClientGuard(config.clientLimits(), metrics));
@@ -86,11 +105,12 @@ public final class GatewayServer implements AutoCloseable {
                     // Streamed tokens are small writes: without TCP_NODELAY, Nagle holds them back.
                     .connectionOptions(o -> o.tcpNoDelay(true))
                     .update(guard::configure)
-                    .routing(r -> routing(r.addFilter(guard.inFlightLimit()), inference, tables, registry))
+                    .routing(r -> routing(r.addFilter(guard.inFlightLimit()), inference, tables::alive,
+                            () -> ready(tables, kvEvents), registry))
                     .build().start();
-            LOG.info("gateway-node listening url=http://{}:{} profile={} nodeId={}", config.httpHost(), server.port(),
-                    config.defaultProfile(), config.nodeId());
-            return new GatewayServer(server, tables, parts);
+            LOG.info("gateway-node listening url=http://{}:{} profile={} nodeId={} kvEvents={}", config.httpHost(),
+                    server.port(), config.defaultProfile(), config.nodeId(), kvEvents != null);
+            return new GatewayServer(server, tables, kvEvents, parts);
         } catch (RuntimeException e) {
             parts.close();
             throw e;
@@ -107,13 +127,40 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    static void routing(HttpRouting.Builder r, InferenceService inference, TableReplica tables,
-                        PrometheusMeterRegistry registry) {
+    /**
+     * @param alive false once a replica thread has stopped
+     * @param ready true once the tables (and the KV-event index, when the precise scorer is in use)
+     *              have caught up with the log
+     */
+    static void routing(HttpRouting.Builder r, InferenceService inference, BooleanSupplier alive,
+                        BooleanSupplier ready, PrometheusMeterRegistry registry) {
         r.register(inference)
                 .error(GatewayException.class, ErrorResponses::send)
-                .get("/health", (req, res) -> Health.send(res, tables.alive()))
-                .get("/ready", (req, res) -> Health.send(res, tables.ready()));
+                .get("/health", (req, res) -> Health.send(res, alive.getAsBoolean()))
+                .get("/ready", (req, res) -> Health.send(res, ready.getAsBoolean()));
         PrometheusEndpoint.register(r, registry);
+    }
+
+    /**
+     * Ready to take requests: the tables have caught up with the log, and so has the KV-event index
+     * when this gateway reads one (null otherwise), so that a restarted replica routes as before it.
+     */
+    static boolean ready(Tables tables, KvEventsReplica kvEvents) {
+        return tables.ready() && (kvEvents == null || kvEvents.ready());
+    }
+
+    private static void kvIndexMetrics(KvBlockIndex index, PrometheusMeterRegistry registry) {
+        Gauge.builder("gateway_kv_index_endpoints", index, KvBlockIndex::endpointCount)
+                .description("Endpoints whose KV-cache blocks the index knows from their events").register(registry);
+        Gauge.builder("gateway_kv_index_blocks", index, KvBlockIndex::blockCount)
+                .description("KV-cache blocks indexed, summed over endpoints").register(registry);
+        Gauge.builder("gateway_kv_index_bytes", index, KvBlockIndex::arrayBytes)
+                .description("Bytes of the KV-block index's arrays").register(registry);
+        FunctionCounter.builder("gateway_kv_index_evicted_blocks", index, KvBlockIndex::evictedCount)
+                .description("Blocks dropped from the index: their endpoint had kv-index.max-blocks-per-endpoint")
+                .register(registry);
+        FunctionCounter.builder("gateway_kv_index_records", index, KvBlockIndex::recordsApplied)
+                .description("kv.events records applied").register(registry);
     }
 
     public int port() {
@@ -122,6 +169,11 @@ public final class GatewayServer implements AutoCloseable {
 
     public TableReplica tables() {
         return tables;
+    }
+
+    /** The KV-event replica, or null when no profile requests can use has the precise scorer. */
+    public KvEventsReplica kvEvents() {
+        return kvEvents;
     }
 
     @Override

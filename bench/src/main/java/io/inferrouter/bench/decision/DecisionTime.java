@@ -18,7 +18,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.util.Statistics;
 
-/** Runs {@link DecisionTimeBenchmark} with JMH, prints a table and writes JSON to bench/results. */
+/**
+ * Runs {@link DecisionTimeBenchmark} and {@link PromptHashingBenchmark} with JMH, prints their tables
+ * and writes JSON to bench/results. {@code --tokenizer-json PATH} names a real tokenizer.json for the
+ * Hugging Face rows (the small test one otherwise).
+ */
 public final class DecisionTime {
 
     private DecisionTime() {
@@ -26,15 +30,21 @@ public final class DecisionTime {
 
     public static void run(List<String> args) throws Exception {
         boolean quick = args.contains("--quick");
+        int json = args.indexOf("--tokenizer-json");
+        String tokenizerJson = json >= 0 && json + 1 < args.size() ? args.get(json + 1) : "";
         Options options = new OptionsBuilder()
                 .include(DecisionTimeBenchmark.class.getSimpleName())
+                .include(PromptHashingBenchmark.class.getSimpleName())
+                .param("tokenizerJson", tokenizerJson)
                 .forks(1)
                 .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.seconds(quick ? 1 : 2))
                 .measurementIterations(quick ? 2 : 5).measurementTime(TimeValue.seconds(quick ? 1 : 3))
                 .threads(1)
                 .jvmArgsAppend("-Xms512m", "-Xmx512m")
                 .build();
-        Collection<RunResult> results = new Runner(options).run();
+        Collection<RunResult> all = new Runner(options).run();
+        List<RunResult> results = all.stream().filter(r -> r.getParams().getParam("endpoints") != null).toList();
+        List<RunResult> hashing = all.stream().filter(r -> r.getParams().getParam("endpoints") == null).toList();
         List<Map<String, Object>> rows = new ArrayList<>();
         System.out.printf("%n%-10s %10s %10s %10s %10s %8s%n", "endpoints", "mean us", "p50 us", "p99 us", "p99.9 us", "n");
         for (RunResult r : results) {
@@ -52,6 +62,25 @@ public final class DecisionTime {
             row.put("samples", s.getN());
             rows.add(row);
         }
+        List<Map<String, Object>> hashingRows = new ArrayList<>();
+        System.out.printf("%n8,192-token prompt (precise prefix scorer), tokenizer.json: %s%n",
+                tokenizerJson.isEmpty() ? PromptHashingBenchmark.TEST_TOKENIZER : tokenizerJson);
+        System.out.printf("%-16s %-10s %10s %10s %10s %8s%n", "step", "tokenizer", "mean us", "p50 us", "p99 us", "n");
+        for (RunResult r : hashing) {
+            Statistics s = r.getPrimaryResult().getStatistics();
+            String step = r.getParams().getBenchmark().substring(r.getParams().getBenchmark().lastIndexOf('.') + 1);
+            String tokenizer = r.getParams().getParam("tokenizer");
+            System.out.printf("%-16s %-10s %10.1f %10.1f %10.1f %8d%n", step, tokenizer, s.getMean(),
+                    s.getPercentile(50), s.getPercentile(99), s.getN());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("step", step);
+            row.put("tokenizer", tokenizer);
+            row.put("meanMicros", s.getMean());
+            row.put("p50Micros", s.getPercentile(50));
+            row.put("p99Micros", s.getPercentile(99));
+            row.put("samples", s.getN());
+            hashingRows.add(row);
+        }
         Path dir = Path.of("bench", "results");
         Files.createDirectories(dir);
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -61,6 +90,9 @@ public final class DecisionTime {
         doc.put("quick", quick);
         doc.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.version"));
         doc.put("rows", rows);
+        doc.put("preciseTokenizerJson",
+                tokenizerJson.isEmpty() ? PromptHashingBenchmark.TEST_TOKENIZER : tokenizerJson);
+        doc.put("precisePrompt8192Tokens", hashingRows);
         Path out = dir.resolve("decision-time.json");
         Files.writeString(out, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n");
         Files.writeString(dir.resolve("decision-time.csv"), Csv.of(rows));

@@ -88,7 +88,8 @@ public final class Freshness {
                 Thread.sleep(20 + (i * 7) % 50);
                 int before = waiting(p.gateway().tables().current(), endpoint);
                 long t0 = System.nanoTime();
-                pod.runner().submit(new SimRequest("fresh-" + i, new int[] {1, 2, 3}, 1, null, 16, new NoSink(), t0));
+                pod.runner().submit(new SimRequest("fresh-" + i, new int[] {1, 2, 3}, 1, null,
+                        pod.runner().engine().hasher(), 16, new NoSink(), t0));
                 out.add(await(p, s -> waiting(s, endpoint) > before, t0));
             }
         } finally {

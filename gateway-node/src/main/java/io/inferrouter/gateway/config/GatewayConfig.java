@@ -1,6 +1,7 @@
 package io.inferrouter.gateway.config;
 
 import io.helidon.config.Config;
+import io.inferrouter.gateway.tokens.Tokenizers;
 import io.inferrouter.support.Setting;
 import io.inferrouter.support.Settings;
 import java.time.Duration;
@@ -19,8 +20,9 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
                             ClientLimits clientLimits, int maxBodyBytes, int maxResponseBytes, UpstreamLimits upstream,
                             String defaultProfile, boolean allowProfileHeader, Map<String, ProfileConfig> profiles,
                             int saturationQueue, double saturationKvCache, Duration metricsStaleness,
-                            int prefixMaxBlocks, int prefixCapacityPerEndpoint, Duration tableStaleness,
-                            boolean decisionsEnabled, int decisionBuffer, int decisionMaxCandidates) {
+                            int prefixMaxBlocks, int prefixCapacityPerEndpoint, PrecisePrefix precisePrefix,
+                            Duration tableStaleness, boolean decisionsEnabled, int decisionBuffer,
+                            int decisionMaxCandidates) {
 
     public static final Setting<String> BOOTSTRAP_SERVERS = Setting.text("kafka.bootstrap-servers",
             "ROUTER_BOOTSTRAP_SERVERS", "127.0.0.1:9092",
@@ -95,6 +97,21 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
     public static final Setting<Integer> PREFIX_CAPACITY_PER_ENDPOINT = Setting.integer(
             "prefix.capacity-per-endpoint", "GATEWAY_PREFIX_CAPACITY_PER_ENDPOINT", 31_250,
             "Blocks each endpoint is assumed to keep, LRU (31,250 x 16 tokens = 500k tokens)");
+    public static final Setting<String> DEFAULT_TOKENIZER = Setting.text("tokenizers.default",
+            "GATEWAY_DEFAULT_TOKENIZER", "none", "Tokenizer of the models `tokenizers.models` does not name: "
+                    + "`none` (the precise prefix scorer falls back to the approximate one), `sim` (model-sim's) or "
+                    + "`hf:<path>` (a Hugging Face tokenizer.json on local disk, read at start, never downloaded); "
+                    + "per-model tokenizers are a structured list and can be set in the config file only");
+    public static final Setting<Integer> PRECISE_MAX_TOKENS = Setting.integer("precise-prefix.max-tokens",
+            "GATEWAY_PRECISE_PREFIX_MAX_TOKENS", 16_384, "Leading prompt tokens the precise prefix scorer "
+                    + "tokenizes and hashes (1024 blocks of 16); longer shared prefixes score as equal (16-1000000)");
+    public static final Setting<String> PRECISE_HASH_SEED = Setting.text("precise-prefix.hash-seed",
+            "GATEWAY_PRECISE_PREFIX_HASH_SEED", "0", "The model servers' `PYTHONHASHSEED`, the root of vLLM's "
+                    + "block hashes (`--prefix-caching-hash-algo sha256_cbor`); model-sim uses 0");
+    public static final Setting<Integer> KV_INDEX_MAX_BLOCKS = Setting.integer("kv-index.max-blocks-per-endpoint",
+            "GATEWAY_KV_INDEX_MAX_BLOCKS", 131_072, "Blocks the KV-event index keeps per endpoint, the oldest "
+                    + "stored dropped first (about 50 bytes each; vLLM reports its own evictions, so this only "
+                    + "bounds memory; 131,072 x 16 tokens = 2M tokens, above an H100's KV cache)");
     public static final Setting<Duration> TABLE_STALENESS = Setting.duration("tables.staleness",
             "GATEWAY_TABLE_STALENESS", Duration.ofSeconds(10),
             "Without Kafka contact for this long, FailOpen pools get a random order and FailClose pools 503");
@@ -111,11 +128,14 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
             HTTP_RETRY_AFTER, MAX_BODY_BYTES, MAX_RESPONSE_BYTES, CONNECT_TIMEOUT, READ_TIMEOUT, MAX_ATTEMPTS,
             UPSTREAM_IDLE_TIMEOUT, UPSTREAM_MAX_IDLE, PROFILE,
             ALLOW_PROFILE_HEADER, SATURATION_QUEUE, SATURATION_KV_CACHE, METRICS_STALENESS, PREFIX_MAX_BLOCKS,
-            PREFIX_CAPACITY_PER_ENDPOINT, TABLE_STALENESS, DECISIONS_ENABLED, DECISIONS_BUFFER_SIZE,
+            PREFIX_CAPACITY_PER_ENDPOINT, DEFAULT_TOKENIZER, PRECISE_MAX_TOKENS, PRECISE_HASH_SEED,
+            KV_INDEX_MAX_BLOCKS, TABLE_STALENESS, DECISIONS_ENABLED, DECISIONS_BUFFER_SIZE,
             DECISIONS_MAX_CANDIDATES);
 
     /** The file-only key of the scheduler profiles. */
     private static final String PROFILES_KEY = "scheduler.profiles";
+    /** The file-only key of the per-model tokenizers: a list of {@code {model, tokenizer}}. */
+    private static final String TOKENIZERS_KEY = "tokenizers.models";
 
     public GatewayConfig {
         require(bootstrapServers, BOOTSTRAP_SERVERS);
@@ -139,6 +159,7 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
         positive(metricsStaleness, METRICS_STALENESS);
         range(prefixMaxBlocks, 1, 100_000, PREFIX_MAX_BLOCKS);
         range(prefixCapacityPerEndpoint, 1, Integer.MAX_VALUE, PREFIX_CAPACITY_PER_ENDPOINT);
+        Objects.requireNonNull(precisePrefix, "precisePrefix");
         positive(tableStaleness, TABLE_STALENESS);
         range(decisionBuffer, 1, Integer.MAX_VALUE, DECISIONS_BUFFER_SIZE);
         range(decisionMaxCandidates, 0, 100_000, DECISIONS_MAX_CANDIDATES);
@@ -153,7 +174,10 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
                         UPSTREAM_IDLE_TIMEOUT.from(c), UPSTREAM_MAX_IDLE.from(c)),
                 PROFILE.from(c), ALLOW_PROFILE_HEADER.from(c), profiles(c),
                 SATURATION_QUEUE.from(c), SATURATION_KV_CACHE.from(c), METRICS_STALENESS.from(c),
-                PREFIX_MAX_BLOCKS.from(c), PREFIX_CAPACITY_PER_ENDPOINT.from(c), TABLE_STALENESS.from(c),
+                PREFIX_MAX_BLOCKS.from(c), PREFIX_CAPACITY_PER_ENDPOINT.from(c),
+                new PrecisePrefix(DEFAULT_TOKENIZER.from(c), tokenizers(c), PRECISE_MAX_TOKENS.from(c),
+                        PRECISE_HASH_SEED.from(c), KV_INDEX_MAX_BLOCKS.from(c)),
+                TABLE_STALENESS.from(c),
                 DECISIONS_ENABLED.from(c), DECISIONS_BUFFER_SIZE.from(c), DECISIONS_MAX_CANDIDATES.from(c));
     }
 
@@ -192,6 +216,53 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
             positive(idleTimeout, UPSTREAM_IDLE_TIMEOUT);
             range(maxIdlePerEndpoint, 0, 100_000, UPSTREAM_MAX_IDLE);
         }
+    }
+
+    /**
+     * The precise prefix-cache scorer's settings ({@code tokenizers.*}, {@code precise-prefix.*},
+     * {@code kv-index.*} above); {@code io.inferrouter.gateway.tokens.Tokenizers} loads the tokenizers.
+     *
+     * @param defaultTokenizer     the tokenizer spec of models {@code tokenizers} does not name
+     * @param tokenizers           model name to tokenizer spec ({@code none}, {@code sim}, {@code hf:<path>})
+     * @param maxTokens            leading prompt tokens tokenized and hashed
+     * @param hashSeed             the servers' {@code PYTHONHASHSEED}
+     * @param maxBlocksPerEndpoint blocks the KV-event index keeps per endpoint
+     */
+    public record PrecisePrefix(String defaultTokenizer, Map<String, String> tokenizers, int maxTokens,
+                                String hashSeed, int maxBlocksPerEndpoint) {
+
+        public PrecisePrefix {
+            Tokenizers.checkSpec(defaultTokenizer, DEFAULT_TOKENIZER.label());
+            tokenizers = Map.copyOf(tokenizers);
+            tokenizers.forEach((model, spec) -> Tokenizers.checkSpec(spec,
+                    TOKENIZERS_KEY + " entry for model '" + model + "'"));
+            range(maxTokens, 16, 1_000_000, PRECISE_MAX_TOKENS);
+            require(hashSeed, PRECISE_HASH_SEED);
+            range(maxBlocksPerEndpoint, 1, 100_000_000, KV_INDEX_MAX_BLOCKS);
+        }
+
+        /** Everything at its default: no tokenizer. */
+        public static PrecisePrefix defaults() {
+            return new PrecisePrefix(DEFAULT_TOKENIZER.fallback().get(), Map.of(), PRECISE_MAX_TOKENS.fallback().get(),
+                    PRECISE_HASH_SEED.fallback().get(), KV_INDEX_MAX_BLOCKS.fallback().get());
+        }
+    }
+
+    /** The per-model tokenizers under {@code tokenizers.models} in the file: {@code - model: m, tokenizer: spec}. */
+    private static Map<String, String> tokenizers(Config c) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Config entry : c.get(TOKENIZERS_KEY).asNodeList().orElse(List.of())) {
+            String model = entry.get("model").asString().orElse("");
+            String spec = entry.get("tokenizer").asString().orElse("");
+            if (model.isBlank() || spec.isBlank()) {
+                throw new IllegalArgumentException(TOKENIZERS_KEY + "[" + entry.name() + "] needs a 'model' and a "
+                        + "'tokenizer' (none, sim or hf:<path to tokenizer.json>)");
+            }
+            if (out.put(model, spec) != null) {
+                throw new IllegalArgumentException(TOKENIZERS_KEY + " names model '" + model + "' twice");
+            }
+        }
+        return out;
     }
 
     /** The built-in profiles, replaced or joined by those under {@code scheduler.profiles} in the file. */

@@ -24,6 +24,9 @@ public record ProfileConfig(String name, List<String> filters, Map<String, Doubl
         Map<String, ProfileConfig> p = new LinkedHashMap<>();
         p.put("default", new ProfileConfig("default", List.of(),
                 ordered("queue", 2.0, "kv-cache", 2.0, "prefix-cache", 3.0), "max-score"));
+        // The default profile with prefix affinity from the servers' KV events instead of the gateway's guess.
+        p.put("precise", new ProfileConfig("precise", List.of(),
+                ordered("queue", 2.0, "kv-cache", 2.0, "precise-prefix-cache", 3.0), "max-score"));
         p.put("queue-kv", new ProfileConfig("queue-kv", List.of(), ordered("queue", 2.0, "kv-cache", 2.0), "max-score"));
         p.put("least-outstanding", new ProfileConfig("least-outstanding", List.of(),
                 ordered("outstanding-requests", 1.0), "max-score"));

@@ -13,6 +13,7 @@ import io.inferrouter.gateway.proxy.Usage;
 import io.inferrouter.gateway.routing.ModelResolver;
 import io.inferrouter.gateway.routing.Target;
 import io.inferrouter.gateway.scheduler.Decision;
+import io.inferrouter.gateway.scheduler.PrecisePrefixCacheScorer;
 import io.inferrouter.gateway.scheduler.Profiles;
 import io.inferrouter.gateway.scheduler.SaturationDetector;
 import io.inferrouter.gateway.scheduler.Scheduler;
@@ -95,7 +96,10 @@ public final class Director {
         this.defaultProfile = config.defaultProfile();
         this.allowProfileHeader = config.allowProfileHeader();
         this.maxBodyBytes = config.maxBodyBytes();
-        this.promptChars = InferenceRequest.promptCharsFor(config.prefixMaxBlocks());
+        // Prompts are kept longer only when requests can reach the precise scorer, which tokenizes them.
+        this.promptChars = Profiles.usesScorer(config, PrecisePrefixCacheScorer.NAME)
+                ? InferenceRequest.promptCharsFor(config.prefixMaxBlocks(), config.precisePrefix().maxTokens())
+                : InferenceRequest.promptCharsFor(config.prefixMaxBlocks());
         this.maxResponseBytes = config.maxResponseBytes();
         this.admission = new Admission(tables, config.tableStaleness().toMillis(),
                 new SaturationDetector(config.saturationQueue(), config.saturationKvCache(),
@@ -138,7 +142,8 @@ public final class Director {
             Scheduler scheduler = scheduler(x.headers());
             long now = System.currentTimeMillis();
             SchedulingContext scheduling = new SchedulingContext(new SchedulingRequest(target.targetModel(),
-                    request.prompt(), target.sheddable(), target.critical()), pool, now);
+                    request.prompt(), request.promptForm(), request.promptCut(), target.sheddable(), target.critical()),
+                    pool, now);
             x.scheduling(scheduler, scheduling);
             Decision decision = switch (admission.admit(pool, target, now)) {
                 case SCHEDULE -> scheduler.schedule(scheduling);

@@ -8,13 +8,17 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.inferrouter.gateway.config.GatewayConfig;
 import io.inferrouter.gateway.errors.GatewayException;
 import io.inferrouter.gateway.scheduler.PromptBlocks;
+import io.inferrouter.gateway.tokens.PromptForm;
+import io.inferrouter.schemas.tokens.SimTokenizer;
 import io.inferrouter.schemas.serde.Json;
 import java.io.IOException;
 import java.io.Writer;
 
 /**
  * An OpenAI completions or chat-completions body, parsed once: the model, whether it streams, and
- * the prompt text the prefix-cache scorer hashes. The original bytes are kept and forwarded as they
+ * the prompt text the prefix-cache scorers hash (a chat request's messages as the lines
+ * {@code role: content} the simulated fleet tokenizes, {@link SimTokenizer#chatPrompt}; a prompt
+ * array as its items, one per line, {@link SimTokenizer#completionPrompt}). The original bytes are kept and forwarded as they
  * are; a rewritten model is spliced into them in place of the {@code model} value.
  *
  * <p>The body is read with a streaming parser, not a tree: every token is still checked (invalid JSON
@@ -41,9 +45,11 @@ public final class InferenceRequest {
     private final int modelEnd;
     private final boolean stream;
     private final String prompt;
+    private final PromptForm promptForm;
+    private final boolean promptCut;
 
     private InferenceRequest(Kind kind, byte[] bytes, String model, int modelStart, int modelEnd, boolean stream,
-                             String prompt) {
+                             String prompt, PromptForm promptForm, boolean promptCut) {
         this.kind = kind;
         this.bytes = bytes;
         this.model = model;
@@ -51,12 +57,27 @@ public final class InferenceRequest {
         this.modelEnd = modelEnd;
         this.stream = stream;
         this.prompt = prompt;
+        this.promptForm = promptForm;
+        this.promptCut = promptCut;
     }
+
+    /**
+     * Characters per token kept for the precise prefix scorer's tokenizer: twice English's average, so
+     * that text with many spaces, digits or symbols still yields its {@code max-tokens}; text that
+     * needs more (long runs of spaces) just hashes fewer blocks.
+     */
+    public static final int PRECISE_CHARS_PER_TOKEN = 8;
 
     /** The prompt characters kept for prefix hashing when at most {@code maxBlocks} blocks are hashed. */
     public static int promptCharsFor(int maxBlocks) {
         return (int) Math.min(Integer.MAX_VALUE,
                 (long) maxBlocks * MAX_HASHED_BLOCK_TOKENS * PromptBlocks.CHARS_PER_TOKEN);
+    }
+
+    /** The prompt characters kept for both prefix scorers: the approximate one's and {@code maxTokens} tokens'. */
+    public static int promptCharsFor(int maxBlocks, int maxTokens) {
+        return (int) Math.min(Integer.MAX_VALUE,
+                Math.max(promptCharsFor(maxBlocks), (long) maxTokens * PRECISE_CHARS_PER_TOKEN));
     }
 
     /** With the prompt kept for the default {@code prefix.max-blocks}. */
@@ -93,6 +114,16 @@ public final class InferenceRequest {
     /** The prompt text, cut at the length given to {@link #parse(Kind, byte[], int)}. */
     public String prompt() {
         return prompt;
+    }
+
+    /** What the prompt text was made from: one string, a prompt array, or chat messages. */
+    public PromptForm promptForm() {
+        return promptForm;
+    }
+
+    /** True when {@link #prompt()} is only the start of the prompt's text (it was longer than the cap). */
+    public boolean promptCut() {
+        return promptCut;
     }
 
     /**
@@ -133,6 +164,7 @@ public final class InferenceRequest {
         private JsonToken stream;
         private boolean promptSeen;
         private String promptError;
+        private PromptForm promptForm;
 
         Reader(Kind kind, byte[] bytes, JsonParser p, int promptChars) {
             this.kind = kind;
@@ -140,6 +172,7 @@ public final class InferenceRequest {
             this.p = p;
             // The text is rarely longer than the body it comes from: one array, no regrowth.
             this.prompt = new Prompt(promptChars, Math.min(promptChars, bytes.length));
+            this.promptForm = kind == Kind.CHAT ? PromptForm.CHAT : PromptForm.TEXT;
         }
 
         InferenceRequest read() throws IOException {
@@ -189,7 +222,7 @@ public final class InferenceRequest {
                 throw GatewayException.badRequest("request body must be JSON in UTF-8");
             }
             return new InferenceRequest(kind, bytes, model, modelStart, modelEnd, stream == JsonToken.VALUE_TRUE,
-                    prompt.text());
+                    prompt.text(), promptForm, prompt.cut());
         }
 
         /** A non-object root is still read to its end, so bad JSON stays a JSON error. */
@@ -224,6 +257,7 @@ public final class InferenceRequest {
         }
 
         private void readCompletionPrompt(JsonToken t) throws IOException {
+            promptForm = t == JsonToken.START_ARRAY ? PromptForm.LIST : PromptForm.TEXT;
             switch (t) {
                 case VALUE_NULL -> { }
                 case VALUE_STRING -> prompt.appendString(p);
@@ -279,17 +313,20 @@ public final class InferenceRequest {
             }
         }
 
-        /** Appends {@code role + ": " + content + "\n"}, whatever the order of the keys; the content's fault. */
+        /**
+         * Appends {@code role + ": " + content + "\n"} as the simulator builds it ({@link SimTokenizer#chatPrompt}),
+         * whatever the order of the keys; returns the content's fault.
+         */
         private String readMessage() throws IOException {
             int start = prompt.length();
-            String role = "";
+            String role = SimTokenizer.DEFAULT_ROLE;
             int contentStart = -1;
             String contentError = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken t = p.nextToken();
                 if (name.equals("role")) {
-                    String newRole = asText(t, "");
+                    String newRole = asText(t, SimTokenizer.DEFAULT_ROLE);
                     if (contentStart >= 0) {
                         contentStart = prompt.replaceRole(start, contentStart, newRole + ": ");
                     }
@@ -322,7 +359,7 @@ public final class InferenceRequest {
             return contentError;
         }
 
-        /** Content parts: the text of each part that has one, as a tree's {@code asText()} gives it. */
+        /** Content parts: the text of each part that has one, as a tree's {@code asText("")} gives it. */
         private void readParts() throws IOException {
             while (p.nextToken() != JsonToken.END_ARRAY) {
                 if (p.currentToken() != JsonToken.START_OBJECT) {
@@ -338,7 +375,7 @@ public final class InferenceRequest {
                         if (t == JsonToken.VALUE_STRING) {
                             prompt.appendString(p);
                         } else {
-                            prompt.append(asText(t, null));
+                            prompt.append(asText(t, ""));
                         }
                     } else {
                         p.skipChildren();
@@ -380,6 +417,8 @@ public final class InferenceRequest {
         private int cap;
         private final StringBuilder text;
         private JsonGenerator compact;
+        /** True once a character of the prompt was not kept. */
+        private boolean cut;
 
         Prompt(int cap, int expected) {
             this.cap = cap;
@@ -392,6 +431,11 @@ public final class InferenceRequest {
 
         void reset() {
             text.setLength(0);
+            cut = false;
+        }
+
+        boolean cut() {
+            return cut;
         }
 
         void truncate(int length) {
@@ -409,6 +453,7 @@ public final class InferenceRequest {
             if (room > 0) {
                 text.append(s, 0, Math.min(room, s.length()));
             }
+            cut |= s.length() > room;
             return this;
         }
 
@@ -418,6 +463,7 @@ public final class InferenceRequest {
             if (room > 0) {
                 text.append(buf, off, Math.min(room, len));
             }
+            cut |= len > room;
         }
 
         @Override
@@ -435,6 +481,9 @@ public final class InferenceRequest {
         void appendString(JsonParser p) throws IOException {
             if (!full()) {
                 p.getText(this);
+            } else {
+                // Left undecoded, so its length is unknown: an empty string would lose nothing.
+                cut = true;
             }
         }
 
@@ -442,6 +491,7 @@ public final class InferenceRequest {
         void appendCompact(JsonParser p) throws IOException {
             if (full()) {
                 p.skipChildren();
+                cut = true;
                 return;
             }
             if (compact == null) {

@@ -48,6 +48,18 @@ public interface GatewayMetrics {
     default void tableRecordSkipped(String topic) {
     }
 
+    /** A {@code kv.events} record could not be read and was skipped. */
+    default void kvEventsRecordSkipped() {
+    }
+
+    /**
+     * The precise prefix-cache scorer scored a request with the approximate scorer instead, for
+     * {@code reason} (one of a few constants: the index is not caught up, no candidate publishes KV
+     * events, the model has no tokenizer, the tokenizer cannot give this prompt's ids).
+     */
+    default void preciseFallback(String reason) {
+    }
+
     /** An endpoint appeared in the tables; its in-flight count can be reported from now on. */
     default void endpointAdded(EndpointId endpoint, IntSupplier inFlight) {
     }

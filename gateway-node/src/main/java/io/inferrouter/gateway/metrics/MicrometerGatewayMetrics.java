@@ -40,6 +40,7 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     private final ConcurrentHashMap<ModelPool, Counter> retries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ModelPool, Counter> sheds = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ModelPool, Counter> aborts = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> preciseFallbacks = new ConcurrentHashMap<>();
 
     private record ModelPool(String model, ResourceKey pool) {
     }
@@ -134,6 +135,19 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     @Override
     public void tableRecordSkipped(String topic) {
         registry.counter("gateway_table_records_skipped", "topic", topic).increment();
+    }
+
+    @Override
+    public void kvEventsRecordSkipped() {
+        registry.counter("gateway_kv_events_records_skipped").increment();
+    }
+
+    @Override
+    public void preciseFallback(String reason) {
+        // A few reasons, each counter made once: the lookup after that is a lock-free map read.
+        preciseFallbacks.computeIfAbsent(reason, r -> Counter.builder("gateway_precise_prefix_fallbacks")
+                .description("Requests the precise prefix-cache scorer left to the approximate one, by reason")
+                .tag("reason", r).register(registry)).increment();
     }
 
     @Override

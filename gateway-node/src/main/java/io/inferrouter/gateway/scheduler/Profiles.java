@@ -16,8 +16,13 @@ public final class Profiles {
         this.schedulers = schedulers;
     }
 
-    /** @throws IllegalArgumentException naming the profile and plugin when a name is unknown */
+    /** Profiles whose precise prefix-cache scorer, if any, always falls back to the approximate one. */
     public static Profiles build(GatewayConfig config, PrefixIndex prefixIndex) {
+        return build(config, prefixIndex, PrecisePrefixSources.off());
+    }
+
+    /** @throws IllegalArgumentException naming the profile and plugin when a name is unknown */
+    public static Profiles build(GatewayConfig config, PrefixIndex prefixIndex, PrecisePrefixSources precise) {
         Map<String, Scheduler> out = new LinkedHashMap<>();
         for (ProfileConfig p : config.profiles().values()) {
             List<Filter> filters = new ArrayList<>();
@@ -26,7 +31,7 @@ public final class Profiles {
             }
             List<Scheduler.WeightedScorer> scorers = new ArrayList<>();
             p.scorers().forEach((name, weight) -> scorers.add(new Scheduler.WeightedScorer(
-                    scorer(p.name(), name, prefixIndex, config.prefixMaxBlocks()), weight)));
+                    scorer(p.name(), name, prefixIndex, config.prefixMaxBlocks(), precise), weight)));
             out.put(p.name(), new Scheduler(p.name(), filters, scorers, picker(p.name(), p.picker()),
                     config.metricsStaleness().toMillis()));
         }
@@ -39,6 +44,13 @@ public final class Profiles {
 
     public java.util.Set<String> names() {
         return schedulers.keySet();
+    }
+
+    /** True when a profile requests can use (the default, or any when the profile header is allowed) has the scorer. */
+    public static boolean usesScorer(GatewayConfig config, String scorer) {
+        return config.allowProfileHeader()
+                ? config.profiles().values().stream().anyMatch(p -> p.scorers().containsKey(scorer))
+                : config.profiles().get(config.defaultProfile()).scorers().containsKey(scorer);
     }
 
     static Filter filter(String profile, String spec) {
@@ -58,16 +70,20 @@ public final class Profiles {
         }
     }
 
-    static Scorer scorer(String profile, String name, PrefixIndex prefixIndex, int prefixMaxBlocks) {
+    static Scorer scorer(String profile, String name, PrefixIndex prefixIndex, int prefixMaxBlocks,
+                         PrecisePrefixSources precise) {
         return switch (name) {
             case QueueScorer.NAME -> new QueueScorer();
             case KvCacheScorer.NAME -> new KvCacheScorer();
             case PrefixCacheScorer.NAME -> new PrefixCacheScorer(prefixIndex, prefixMaxBlocks);
+            case PrecisePrefixCacheScorer.NAME -> new PrecisePrefixCacheScorer(precise,
+                    new PrefixCacheScorer(prefixIndex, prefixMaxBlocks));
             case RunningRequestsScorer.NAME -> new RunningRequestsScorer();
             case OutstandingRequestsScorer.NAME -> new OutstandingRequestsScorer();
             case LoraAffinityScorer.NAME -> new LoraAffinityScorer();
             default -> throw new IllegalArgumentException("profile '" + profile + "': unknown scorer '" + name
-                    + "' (known: queue, kv-cache, prefix-cache, running-requests, outstanding-requests, lora-affinity)");
+                    + "' (known: queue, kv-cache, prefix-cache, precise-prefix-cache, running-requests,"
+                    + " outstanding-requests, lora-affinity)");
         };
     }
 

@@ -17,7 +17,11 @@ import static io.inferrouter.gateway.config.GatewayConfig.MAX_ATTEMPTS;
 import static io.inferrouter.gateway.config.GatewayConfig.MAX_BODY_BYTES;
 import static io.inferrouter.gateway.config.GatewayConfig.MAX_RESPONSE_BYTES;
 import static io.inferrouter.gateway.config.GatewayConfig.METRICS_STALENESS;
+import static io.inferrouter.gateway.config.GatewayConfig.DEFAULT_TOKENIZER;
+import static io.inferrouter.gateway.config.GatewayConfig.KV_INDEX_MAX_BLOCKS;
 import static io.inferrouter.gateway.config.GatewayConfig.NODE_ID;
+import static io.inferrouter.gateway.config.GatewayConfig.PRECISE_HASH_SEED;
+import static io.inferrouter.gateway.config.GatewayConfig.PRECISE_MAX_TOKENS;
 import static io.inferrouter.gateway.config.GatewayConfig.PREFIX_CAPACITY_PER_ENDPOINT;
 import static io.inferrouter.gateway.config.GatewayConfig.PREFIX_MAX_BLOCKS;
 import static io.inferrouter.gateway.config.GatewayConfig.PROFILE;
@@ -72,6 +76,10 @@ class ConfigTableTest {
             new Case(METRICS_STALENESS, "1s", GatewayConfig::metricsStaleness, Duration.ofSeconds(1)),
             new Case(PREFIX_MAX_BLOCKS, "64", GatewayConfig::prefixMaxBlocks, 64),
             new Case(PREFIX_CAPACITY_PER_ENDPOINT, "1000", GatewayConfig::prefixCapacityPerEndpoint, 1000),
+            new Case(DEFAULT_TOKENIZER, "sim", c -> c.precisePrefix().defaultTokenizer(), "sim"),
+            new Case(PRECISE_MAX_TOKENS, "4096", c -> c.precisePrefix().maxTokens(), 4096),
+            new Case(PRECISE_HASH_SEED, "42", c -> c.precisePrefix().hashSeed(), "42"),
+            new Case(KV_INDEX_MAX_BLOCKS, "5000", c -> c.precisePrefix().maxBlocksPerEndpoint(), 5000),
             new Case(TABLE_STALENESS, "30s", GatewayConfig::tableStaleness, Duration.ofSeconds(30)),
             new Case(DECISIONS_ENABLED, "false", GatewayConfig::decisionsEnabled, false),
             new Case(DECISIONS_BUFFER_SIZE, "50", GatewayConfig::decisionBuffer, 50),

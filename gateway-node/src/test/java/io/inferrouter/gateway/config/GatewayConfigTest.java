@@ -69,4 +69,51 @@ class GatewayConfigTest {
         assertThatThrownBy(() -> load(List.of(), Map.of("GATEWAY_METRICS_STALENESS", "-PT1S")))
                 .hasMessageContaining("metrics-staleness");
     }
+
+    @Test
+    void tokenizersPerModelComeFromTheFileAndTheDefaultFromTheEnvironment(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gw.yaml");
+        Files.writeString(file, """
+                tokenizers:
+                  default: none
+                  models:
+                    - model: meta-llama/Llama-3.1-8B-Instruct
+                      tokenizer: hf:/models/llama-3.1-8b/tokenizer.json
+                    - model: sim-llama
+                      tokenizer: sim
+                precise-prefix:
+                  max-tokens: 4096
+                """);
+        GatewayConfig c = load(List.of("--config", file.toString()), Map.of("GATEWAY_DEFAULT_TOKENIZER", "sim"));
+        GatewayConfig.PrecisePrefix p = c.precisePrefix();
+        assertThat(p.tokenizers()).containsEntry("meta-llama/Llama-3.1-8B-Instruct",
+                "hf:/models/llama-3.1-8b/tokenizer.json").containsEntry("sim-llama", "sim");
+        assertThat(p.defaultTokenizer()).isEqualTo("sim");
+        assertThat(p.maxTokens()).isEqualTo(4096);
+        assertThat(p.hashSeed()).isEqualTo("0");
+        assertThat(p.maxBlocksPerEndpoint()).isEqualTo(131_072);
+        assertThat(load(List.of(), Map.of()).precisePrefix()).isEqualTo(GatewayConfig.PrecisePrefix.defaults());
+
+        Files.writeString(file, "tokenizers:\n  models:\n    - model: m\n      tokenizer: tiktoken\n");
+        assertThatThrownBy(() -> load(List.of("--config", file.toString()), Map.of()))
+                .hasMessageContaining("model 'm'").hasMessageContaining("tiktoken");
+        assertThatThrownBy(() -> load(List.of(), Map.of("GATEWAY_DEFAULT_TOKENIZER", "bpe")))
+                .hasMessageContaining("tokenizers.default");
+    }
+
+    @Test
+    void thePreciseProfileIsTheDefaultOneWithPrecisePrefixAffinity() {
+        GatewayConfig c = load(List.of(), Map.of());
+        assertThat(c.profiles().get("precise").scorers()).containsExactly(Map.entry("queue", 2.0),
+                Map.entry("kv-cache", 2.0), Map.entry("precise-prefix-cache", 3.0));
+        try (PrefixIndex index = new PrefixIndex(10, 10)) {
+            assertThat(Profiles.build(c, index).get("precise").profile()).isEqualTo("precise");
+        }
+        // Only a gateway whose requests can reach the precise scorer reads KV events.
+        assertThat(Profiles.usesScorer(c, "precise-prefix-cache")).isFalse();
+        assertThat(Profiles.usesScorer(load(List.of(), Map.of("GATEWAY_SCHEDULER_PROFILE", "precise")),
+                "precise-prefix-cache")).isTrue();
+        assertThat(Profiles.usesScorer(load(List.of(), Map.of("GATEWAY_ALLOW_PROFILE_HEADER", "true")),
+                "precise-prefix-cache")).isTrue();
+    }
 }

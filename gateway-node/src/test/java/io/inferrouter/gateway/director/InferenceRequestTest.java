@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.inferrouter.gateway.tokens.PromptForm;
+import io.inferrouter.schemas.tokens.SimTokenizer;
 import io.inferrouter.gateway.errors.GatewayException;
 import io.inferrouter.schemas.serde.Json;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +81,9 @@ class InferenceRequestTest {
                 "{\"model\":\"m\",\"messages\":[{\"role\":\"u\",\"content\":[{\"text\":1.5},{\"text\":null},"
                         + "{\"type\":\"image\"},\"s\",{\"text\":{\"a\":1}},{\"text\":true},{\"text\":\"\u00e9\"}]}]}",
                 "{\"model\":\"m\",\"messages\":[{\"role\":\"a\",\"role\":\"bb\",\"content\":\"c\",\"content\":\"d\"}]}",
-                "{\"messages\":5,\"model\":\"m\",\"messages\":[{\"role\":\"r\",\"content\":\"ok\",\"x\":[{}]}]}");
+                "{\"messages\":5,\"model\":\"m\",\"messages\":[{\"role\":\"r\",\"content\":\"ok\",\"x\":[{}]}]}",
+                "{\"model\":\"m\",\"messages\":[{\"content\":\"no role\"},{\"content\":[{\"text\":\"a\"}],\"role\":null},"
+                        + "{\"role\":[1],\"content\":\"c\"},{\"role\":{},\"content\":[]}]}");
         for (String c : chats) {
             assertThat(chat(c).prompt()).as(c).isEqualTo(treePrompt(c, true));
         }
@@ -119,35 +123,35 @@ class InferenceRequestTest {
         assertThatThrownBy(() -> chat("{\"model\":\" \",\"messages\":[1]}")).hasMessageContaining("'model' is required");
     }
 
-    /** The prompt as the former tree read built it: the reference the streaming read must match. */
+    /**
+     * The prompt as the simulated fleet builds it from the body's tree (schemas' {@link SimTokenizer}, which
+     * model-sim tokenizes): the reference the streaming read must match, so that the gateway's tokens are
+     * the simulator's.
+     */
     private static String treePrompt(String json, boolean chat) throws Exception {
         JsonNode root = Json.mapper().readTree(json);
-        StringBuilder b = new StringBuilder();
-        if (!chat) {
-            JsonNode prompt = root.get("prompt");
-            if (prompt.isTextual()) {
-                return prompt.asText();
-            }
-            for (JsonNode p : prompt) {
-                b.append(p.isTextual() ? p.asText() : p.toString()).append('\n');
-            }
-            return b.toString();
-        }
-        for (JsonNode m : root.get("messages")) {
-            b.append(m.path("role").asText("")).append(": ");
-            JsonNode content = m.get("content");
-            if (content != null && content.isTextual()) {
-                b.append(content.asText());
-            } else if (content != null && content.isArray()) {
-                for (JsonNode part : content) {
-                    if (part.has("text")) {
-                        b.append(part.get("text").asText());
-                    }
-                }
-            }
-            b.append('\n');
-        }
-        return b.toString();
+        return chat ? SimTokenizer.chatPrompt(root) : SimTokenizer.completionPrompt(root);
+    }
+
+    @Test
+    void theFormAndWhetherThePromptWasCutAreKept() {
+        assertThat(completion("{\"model\":\"m\",\"prompt\":\"abc\"}").promptForm()).isEqualTo(PromptForm.TEXT);
+        assertThat(completion("{\"model\":\"m\",\"prompt\":[\"a\"]}").promptForm()).isEqualTo(PromptForm.LIST);
+        assertThat(chat("{\"model\":\"m\",\"messages\":[{\"content\":\"x\"}]}").promptForm())
+                .isEqualTo(PromptForm.CHAT);
+        String json = "{\"model\":\"m\",\"prompt\":\"" + "w ".repeat(50) + "\"}";
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        assertThat(InferenceRequest.parse(InferenceRequest.Kind.COMPLETIONS, bytes, 100).promptCut()).isFalse();
+        assertThat(InferenceRequest.parse(InferenceRequest.Kind.COMPLETIONS, bytes, 99).promptCut()).isTrue();
+        String chat = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+                + "{\"role\":\"user\",\"content\":\"there\"}]}";
+        byte[] chatBytes = chat.getBytes(StandardCharsets.UTF_8);
+        // "user: hi\n" is 9 characters: the second message is beyond a cap of 9, and cut by one of 10.
+        assertThat(InferenceRequest.parse(InferenceRequest.Kind.CHAT, chatBytes, 9).promptCut()).isTrue();
+        assertThat(InferenceRequest.parse(InferenceRequest.Kind.CHAT, chatBytes, 10).promptCut()).isTrue();
+        assertThat(InferenceRequest.parse(InferenceRequest.Kind.CHAT, chatBytes, 21).promptCut()).isFalse();
+        assertThat(InferenceRequest.promptCharsFor(256, 16_384)).isEqualTo(16_384 * 8);
+        assertThat(InferenceRequest.promptCharsFor(256, 16)).isEqualTo(256 * 64 * 4);
     }
 
     @Test

@@ -1,0 +1,130 @@
+package io.inferrouter.gateway.scheduler;
+
+import io.inferrouter.gateway.kv.EndpointBlocks;
+import io.inferrouter.gateway.tables.Endpoint;
+import io.inferrouter.gateway.tokens.PromptTokenizer;
+import io.inferrouter.schemas.kv.BlockHash;
+import java.util.List;
+
+/**
+ * Prefers the endpoint that holds the longest run of the prompt's KV-cache blocks from the first,
+ * as the servers' own KV events say ({@link io.inferrouter.gateway.kv.KvBlockIndex}): the score is
+ * that run over the prompt's full blocks, 0..1. The prompt is tokenized with its model's tokenizer
+ * and hashed with vLLM's block hash once per request, into the cycle state: at the block size the
+ * endpoints' events report (else the pool's), with the target model as the LoRA name when the
+ * endpoints stored blocks under it.
+ *
+ * <p>Falls back to the approximate {@link PrefixCacheScorer} (whose index keeps learning from every
+ * served request, so a fallback has history) when the index has not caught up yet, when no
+ * candidate has published KV events, when the model has no tokenizer, or when the tokenizer cannot
+ * give this prompt's ids (a chat request for a Hugging Face tokenizer: the server renders its chat
+ * template first). Each fallback is counted by reason.
+ */
+public final class PrecisePrefixCacheScorer implements Scorer {
+
+    public static final String NAME = "precise-prefix-cache";
+
+    /** The prompt's block hashes (vLLM's 64-bit form), or why there are none. */
+    public static final SchedulingContext.Key<PromptHashes> PROMPT_HASHES =
+            new SchedulingContext.Key<>("precise-prompt-hashes");
+
+    /** Fallback reasons, as counted. */
+    public static final String INDEX_NOT_READY = "index-not-ready";
+    public static final String NO_KV_EVENTS = "no-kv-events";
+    public static final String NO_TOKENIZER = "no-tokenizer";
+    public static final String NOT_TOKENIZABLE = "not-tokenizable";
+
+    /**
+     * A request's block hashes.
+     *
+     * @param hashes  vLLM's 64-bit hash of each full block of the (capped) prompt, or null
+     * @param missing why there are none, when {@code hashes} is null
+     */
+    public record PromptHashes(long[] hashes, String missing) {
+    }
+
+    private final PrecisePrefixSources sources;
+    private final PrefixCacheScorer approximate;
+
+    public PrecisePrefixCacheScorer(PrecisePrefixSources sources, PrefixCacheScorer approximate) {
+        this.sources = sources;
+        this.approximate = approximate;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public double[] score(SchedulingContext context, List<Endpoint> candidates) {
+        if (!sources.indexReady().getAsBoolean()) {
+            return fallBack(context, candidates, INDEX_NOT_READY);
+        }
+        EndpointBlocks[] known = new EndpointBlocks[candidates.size()];
+        boolean any = false;
+        for (int i = 0; i < known.length; i++) {
+            known[i] = sources.index().endpoint(candidates.get(i).id());
+            any |= known[i] != null;
+        }
+        if (!any) {
+            return fallBack(context, candidates, NO_KV_EVENTS);
+        }
+        PromptHashes p = context.computeIfAbsent(PROMPT_HASHES, c -> hash(c, known));
+        if (p.hashes() == null) {
+            return fallBack(context, candidates, p.missing());
+        }
+        long[] hashes = p.hashes();
+        double[] scores = new double[known.length];
+        if (hashes.length == 0) {
+            return scores;
+        }
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = known[i] == null ? 0 : (double) known[i].leadingRun(hashes) / hashes.length;
+        }
+        return scores;
+    }
+
+    /** The approximate index learns from every served request, so that a fallback finds history. */
+    @Override
+    public void onServed(SchedulingContext context, Endpoint served) {
+        approximate.onServed(context, served);
+    }
+
+    private double[] fallBack(SchedulingContext context, List<Endpoint> candidates, String reason) {
+        sources.metrics().preciseFallback(reason);
+        return approximate.score(context, candidates);
+    }
+
+    private PromptHashes hash(SchedulingContext context, EndpointBlocks[] known) {
+        SchedulingRequest request = context.request();
+        PromptTokenizer tokenizer = sources.tokenizers().forModel(request.targetModel());
+        if (tokenizer == null) {
+            return new PromptHashes(null, NO_TOKENIZER);
+        }
+        int[] tokens = tokenizer.tokenize(request.prompt(), request.promptForm(), request.promptCut(),
+                sources.maxTokens());
+        if (tokens == null) {
+            return new PromptHashes(null, NOT_TOKENIZABLE);
+        }
+        int blockSize = 0;
+        String lora = null;
+        for (EndpointBlocks e : known) {
+            if (e != null) {
+                blockSize = blockSize == 0 ? e.blockSize() : blockSize;
+                if (e.knowsAdapter(request.targetModel())) {
+                    lora = request.targetModel();
+                }
+            }
+        }
+        if (blockSize == 0) {
+            blockSize = context.pool().blockSizeTokens();
+        }
+        BlockHash[] blocks = sources.hasher().promptHashes(tokens, blockSize, lora, null);
+        long[] hashes = new long[blocks.length];
+        for (int i = 0; i < hashes.length; i++) {
+            hashes[i] = blocks[i].low64();
+        }
+        return new PromptHashes(hashes, null);
+    }
+}
