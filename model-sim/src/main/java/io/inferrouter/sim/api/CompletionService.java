@@ -9,6 +9,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.inferrouter.schemas.tokens.SimTokenizer;
 import io.inferrouter.sim.engine.EngineRunner;
 import io.inferrouter.sim.engine.SimConfig;
 import io.inferrouter.sim.engine.SimRequest;
@@ -95,7 +96,8 @@ public final class CompletionService implements HttpService {
             }
             lora = model;
         }
-        String prompt = chat ? chatPrompt(body) : completionPrompt(body);
+        // The same text the gateway tokenizes for the simulated fleet: one definition, in schemas.
+        String prompt = chat ? SimTokenizer.chatPrompt(body) : SimTokenizer.completionPrompt(body);
         if (prompt == null) {
             OpenAiErrors.badRequest(res, chat ? "'messages' must be a non-empty array" : "'prompt' is required");
             return;
@@ -259,38 +261,6 @@ public final class CompletionService implements HttpService {
             return v.asInt();
         }
         return DEFAULT_MAX_TOKENS;
-    }
-
-    static String completionPrompt(JsonNode body) {
-        JsonNode p = body.get("prompt");
-        if (p == null || p.isNull()) {
-            return null;
-        }
-        if (p.isArray()) {
-            StringBuilder b = new StringBuilder();
-            p.forEach(x -> b.append(x.isTextual() ? x.asText() : x.toString()).append('\n'));
-            return b.toString();
-        }
-        return p.asText();
-    }
-
-    static String chatPrompt(JsonNode body) {
-        JsonNode messages = body.get("messages");
-        if (messages == null || !messages.isArray() || messages.isEmpty()) {
-            return null;
-        }
-        StringBuilder b = new StringBuilder();
-        for (JsonNode m : messages) {
-            b.append(m.path("role").asText("user")).append(": ");
-            JsonNode c = m.get("content");
-            if (c != null && c.isTextual()) {
-                b.append(c.asText());
-            } else if (c != null && c.isArray()) {
-                c.forEach(part -> b.append(part.path("text").asText("")));
-            }
-            b.append('\n');
-        }
-        return b.toString();
     }
 
     /** Thrown to abandon a streamed response half-way (a fault drill). */

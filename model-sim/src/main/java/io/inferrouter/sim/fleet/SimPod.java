@@ -164,9 +164,14 @@ public final class SimPod implements AutoCloseable {
         lifecycle.lock();
         try {
             WebServer s = server;
-            if (s != null && s.isRunning()) {
+            boolean wasListening = s != null && s.isRunning();
+            if (wasListening) {
                 s.stop();
-                closePublisher();
+            }
+            // Also when something else stopped the server (Helidon's own shutdown hook stops every server
+            // at JVM exit): a publisher left open keeps the fleet's ZMQ context from ever terminating.
+            closePublisher();
+            if (wasListening) {
                 LOG.info("simulated pod killed name={}", name);
             }
         } finally {
