@@ -5,6 +5,7 @@ import io.inferrouter.schemas.kv.KvEvent;
 import io.inferrouter.schemas.kv.KvEventBatch;
 import io.inferrouter.schemas.kv.KvEventCodec;
 import io.inferrouter.schemas.kv.KvEventEncoding;
+import io.inferrouter.schemas.kv.KvSequence;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,12 +123,7 @@ final class ScriptedKvPod implements AutoCloseable {
     }
 
     static byte[] seqBytes(long seq) {
-        byte[] b = new byte[8];
-        for (int i = 7; i >= 0; i--) {
-            b[i] = (byte) seq;
-            seq >>>= 8;
-        }
-        return b;
+        return KvSequence.bytes(seq);
     }
 
     private void serve() {

@@ -3,6 +3,7 @@ package io.inferrouter.sim.events;
 import io.inferrouter.schemas.kv.KvEventBatch;
 import io.inferrouter.schemas.kv.KvEventCodec;
 import io.inferrouter.schemas.kv.KvEventEncoding;
+import io.inferrouter.schemas.kv.KvSequence;
 import io.inferrouter.sim.engine.KvEventSink;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ public final class ZmqKvEventPublisher implements KvEventSink, AutoCloseable {
     /** vLLM's defaults for the queue in front of the publisher thread and the PUB high-water mark. */
     static final int MAX_QUEUE = 100_000;
     static final int HWM = 100_000;
-    private static final byte[] END_SEQ = {-1, -1, -1, -1, -1, -1, -1, -1};
+    private static final byte[] END_SEQ = KvSequence.bytes(KvSequence.END);
     private static final byte[] EMPTY = new byte[0];
     private static final int POLL_MS = 100;
     private static final long BIND_RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -212,7 +213,7 @@ public final class ZmqKvEventPublisher implements KvEventSink, AutoCloseable {
         }
         long seq = nextSeq++;
         pub.sendMore(topic);
-        pub.sendMore(seqBytes(seq));
+        pub.sendMore(KvSequence.bytes(seq));
         pub.send(payload, 0);
         bufferLock.lock();
         try {
@@ -273,7 +274,7 @@ public final class ZmqKvEventPublisher implements KvEventSink, AutoCloseable {
         boolean withTopic = config.encoding() == KvEventEncoding.MAP;
         try {
             for (Buffered b : wanted) {
-                if (!reply(identity, withTopic ? topic : null, seqBytes(b.seq()), b.payload())) {
+                if (!reply(identity, withTopic ? topic : null, KvSequence.bytes(b.seq()), b.payload())) {
                     return;
                 }
             }
@@ -296,15 +297,6 @@ public final class ZmqKvEventPublisher implements KvEventSink, AutoCloseable {
                     REPLAY_SEND_TIMEOUT_MS);
         }
         return sent;
-    }
-
-    static byte[] seqBytes(long seq) {
-        byte[] b = new byte[8];
-        for (int i = 7; i >= 0; i--) {
-            b[i] = (byte) seq;
-            seq >>>= 8;
-        }
-        return b;
     }
 
     private static void join(Thread t) {

@@ -14,6 +14,7 @@ import io.inferrouter.schemas.kv.KvEvent;
 import io.inferrouter.schemas.kv.KvEventBatch;
 import io.inferrouter.schemas.kv.KvEventCodec;
 import io.inferrouter.schemas.kv.KvEventEncoding;
+import io.inferrouter.schemas.kv.KvSequence;
 import io.inferrouter.sim.engine.SimConfig;
 import io.inferrouter.sim.engine.Tokenizer;
 import io.inferrouter.sim.fleet.FleetConfig;
@@ -404,11 +405,6 @@ class KvEventsIT {
     }
 
     private static byte[] seqBytes(long seq) {
-        byte[] b = new byte[8];
-        for (int i = 7; i >= 0; i--) {
-            b[i] = (byte) seq;
-            seq >>>= 8;
-        }
-        return b;
+        return KvSequence.bytes(seq);
     }
 }

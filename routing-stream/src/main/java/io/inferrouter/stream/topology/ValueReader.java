@@ -1,5 +1,6 @@
 package io.inferrouter.stream.topology;
 
+import io.inferrouter.schemas.topics.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;

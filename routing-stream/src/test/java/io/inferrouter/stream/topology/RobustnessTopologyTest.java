@@ -5,6 +5,7 @@ import static io.inferrouter.stream.topology.Resources.pod;
 import static io.inferrouter.stream.topology.Resources.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inferrouter.schemas.topics.DeadLetterHeaders;
 import io.inferrouter.schemas.topics.Topic;
 import io.inferrouter.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;

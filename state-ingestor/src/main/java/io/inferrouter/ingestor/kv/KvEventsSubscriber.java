@@ -4,6 +4,7 @@ import io.inferrouter.ingestor.metrics.IngestorMetrics;
 import io.inferrouter.ingestor.publish.Publisher;
 import io.inferrouter.ingestor.state.KvEventsTarget;
 import io.inferrouter.schemas.kv.KvEventsRecord;
+import io.inferrouter.schemas.kv.KvSequence;
 import io.inferrouter.schemas.kv.MalformedKvEventsException;
 import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.topics.DeadLetterHeaders;
@@ -263,7 +264,8 @@ public final class KvEventsSubscriber implements AutoCloseable {
             if (requestUnsent && handshaken.get()) {
                 requestUnsent = false;
                 // Never block this thread: a request that cannot be queued is an attempt that times out.
-                if (!dealer.send(EMPTY, ZMQ.SNDMORE | ZMQ.DONTWAIT) || !dealer.send(seqBytes(replayFrom), ZMQ.DONTWAIT)) {
+                if (!dealer.send(EMPTY, ZMQ.SNDMORE | ZMQ.DONTWAIT)
+                        || !dealer.send(KvSequence.bytes(replayFrom), ZMQ.DONTWAIT)) {
                     LOG.debug("kv events replay request not queued endpoint={} url={}", target.endpoint(),
                             target.replayUrl());
                 }
@@ -471,12 +473,4 @@ public final class KvEventsSubscriber implements AutoCloseable {
         return v;
     }
 
-    static byte[] seqBytes(long seq) {
-        byte[] b = new byte[8];
-        for (int i = 7; i >= 0; i--) {
-            b[i] = (byte) seq;
-            seq >>>= 8;
-        }
-        return b;
-    }
 }
