@@ -28,6 +28,7 @@ public final class Main {
             case "freshness" -> io.inferrouter.bench.freshness.Freshness.run(rest);
             case "scale" -> io.inferrouter.bench.scale.ScaleBench.run(rest);
             case "sim-calibration" -> io.inferrouter.bench.sim.SimCalibration.run(rest);
+            case "kv-events" -> io.inferrouter.bench.kvevents.KvEventsThroughput.run(rest);
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "'");
                 usage();
@@ -47,10 +48,17 @@ public final class Main {
                                             added latency and max throughput: direct vs gateway-node, nginx, HAProxy
                   quality [--quick] [--workload W1..W7] [--rates 10,25,40] [--profiles a,b] [--seconds N]
                           [--time-scale F] [--pods N] [--kv-blocks N] [--token-scale F] [--groups N]
-                          [--adapters N] [--max-loras N] (W6) [--progress-seconds N] (0: none) [--out DIR]
+                          [--adapters N] [--max-loras N] (W6) [--gateways N] [--no-kv-events]
+                          [--progress-seconds N] (0: none) [--out DIR]
                                             TTFT, ITL, TPOT, normalized time per token, throughput, goodput, hit rate,
-                                            decision time per scheduler profile; profile direct-service sends straight
-                                            to the pods (a random pod per request, like a Kubernetes Service)
+                                            decision time, KV events/s and their index lag per scheduler profile;
+                                            profile direct-service sends straight to the pods (a random pod per
+                                            request, like a Kubernetes Service); --gateways N spreads requests at
+                                            random over N gateway replicas
+                  kv-events [--pods 32] [--rates 10,50,100,200] [--seconds N] [--blocks-per-batch 8]
+                            [--scrape-interval 1s]
+                                            the KV-event pipeline alone (pods' ZeroMQ publishers, ingestor, kv.events,
+                                            gateway index): batches and events/s, pod-to-index lag p50/p99
                   freshness [--samples N]   metric change / pod unready / resource edit to gateway table, p50/p99
                   scale [--pools 10,100,1000] [--endpoints-per-pool N] [--models-per-pool N]
                         [--updates-per-endpoint N] [--decisions N] [--in-memory-stores]

@@ -29,6 +29,9 @@ final class Banner {
         stack.addresses().modelServers().forEach(m -> b.append(String.format("  model server         %s:%s  (pod %s/%s of pool %s)%n",
                 m.spec().address(), m.ports().size() == 1 ? m.ports().get(0) : m.ports(), m.spec().pool().namespace(), m.podName(),
                 m.spec().pool())));
+        b.append(String.format("  scheduling profile   %s  (prompts tokenized %s)%n", stack.config().profile(),
+                stack.config().simTokenizer() ? "as the simulated pods do: prefix routing from their KV events"
+                        : "by no tokenizer: prefix routing falls back to the gateway's guess"));
         b.append(String.format("  data directory       %s%n", stack.config().dataDir().toAbsolutePath()));
         String gw = stack.addresses().gateway();
         b.append("\nTry it (routed through the Kafka-built tables to a simulated pod):\n");

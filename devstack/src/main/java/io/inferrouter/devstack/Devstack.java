@@ -60,6 +60,9 @@ public final class Devstack implements AutoCloseable {
         return addresses;
     }
 
+    /** The gateway's saturation.metrics-staleness in the devstack (see where it is set). */
+    static final String DEVSTACK_METRICS_STALENESS = "5s";
+
     /** Starts everything in data-flow order; on failure stops what had started and rethrows. */
     public static Devstack start(DevstackConfig config) {
         Parts parts = new Parts();
@@ -117,7 +120,13 @@ public final class Devstack implements AutoCloseable {
                     GatewayConfig.SETTINGS.load(List.of(), Map.of(
                             "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
                             "GATEWAY_HTTP_PORT", Integer.toString(config.gatewayPort()),
-                            "GATEWAY_NODE_ID", "devstack"))),
+                            "GATEWAY_NODE_ID", "devstack",
+                            "GATEWAY_SCHEDULER_PROFILE", config.profile(),
+                            // Every service shares one JVM here: while it warms up (the first minute or so on
+                            // 2 cores) the metrics path lags 2-3 s, and with the 200 ms default no endpoint would
+                            // be scored. Warm, the lag is 15-70 ms (gateway_endpoint_metrics_age_seconds).
+                            "GATEWAY_METRICS_STALENESS", DEVSTACK_METRICS_STALENESS,
+                            "GATEWAY_DEFAULT_TOKENIZER", config.simTokenizer() ? "sim" : "none"))),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
             parts.add(gateway);
             AdminServer admin = AdminServer.start(AdminConfig.from(

@@ -33,12 +33,13 @@ import java.util.Map;
  * @param simPort           every simulated pod's port (the example pools' port)
  * @param simTimeScale      real time per simulated GPU time
  * @param modelServers      real model servers registered as Ready pods of a seeded pool (mock API only)
+ * @param profile           the gateway's default scheduling profile
  */
 public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int kafkaPort, String bootstrapServers,
                              short replicationFactor, int gatewayPort, int adminPort, int routingStreamPort, int kubePort,
                              Path kubeconfig, List<Path> manifests, int ingestorPort, int simPods,
                              String simBaseAddress, int simPort, double simTimeScale,
-                             List<ModelServers.Spec> modelServers) {
+                             List<ModelServers.Spec> modelServers, String profile) {
 
     /** The manifests the mock Kubernetes API is seeded with when none are named. */
     public static final List<Path> DEFAULT_MANIFESTS = List.of(Path.of("deploy", "crds"), Path.of("deploy", "examples"));
@@ -83,9 +84,14 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
     public static final Setting<Double> SIM_TIME_SCALE = Setting.decimal("sim-time-scale", "ROUTER_SIM_TIME_SCALE",
             1.0, "real time per simulated GPU time (0.1 = ten times faster)");
 
+    public static final Setting<String> PROFILE = Setting.text("profile", "ROUTER_PROFILE", "precise",
+            "the gateway's default scheduling profile; `precise` routes by the prefix blocks the pods report in their"
+                    + " KV events (README: Precise prefix-cache routing), `default` by the gateway's own guess");
+
     public static final Settings SETTINGS = Settings.of("devstack", DATA_DIR, CLEAN, KAFKA_HOST, KAFKA_PORT,
             BOOTSTRAP_SERVERS, REPLICATION_FACTOR, GATEWAY_PORT, ADMIN_PORT, ROUTING_STREAM_PORT, INGESTOR_PORT,
-            KUBE_PORT, MANIFESTS, KUBECONFIG, MODEL_SERVERS, SIM_PODS, SIM_BASE_ADDRESS, SIM_PORT, SIM_TIME_SCALE);
+            KUBE_PORT, MANIFESTS, KUBECONFIG, MODEL_SERVERS, SIM_PODS, SIM_BASE_ADDRESS, SIM_PORT, SIM_TIME_SCALE,
+            PROFILE);
 
     public DevstackConfig {
         if (dataDir == null) {
@@ -115,6 +121,9 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
             throw new IllegalArgumentException("--model-server registers pods in the mock Kubernetes API; with"
                     + " --kubeconfig the cluster's own pods are the model servers");
         }
+        if (profile == null || profile.isBlank()) {
+            throw new IllegalArgumentException("--profile must name a scheduling profile (for example precise, default)");
+        }
         if (bootstrapServers != null && bootstrapServers.isBlank()) {
             bootstrapServers = null;
         }
@@ -122,6 +131,15 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
 
     public boolean embeddedKafka() {
         return bootstrapServers == null;
+    }
+
+    /**
+     * Whether the gateway tokenizes prompts as the simulated pods do, which precise prefix routing needs:
+     * when they are the only model servers. A real server's tokenizer is its model's, which the devstack
+     * does not have; its requests fall back to approximate prefix routing.
+     */
+    public boolean simTokenizer() {
+        return kubeconfig == null && simPods > 0 && modelServers.isEmpty();
     }
 
     /** Reads flags, falling back to environment variables and then defaults. */
@@ -144,7 +162,8 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
                     BOOTSTRAP_SERVERS.from(c), (short) replicationFactor, GATEWAY_PORT.from(c),
                     ADMIN_PORT.from(c), ROUTING_STREAM_PORT.from(c), KUBE_PORT.from(c), KUBECONFIG.from(c), manifests,
                     INGESTOR_PORT.from(c), SIM_PODS.from(c), SIM_BASE_ADDRESS.from(c), SIM_PORT.from(c),
-                    SIM_TIME_SCALE.from(c), MODEL_SERVERS.from(c).stream().map(ModelServers.Spec::parse).toList());
+                    SIM_TIME_SCALE.from(c), MODEL_SERVERS.from(c).stream().map(ModelServers.Spec::parse).toList(),
+                    PROFILE.from(c));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage() + "\n" + usage());
         }

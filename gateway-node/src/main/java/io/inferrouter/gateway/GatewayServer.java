@@ -18,6 +18,8 @@ import io.inferrouter.gateway.scheduler.PrecisePrefixSources;
 import io.inferrouter.gateway.scheduler.PrefixIndex;
 import io.inferrouter.gateway.scheduler.Profiles;
 import io.inferrouter.gateway.server.ClientGuard;
+import io.inferrouter.gateway.tables.Endpoint;
+import io.inferrouter.gateway.tables.PoolSnapshot;
 import io.inferrouter.gateway.tables.TableReplica;
 import io.inferrouter.gateway.tables.Tables;
 import io.inferrouter.gateway.tokens.Tokenizers;
@@ -93,6 +95,10 @@ public final class GatewayServer implements AutoCloseable {
             Gauge.builder("gateway_table_age_seconds", tables,
                             t -> t.lastUpdateMs() == 0 ? Double.NaN : (System.currentTimeMillis() - t.lastUpdateMs()) / 1000.0)
                     .description("Seconds since the last routing-table update was applied").register(registry);
+            Gauge.builder("gateway_endpoint_metrics_age_seconds", tables, GatewayServer::freshestMetricsAgeSeconds)
+                    .description("Age of the freshest endpoint metrics in the routing tables: how far the metrics "
+                            + "path (scrape, Kafka, routing-stream, this replica) lags; past "
+                            + "saturation.metrics-staleness no endpoint is scored").register(registry);
             Gauge.builder("gateway_table_lag_records", tables, TableReplica::lag)
                     .description("Table records not yet read by this gateway").register(registry);
             Gauge.builder("gateway_prefix_index_dropped_updates", prefixIndex, PrefixIndex::droppedUpdates)
@@ -147,6 +153,18 @@ public final class GatewayServer implements AutoCloseable {
      */
     static boolean ready(Tables tables, KvEventsReplica kvEvents) {
         return tables.ready() && (kvEvents == null || kvEvents.ready());
+    }
+
+    /** Seconds since the newest metrics observation of any endpoint; NaN without endpoints. */
+    static double freshestMetricsAgeSeconds(Tables tables) {
+        long now = System.currentTimeMillis();
+        long youngest = Long.MAX_VALUE;
+        for (PoolSnapshot pool : tables.current().pools().values()) {
+            for (Endpoint e : pool.endpoints()) {
+                youngest = Math.min(youngest, e.metricsAgeMs(now));
+            }
+        }
+        return youngest == Long.MAX_VALUE ? Double.NaN : youngest / 1000.0;
     }
 
     private static void kvIndexMetrics(KvBlockIndex index, PrometheusMeterRegistry registry) {

@@ -62,11 +62,12 @@ public final class StateIngestor implements AutoCloseable {
     private static final Duration TOPIC_READ_TIMEOUT = Duration.ofSeconds(30);
     /**
      * The KV-event records' producer compresses (a snapshot of 28,000 blocks is about 0.5 MB of JSON, lz4
-     * halves it; the broker's 1 MB limit applies to the compressed batch) and may build larger requests.
+     * halves it) and may build requests as large as the topic's {@code max.message.bytes}: a snapshot of
+     * the most blocks an endpoint may hold ({@code EndpointStream.MAX_BLOCKS}) fits, uncompressed.
      * A producer of its own also keeps a burst of KV events from delaying resource records and metrics.
      */
     private static final Map<String, Object> KV_PRODUCER = Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.KV_EVENTS_MAX_MESSAGE_BYTES);
 
     private final IngestorConfig config;
     private final Parts parts = new Parts();

@@ -12,6 +12,7 @@ import io.inferrouter.kafka.embedded.BrokerSettings;
 import io.inferrouter.kafka.embedded.EmbeddedKafka;
 import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.sim.engine.SimConfig;
+import io.inferrouter.sim.events.KvEventsConfig;
 import io.inferrouter.sim.fleet.FleetConfig;
 import io.inferrouter.sim.fleet.SimFleet;
 import io.inferrouter.stream.app.RoutingStreamConfig;
@@ -48,9 +49,12 @@ public final class BenchPipeline implements AutoCloseable {
     private final String baseAddress;
     private final Map<String, String> gatewayEnv;
     private final Path gatewayConfigFile;
+    private final int gatewayCount;
+    private final boolean kvEvents;
+    private final PrometheusMeterRegistry ingestorRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private SimFleet fleet;
-    private GatewayServer gateway;
-    private PrometheusMeterRegistry gatewayRegistry;
+    private final List<GatewayServer> gateways = new java.util.ArrayList<>();
+    private final List<PrometheusMeterRegistry> gatewayRegistries = new java.util.ArrayList<>();
 
     /** @param gatewayConfigFile a gateway YAML file (extra scheduler profiles), or null */
     public BenchPipeline(int pods, String baseAddress, SimConfig sim, Map<String, String> gatewayEnv,
@@ -59,12 +63,49 @@ public final class BenchPipeline implements AutoCloseable {
     }
 
     /**
+     * How the pipeline is set up beyond the fleet.
+     *
+     * @param gatewayEnv        the gateways' environment, over the pipeline's own settings
      * @param gatewayConfigFile a gateway YAML file (extra scheduler profiles), or null
      * @param adapterModels     LoRA adapters served by the pool, each declared as an InferenceModel of its
      *                          own name (the simulated pods must know them: {@link SimConfig#withAdapters})
+     * @param gatewayCount      gateway replicas, each reading the same tables and {@code kv.events} (a
+     *                          client spreads its requests over {@link #gatewayUrls()})
+     * @param kvEvents          whether the pods publish KV events and state-ingestor relays them (false:
+     *                          neither, to measure what the event path costs the rest)
+     * @param ingestorEnv       state-ingestor's environment, over the pipeline's own settings
      */
+    public record Options(Map<String, String> gatewayEnv, Path gatewayConfigFile, List<String> adapterModels,
+                          int gatewayCount, boolean kvEvents, Map<String, String> ingestorEnv) {
+        public Options {
+            gatewayEnv = Map.copyOf(gatewayEnv);
+            adapterModels = List.copyOf(adapterModels);
+            ingestorEnv = Map.copyOf(ingestorEnv);
+            if (gatewayCount < 1) {
+                throw new IllegalArgumentException("at least one gateway, was " + gatewayCount);
+            }
+        }
+
+        /** One gateway with {@code gatewayEnv}, KV events on, the ingestor's defaults. */
+        public static Options of(Map<String, String> gatewayEnv, Path gatewayConfigFile, List<String> adapterModels) {
+            return new Options(gatewayEnv, gatewayConfigFile, adapterModels, 1, true, Map.of());
+        }
+    }
+
+    /** One gateway; {@code adapterModels} as in {@link Options}. */
     public BenchPipeline(int pods, String baseAddress, SimConfig sim, Map<String, String> gatewayEnv,
                          Path gatewayConfigFile, Path work, List<String> adapterModels) throws Exception {
+        this(pods, baseAddress, sim, work, Options.of(gatewayEnv, gatewayConfigFile, adapterModels));
+    }
+
+    public BenchPipeline(int pods, String baseAddress, SimConfig sim, Path work, Options options) throws Exception {
+        Map<String, String> gatewayEnv = options.gatewayEnv();
+        Path gatewayConfigFile = options.gatewayConfigFile();
+        List<String> adapterModels = options.adapterModels();
+        int gatewayCount = options.gatewayCount();
+        boolean kvEvents = options.kvEvents();
+        this.gatewayCount = gatewayCount;
+        this.kvEvents = kvEvents;
         this.gatewayConfigFile = gatewayConfigFile;
         this.pods = pods;
         this.baseAddress = baseAddress;
@@ -100,7 +141,7 @@ public final class BenchPipeline implements AutoCloseable {
                 spec: {modelName: "%s", criticality: Standard, poolRef: {name: pool}}
                 """.formatted(a, a)).collect(java.util.stream.Collectors.joining()));
         kube = KubeApi.start("127.0.0.1", 0, work, List.of(manifests));
-        fleet = SimFleet.start(new FleetConfig(pods, baseAddress, port, sim, Map.of()));
+        fleet = SimFleet.start(fleetConfig());
         try (KubernetesClient client = kube.newClient()) {
             for (int i = 0; i < pods; i++) {
                 Pod p = new PodBuilder().withNewMetadata().withName("sim-" + i).withNamespace("bench")
@@ -114,28 +155,48 @@ public final class BenchPipeline implements AutoCloseable {
                 client.pods().inNamespace("bench").resource(created).updateStatus();
             }
         }
-        ingestor = StateIngestor.start(IngestorConfig.from(IngestorConfig.SETTINGS.load(List.of(), Map.of(
+        Map<String, String> ingestorEnv = new java.util.HashMap<>(Map.of(
                 "ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "INGESTOR_KUBECONFIG", kube.kubeconfig().toString(),
-                "INGESTOR_HTTP_PORT", "0", "INGESTOR_IDENTITY", "bench"))),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
+                "INGESTOR_HTTP_PORT", "0", "INGESTOR_IDENTITY", "bench", "INGESTOR_KV_EVENTS",
+                Boolean.toString(kvEvents)));
+        ingestorEnv.putAll(options.ingestorEnv());
+        ingestor = StateIngestor.start(IngestorConfig.from(IngestorConfig.SETTINGS.load(List.of(), ingestorEnv)),
+                ingestorRegistry, null);
         routing = RoutingStreamServer.start(RoutingStreamConfig.from(RoutingStreamConfig.SETTINGS.load(List.of(), Map.of("ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "ROUTING_STREAM_HTTP_PORT", "0",
                         "ROUTING_STREAM_STATE_DIR", work.resolve("streams").toString(),
                         "ROUTING_STREAM_IN_MEMORY_STORES", "true"))),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        startGateway();
+        startGateways();
     }
 
+    /** The first gateway's URL. */
     public String gatewayUrl() {
-        return "http://127.0.0.1:" + gateway.port();
+        return "http://127.0.0.1:" + gateways.getFirst().port();
     }
 
+    /** Every gateway replica's URL. */
+    public List<URI> gatewayUrls() {
+        return gateways.stream().map(g -> URI.create("http://127.0.0.1:" + g.port())).toList();
+    }
+
+    /** The first gateway. */
     public GatewayServer gateway() {
-        return gateway;
+        return gateways.getFirst();
     }
 
-    /** The running gateway's meters (a fresh registry after every {@link #reset}). */
+    /** The first gateway's meters (a fresh registry after every {@link #reset}). */
     public PrometheusMeterRegistry gatewayRegistry() {
-        return gatewayRegistry;
+        return gatewayRegistries.getFirst();
+    }
+
+    /** Every running gateway's meters. */
+    public List<PrometheusMeterRegistry> gatewayRegistries() {
+        return List.copyOf(gatewayRegistries);
+    }
+
+    /** state-ingestor's meters (one registry for the pipeline's life). */
+    public PrometheusMeterRegistry ingestorRegistry() {
+        return ingestorRegistry;
     }
 
     /** The pods' base URLs, as a client inside the cluster would reach them without the gateway. */
@@ -155,46 +216,69 @@ public final class BenchPipeline implements AutoCloseable {
         return port;
     }
 
-    /** Waits until the gateway's tables hold every pod with fresh metrics. */
+    /**
+     * Waits until every gateway's tables hold every pod with fresh metrics and, where a gateway reads
+     * {@code kv.events}, its KV-block index has caught up with the log.
+     */
     public void awaitRoutable(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            var pool = gateway.tables().current().pools().get(POOL);
-            long now = System.currentTimeMillis();
-            if (pool != null && pool.endpoints().size() == pods
-                    && pool.endpoints().stream().allMatch(e -> e.metricsAgeMs(now) < 1_000)
-                    && gateway.tables().current().modelsByName().containsKey(MODEL)) {
+            if (gateways.stream().allMatch(this::routable)) {
                 return;
             }
             Thread.sleep(50);
         }
-        throw new IllegalStateException("the gateway's tables did not show " + pods + " fresh endpoints within " + timeout);
+        throw new IllegalStateException("the gateways' tables did not show " + pods + " fresh endpoints within "
+                + timeout);
+    }
+
+    private boolean routable(GatewayServer gateway) {
+        var pool = gateway.tables().current().pools().get(POOL);
+        long now = System.currentTimeMillis();
+        return pool != null && pool.endpoints().size() == pods
+                && pool.endpoints().stream().allMatch(e -> e.metricsAgeMs(now) < 1_000)
+                && gateway.tables().current().modelsByName().containsKey(MODEL)
+                && (gateway.kvEvents() == null || gateway.kvEvents().ready());
     }
 
     /** Fresh simulators (empty caches) and a fresh gateway (empty prefix index): every strategy starts equal. */
     public void reset() throws InterruptedException {
-        gateway.close();
+        closeGateways();
         fleet.close();
-        fleet = SimFleet.start(new FleetConfig(pods, baseAddress, port, simConfig, Map.of()));
-        startGateway();
+        fleet = SimFleet.start(fleetConfig());
+        startGateways();
         awaitRoutable(Duration.ofSeconds(60));
     }
 
-    private void startGateway() {
-        Map<String, String> env = new java.util.HashMap<>(gatewayEnv);
-        env.put("ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("GATEWAY_HTTP_PORT", "0");
-        env.put("GATEWAY_ALLOW_PROFILE_HEADER", "true");
-        env.put("GATEWAY_DECISIONS_ENABLED", "false");
-        List<String> args = gatewayConfigFile == null ? List.of() : List.of("--config", gatewayConfigFile.toString());
-        gatewayRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        gateway = GatewayServer.start(GatewayConfig.from(GatewayConfig.SETTINGS.load(args, env)),
-                gatewayRegistry);
+    private FleetConfig fleetConfig() {
+        FleetConfig c = new FleetConfig(pods, baseAddress, port, simConfig, Map.of());
+        return kvEvents ? c : c.withKvEvents(KvEventsConfig.off());
+    }
+
+    private void startGateways() {
+        for (int i = 0; i < gatewayCount; i++) {
+            Map<String, String> env = new java.util.HashMap<>(gatewayEnv);
+            env.put("ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+            env.put("GATEWAY_HTTP_PORT", "0");
+            env.put("GATEWAY_NODE_ID", "bench-" + i);
+            env.put("GATEWAY_ALLOW_PROFILE_HEADER", "true");
+            env.put("GATEWAY_DECISIONS_ENABLED", "false");
+            List<String> args = gatewayConfigFile == null ? List.of() : List.of("--config", gatewayConfigFile.toString());
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            gateways.add(GatewayServer.start(GatewayConfig.from(GatewayConfig.SETTINGS.load(args, env)), registry));
+            gatewayRegistries.add(registry);
+        }
+    }
+
+    private void closeGateways() {
+        gateways.forEach(GatewayServer::close);
+        gateways.clear();
+        gatewayRegistries.clear();
     }
 
     @Override
     public void close() {
-        gateway.close();
+        closeGateways();
         routing.close();
         ingestor.close();
         fleet.close();

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -29,15 +30,22 @@ public record RouterOverhead(long decisions, double meanMicros, double p50Micros
     }
 
     public static Snapshot snapshot(MeterRegistry registry) {
+        return snapshot(List.of(registry), TIMER);
+    }
+
+    /** The timers named {@code timer} summed over several registries (gateway replicas) at one moment. */
+    public static Snapshot snapshot(List<? extends MeterRegistry> registries, String timer) {
         long count = 0;
         double total = 0;
         TreeMap<Double, Double> buckets = new TreeMap<>();
-        for (Timer t : registry.find(TIMER).timers()) {
-            HistogramSnapshot s = t.takeSnapshot();
-            count += s.count();
-            total += s.total(TimeUnit.NANOSECONDS);
-            for (CountAtBucket b : s.histogramCounts()) {
-                buckets.merge(b.bucket(TimeUnit.NANOSECONDS), b.count(), Double::sum);
+        for (MeterRegistry registry : registries) {
+            for (Timer t : registry.find(timer).timers()) {
+                HistogramSnapshot s = t.takeSnapshot();
+                count += s.count();
+                total += s.total(TimeUnit.NANOSECONDS);
+                for (CountAtBucket b : s.histogramCounts()) {
+                    buckets.merge(b.bucket(TimeUnit.NANOSECONDS), b.count(), Double::sum);
+                }
             }
         }
         return new Snapshot(count, total, buckets);

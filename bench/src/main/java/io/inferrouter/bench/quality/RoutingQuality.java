@@ -39,7 +39,10 @@ public final class RoutingQuality {
     /** Not a gateway profile: straight to the pods, as through a plain Kubernetes Service. */
     static final String DIRECT = "direct-service";
 
-    static final String DEFAULT_PROFILES = DIRECT + ",random,round-robin,least-outstanding,queue-kv,default,ours";
+    static final String DEFAULT_PROFILES = DIRECT + ",random,round-robin,least-outstanding,queue-kv,default,ours,precise";
+
+    /** The gateway's histogram of KV-event batches from the pod's timestamp to its index. */
+    static final String KV_LAG_TIMER = "gateway_kv_event_index_lag";
 
     /** The profile we propose, defined in the gateway config the benchmark writes (see README). */
     static final String OURS_YAML = """
@@ -58,7 +61,8 @@ public final class RoutingQuality {
     static final String STAGE_COLUMNS = "profile,rate,requests,errors,ttftP50,ttftP90,ttftP99,itlP50,tpotP90,e2eP90,"
             + "outputTokensPerSecond,goodputPerSecond,prefixHitRate,preemptions,lagP99Ms,tpotP50,tpotP99,"
             + "normalizedPerTokenP50,normalizedPerTokenP90,normalizedPerTokenP99,decisions,decisionMeanUs,"
-            + "decisionP50Us,decisionP99Us";
+            + "decisionP50Us,decisionP99Us,gateways,kvEventsPerSecond,kvBatchesPerSecond,kvIndexLagP50Ms,"
+            + "kvIndexLagP99Ms";
 
     static final String REQUEST_COLUMNS = "profile,rate,startOffsetMs,status,ttftMs,e2eMs,outputTokens,itlMeanMs,"
             + "endpoint,group,lagMs,error";
@@ -79,6 +83,9 @@ public final class RoutingQuality {
         List<Double> rates = Arrays.stream(option(args, "--rates", quick ? "10,30" : "10,25,40").split(","))
                 .map(Double::parseDouble).toList();
         List<String> profiles = Arrays.asList(option(args, "--profiles", DEFAULT_PROFILES).split(","));
+        int gateways = Integer.parseInt(option(args, "--gateways", "1"));
+        // Without: the pods publish no KV events and the ingestor follows none (what the event path costs).
+        boolean kvEvents = !args.contains("--no-kv-events");
         long seed = 42;
         Path work = Files.createTempDirectory("quality-");
         Path gatewayYaml = work.resolve("gateway.yaml");
@@ -93,23 +100,29 @@ public final class RoutingQuality {
             sim = sim.withAdapters(adapters, loraSlots);
         }
         System.out.printf(Locale.ROOT, "routing quality: workload %s (token scale %s, %d groups), %d pods x %d KV blocks, "
-                + "time scale %s, rates %s req/s, %d s per stage%n", kind, scale, groups, pods, blocks, timeScale, rates,
-                seconds);
+                + "time scale %s, rates %s req/s, %d s per stage, %d gateway replica(s)%n", kind, scale, groups, pods,
+                blocks, timeScale, rates, seconds, gateways);
         List<Map<String, Object>> rows = new ArrayList<>();
         StringBuilder requests = new StringBuilder(REQUEST_COLUMNS).append('\n');
         SvgChart ttft = new SvgChart("TTFT p90 vs rate, " + kind, "arrival rate (req/s)", "TTFT p90 (ms)", true);
         SvgChart hits = new SvgChart("Prefix-cache hit rate vs rate, " + kind, "arrival rate (req/s)", "hit rate", false);
-        try (BenchPipeline pipeline = new BenchPipeline(pods, "127.0.1.40", sim, Map.of(), gatewayYaml, work,
-                adapters)) {
+        // The simulated pods' tokenizer, so that the precise prefix scorer can hash prompts as they do.
+        Map<String, String> gatewayEnv = Map.of("GATEWAY_DEFAULT_TOKENIZER", "sim");
+        try (BenchPipeline pipeline = new BenchPipeline(pods, "127.0.1.40", sim, work, new BenchPipeline.Options(
+                gatewayEnv, gatewayYaml, adapters, gateways, kvEvents, Map.of()))) {
             pipeline.awaitRoutable(Duration.ofSeconds(60));
-            System.out.printf("%n%-18s %6s %8s %9s %9s %9s %8s %8s %9s %9s %8s %7s %6s %7s%n", "profile", "rate", "reqs",
+            System.out.printf("%n%-18s %6s %8s %9s %9s %9s %8s %8s %9s %9s %8s %7s %6s %7s %7s %7s%n", "profile", "rate", "reqs",
                     "ttft p50", "ttft p90", "ttft p99", "itl p50", "tpot p90", "ntpot p90", "e2e p90", "tok/s", "hit%",
-                    "errs", "dec us");
+                    "errs", "dec us", "ev/s", "lag p99");
             for (String profile : profiles) {
                 pipeline.reset();
                 boolean direct = profile.equals(DIRECT);
+                // Several gateway replicas: each request to one picked at random, as behind a load balancer.
                 LoadGenerator gen = direct
                         ? new LoadGenerator(pipeline.podUrls(), Map.of(), Duration.ofMinutes(5), seed)
+                        : gateways > 1
+                        ? new LoadGenerator(pipeline.gatewayUrls(), Map.of("x-gateway-scheduler-profile", profile),
+                                Duration.ofMinutes(5), seed)
                         : new LoadGenerator(URI.create(pipeline.gatewayUrl()),
                                 Map.of("x-gateway-scheduler-profile", profile), Duration.ofMinutes(5));
                 Workload workload = new Workload(kind, scale, seed, BenchPipeline.MODEL, groups, adapters);
@@ -117,42 +130,64 @@ public final class RoutingQuality {
                         profile + " warm-up", progressEvery);
                 for (double rate : rates) {
                     long[] before = counters(pipeline);
-                    RouterOverhead.Snapshot decisionsBefore = RouterOverhead.snapshot(pipeline.gatewayRegistry());
+                    RouterOverhead.Snapshot decisionsBefore = RouterOverhead.snapshot(pipeline.gatewayRegistries(),
+                            RouterOverhead.TIMER);
+                    RouterOverhead.Snapshot lagBefore = RouterOverhead.snapshot(pipeline.gatewayRegistries(),
+                            KV_LAG_TIMER);
+                    double[] kvBefore = kvCounters(pipeline);
+                    long stageStart = System.nanoTime();
                     List<RequestResult> results = gen.run(workload, rate, Duration.ofSeconds(seconds),
                             seed + (long) rate, String.format(Locale.ROOT, "%s %.0f req/s", profile, rate),
                             progressEvery);
                     long[] after = counters(pipeline);
+                    double stageSeconds = (System.nanoTime() - stageStart) / 1e9;
+                    double[] kvAfter = kvCounters(pipeline);
                     RouterOverhead overhead = RouterOverhead.between(decisionsBefore,
-                            RouterOverhead.snapshot(pipeline.gatewayRegistry()));
+                            RouterOverhead.snapshot(pipeline.gatewayRegistries(), RouterOverhead.TIMER));
+                    RouterOverhead lag = RouterOverhead.between(lagBefore,
+                            RouterOverhead.snapshot(pipeline.gatewayRegistries(), KV_LAG_TIMER));
                     StageStats s = StageStats.of(profile, kind.name(), rate, seconds, timeScale, 500, 50, results);
                     double hitRate = after[0] == before[0] ? 0 : (double) (after[1] - before[1]) / (after[0] - before[0]);
                     Map<String, Object> row = new LinkedHashMap<>(Json.mapper().convertValue(s, Map.class));
                     row.put("prefixHitRate", hitRate);
                     row.put("preemptions", after[2] - before[2]);
                     row.put("routerOverhead", direct ? null : overhead);
+                    row.put("gateways", gateways);
+                    row.put("kvEventsPerSecond", (kvAfter[1] - kvBefore[1]) / stageSeconds);
+                    row.put("kvBatchesPerSecond", (kvAfter[0] - kvBefore[0]) / stageSeconds);
+                    row.put("kvIndexLagP50Ms", lag.p50Micros() / 1e3);
+                    row.put("kvIndexLagP99Ms", lag.p99Micros() / 1e3);
                     rows.add(row);
                     results.stream().sorted(Comparator.comparingLong(RequestResult::offsetNanos))
                             .forEach(r -> requests.append(requestLine(profile, rate, r)).append('\n'));
                     ttft.point(profile, rate, s.ttftMs().get("p90"));
                     hits.point(profile, rate, hitRate);
                     System.out.printf(Locale.ROOT,
-                            "%-18s %6.1f %8d %9.1f %9.1f %9.1f %8.2f %8.2f %9.2f %9.1f %8.0f %6.1f%% %6d %7s%n",
+                            "%-18s %6.1f %8d %9.1f %9.1f %9.1f %8.2f %8.2f %9.2f %9.1f %8.0f %6.1f%% %6d %7s %7.0f %7.1f%n",
                             profile, rate, s.requests(), s.ttftMs().get("p50"), s.ttftMs().get("p90"),
                             s.ttftMs().get("p99"), s.itlMs().get("p50"), s.tpotMs().get("p90"),
                             s.normalizedMsPerToken().get("p90"), s.e2eMs().get("p90"), s.outputTokensPerSecond(),
                             100 * hitRate, s.errors(), direct || overhead.decisions() == 0 ? "-"
-                                    : String.format(Locale.ROOT, "%.1f", overhead.meanMicros()));
+                                    : String.format(Locale.ROOT, "%.1f", overhead.meanMicros()),
+                            (double) row.get("kvEventsPerSecond"), lag.p99Micros() / 1e3);
                 }
             }
         }
         Path out = Path.of(option(args, "--out", "bench/results"));
         Files.createDirectories(out);
-        String name = "quality-" + kind.name().toLowerCase(Locale.ROOT);
+        String name = "quality-" + kind.name().toLowerCase(Locale.ROOT) + (gateways > 1 ? "-" + gateways + "gw" : "")
+                + (kvEvents ? "" : "-no-kv-events");
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("benchmark", "routing-quality");
         doc.put("workload", kind.name());
         doc.put("at", Instant.now().toString());
         doc.put("pods", pods);
+        doc.put("gateways", gateways);
+        doc.put("kvEventsPublished", kvEvents);
+        doc.put("kvEvents", "every pod publishes vLLM's KV events; the ingestor relays them to kv.events; "
+                + "kvEventsPerSecond/kvBatchesPerSecond are the ingestor's counters over the stage, kvIndexLag the "
+                + "gateways' gateway_kv_event_index_lag (pod batch timestamp to index, one host's clock; "
+                + "interpolated in histogram buckets)");
         doc.put("kvBlocksPerPod", blocks);
         doc.put("timeScale", timeScale);
         doc.put("tokenScale", scale);
@@ -194,6 +229,8 @@ public final class RoutingQuality {
         } else {
             cells.addAll(List.of(o.decisions(), o.meanMicros(), o.p50Micros(), o.p99Micros()));
         }
+        cells.addAll(Arrays.asList(r.get("gateways"), r.get("kvEventsPerSecond"), r.get("kvBatchesPerSecond"),
+                r.get("kvIndexLagP50Ms"), r.get("kvIndexLagP99Ms")));
         return String.join(",", cells.stream().map(Csv::cell).toList());
     }
 
@@ -207,6 +244,14 @@ public final class RoutingQuality {
 
     private static String ms(double nanos) {
         return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+    }
+
+    /** state-ingestor's KV-event batches and events applied so far. */
+    private static double[] kvCounters(BenchPipeline pipeline) {
+        var r = pipeline.ingestorRegistry();
+        var batches = r.find("ingestor_kv_batches").counter();
+        var events = r.find("ingestor_kv_events").counter();
+        return new double[] {batches == null ? 0 : batches.count(), events == null ? 0 : events.count()};
     }
 
     /** Prefix-cache queries, hits and preemptions summed over the fleet. */

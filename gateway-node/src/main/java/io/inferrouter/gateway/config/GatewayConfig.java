@@ -91,7 +91,8 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
                     + "for saturation");
     public static final Setting<Duration> METRICS_STALENESS = Setting.duration("saturation.metrics-staleness",
             "GATEWAY_METRICS_STALENESS", Duration.ofMillis(200),
-            "Endpoints with metrics older than this are not scored and rank last");
+            "Endpoints with metrics older than this are not scored and rank last while others are fresh (when "
+                    + "none is, all are scored on their last metrics plus this gateway's in-flight requests since)");
     public static final Setting<Integer> PREFIX_MAX_BLOCKS = Setting.integer("prefix.max-blocks",
             "GATEWAY_PREFIX_MAX_BLOCKS", 256, "Leading prompt blocks hashed for prefix affinity (1-100000)");
     public static final Setting<Integer> PREFIX_CAPACITY_PER_ENDPOINT = Setting.integer(

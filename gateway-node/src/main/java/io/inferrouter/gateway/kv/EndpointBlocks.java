@@ -111,12 +111,19 @@ public final class EndpointBlocks {
         count = 0;
     }
 
-    /** Holds exactly {@code hashes}, stored in that order. */
-    void replace(long[] hashes) {
-        cleared();
+    /**
+     * A new set holding exactly {@code hashes}, stored in that order, with what this one learnt of the
+     * block size and adapters (a snapshot carries neither). Filled before anyone can read it: the index
+     * swaps it in whole, so that a request never sees an endpoint half refilled.
+     */
+    EndpointBlocks refilled(long[] hashes) {
+        EndpointBlocks fresh = new EndpointBlocks(id, maxBlocks, evictedTotal);
+        fresh.blockSize = blockSize;
+        fresh.loraNames = loraNames;
         for (long h : hashes) {
-            store(h);
+            fresh.store(h);
         }
+        return fresh;
     }
 
     private void store(long hash) {

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Which KV-cache blocks every endpoint holds, folded from the {@code kv.events} records in their log
  * order: per endpoint a set of 64-bit block hashes ({@link EndpointBlocks}). A SNAPSHOT replaces the
- * endpoint's blocks, a BATCH applies its events in order (STORED adds, REMOVED drops, CLEARED
+ * endpoint's blocks (a new set, filled, then swapped in whole), a BATCH applies its events in order (STORED adds, REMOVED drops, CLEARED
  * empties), a RESET forgets the endpoint. An endpoint is known from its first record to its reset.
  *
  * <p>One thread applies records ({@link KvEventsReplica}'s); requests read lock-free: a
@@ -49,7 +49,9 @@ public final class KvBlockIndex {
                 for (int i = 0; i < hashes.length; i++) {
                     hashes[i] = KvBlockEvent.parse(r.blocks().get(i));
                 }
-                blocks(r.endpoint()).replace(hashes);
+                EndpointBlocks before = endpoints.get(r.endpoint());
+                endpoints.put(r.endpoint(), (before != null ? before
+                        : new EndpointBlocks(r.endpoint(), maxBlocksPerEndpoint, evicted)).refilled(hashes));
             }
             case BATCH -> {
                 EndpointBlocks e = blocks(r.endpoint());

@@ -53,6 +53,13 @@ public interface GatewayMetrics {
     }
 
     /**
+     * A batch of KV events reached the index {@code millis} after the model server stamped it (its
+     * clock against this host's: meaningful where clocks are synchronized, exact on one host).
+     */
+    default void kvEventIndexLag(long millis) {
+    }
+
+    /**
      * The precise prefix-cache scorer scored a request with the approximate scorer instead, for
      * {@code reason} (one of a few constants: the index is not caught up, no candidate publishes KV
      * events, the model has no tokenizer, the tokenizer cannot give this prompt's ids).

@@ -41,6 +41,8 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     private final ConcurrentHashMap<ModelPool, Counter> sheds = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ModelPool, Counter> aborts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> preciseFallbacks = new ConcurrentHashMap<>();
+    /** Registered on first use (only a gateway that reads KV events has one). */
+    private volatile Timer kvEventLag;
 
     private record ModelPool(String model, ResourceKey pool) {
     }
@@ -140,6 +142,19 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     @Override
     public void kvEventsRecordSkipped() {
         registry.counter("gateway_kv_events_records_skipped").increment();
+    }
+
+    @Override
+    public void kvEventIndexLag(long millis) {
+        Timer t = kvEventLag;
+        if (t == null) {
+            t = Timer.builder("gateway_kv_event_index_lag")
+                    .description("Time from a model server's KV-event batch (its timestamp) to this gateway's index")
+                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+            kvEventLag = t;
+        }
+        t.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
     }
 
     @Override

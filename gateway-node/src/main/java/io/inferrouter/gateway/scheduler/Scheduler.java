@@ -13,11 +13,13 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One scheduling profile: filters, then weighted scorers, then a picker. Endpoints whose metrics are
- * stale are not scored; they are ranked after every endpoint with fresh metrics, so they are used
- * only when nothing else is left. Filtered-out and stale endpoints are ranked among themselves by
- * the gateway's own in-flight count (fewest first, random tie-break): when every endpoint is stale,
- * as right after a start or when the metrics path lags, load still spreads instead of piling onto
- * the first endpoint of the table. Runs on the request thread with no I/O and no locks. Plugins keep
+ * stale are not scored while others are fresh; they are ranked after every endpoint with fresh
+ * metrics, so they are used only when nothing else is left. When every endpoint is stale, as right
+ * after a start or when the metrics path lags, all are scored on what they last reported: the queue
+ * scorer's estimate adds the gateway's own in-flight requests since those metrics, so load still
+ * spreads, and prefix affinity is not thrown away with them. Filtered-out and stale endpoints are
+ * ranked among themselves by the gateway's own in-flight count (fewest first, random tie-break).
+ * Runs on the request thread with no I/O and no locks. Plugins keep
  * what they compute per request in the {@link SchedulingContext}; the scheduler knows none of them.
  */
 public final class Scheduler {
@@ -70,6 +72,13 @@ public final class Scheduler {
         List<Endpoint> stale = new ArrayList<>();
         for (Endpoint e : pool.endpoints()) {
             (e.metricsAgeMs(nowMs) <= stalenessMs ? fresh : stale).add(e);
+        }
+        if (fresh.isEmpty() && !stale.isEmpty()) {
+            // Nothing fresh: the metrics path lags (or the gateway just started), not one endpoint. Score
+            // them all on what they last reported: the queue estimate adds this gateway's in-flight since,
+            // so load still spreads, and prefix affinity still counts.
+            fresh = stale;
+            stale = List.of();
         }
         List<Decision.Scored> setAside = new ArrayList<>();
         List<Endpoint> candidates = fresh;

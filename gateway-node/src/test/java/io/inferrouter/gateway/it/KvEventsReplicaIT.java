@@ -104,6 +104,40 @@ class KvEventsReplicaIT {
         }
     }
 
+    /**
+     * The largest snapshot state-ingestor writes (its cap of 400,000 blocks per endpoint) is about 7.6 MB
+     * of JSON, far past the broker's default 1 MB: the catalogue gives kv.events the room, and a producer
+     * set up as the ingestor's (lz4, max.request.size of that room) gets it to the replica.
+     */
+    @Test
+    void theLargestSnapshotAnEndpointMayHoldReachesTheIndex(KafkaEndpoint kafka) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            new TopicAdmin(admin, (short) 1, Duration.ofSeconds(30)).ensure(Topics.all());
+        }
+        EndpointId big = new EndpointId("replica-it-big", "pod-0", 8000);
+        long[] blocks = new Random(7).longs(400_000).distinct().toArray();
+        KvEventsRecord snapshot = KvEventsRecord.snapshot(big, POOL, 1, blocks, 1, "it");
+        byte[] json = Topics.KV_EVENTS.valueSerde().serializer().serialize(Topics.KV_EVENTS.name(), snapshot);
+        assertThat(json.length).as("the snapshot's JSON").isGreaterThan(7_000_000)
+                .isLessThan(Topics.KV_EVENTS_MAX_MESSAGE_BYTES);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.KV_EVENTS_MAX_MESSAGE_BYTES),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.KV_EVENTS.name(), big.toString(), json)).get();
+        }
+        KvBlockIndex index = new KvBlockIndex(500_000);
+        try (KvEventsReplica replica = new KvEventsReplica(kafka.bootstrapServers(), index, new GatewayMetrics() {
+        }).start()) {
+            // The endpoint shows up as soon as the replica starts folding the snapshot in: wait for all of it.
+            await().atMost(Duration.ofSeconds(60)).until(() -> index.endpoint(big) != null
+                    && index.endpoint(big).size() == blocks.length);
+            assertThat(index.endpoint(big).holds(blocks[0])).isTrue();
+            assertThat(index.endpoint(big).holds(blocks[blocks.length - 1])).isTrue();
+        }
+    }
+
     /** What an endpoint holds, as a comparable text: null when unknown. */
     private static String blocks(EndpointBlocks e) {
         if (e == null) {

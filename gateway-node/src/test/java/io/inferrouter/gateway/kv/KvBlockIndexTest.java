@@ -85,6 +85,23 @@ class KvBlockIndexTest {
     }
 
     @Test
+    void aSnapshotIsSwappedInWholeAndKeepsWhatBatchesTaughtOfBlockSizeAndAdapters() {
+        index.apply(batch(A, 0, storedUnder("sql-lora", 32, 1, 2, 3)));
+        EndpointBlocks before = index.endpoint(A);
+        index.apply(snapshot(A, 5, 3, 7, 8));
+        // A request that looked the endpoint up before the snapshot reads a complete set, never a half-filled one.
+        assertThat(before.size()).isEqualTo(3);
+        assertThat(before.holds(1)).isTrue();
+        EndpointBlocks after = index.endpoint(A);
+        assertThat(after).isNotSameAs(before);
+        assertThat(after.size()).isEqualTo(3);
+        assertThat(after.holds(7)).isTrue();
+        assertThat(after.holds(1)).isFalse();
+        assertThat(after.blockSize()).isEqualTo(32);
+        assertThat(after.knowsAdapter("sql-lora")).isTrue();
+    }
+
+    @Test
     void aResetForgetsTheEndpointUntilItPublishesAgain() {
         index.apply(batch(A, 0, stored(1, 2)));
         index.apply(batch(B, 0, stored(1)));

@@ -60,6 +60,35 @@ class SchedulerTest {
     }
 
     @Test
+    void whenEveryEndpointIsStaleTheyAreStillScoredSoAffinityIsNotLost() {
+        Endpoint a = endpoint("a", 0, 0.0, NOW - 5_000);
+        Endpoint holder = endpoint("b", 0, 0.0, NOW - 5_000);
+        Endpoint c = endpoint("c", 0, 0.0, NOW - 5_000);
+        // A stand-in for prefix affinity: a scorer that reads no metrics and prefers one endpoint.
+        Scorer affinity = new Scorer() {
+            @Override
+            public String name() {
+                return "affinity";
+            }
+
+            @Override
+            public double[] score(SchedulingContext context, List<Endpoint> candidates) {
+                return candidates.stream().mapToDouble(e -> e == holder ? 1 : 0).toArray();
+            }
+        };
+        Scheduler scheduler = new Scheduler("test", List.of(), List.of(new Scheduler.WeightedScorer(new QueueScorer(), 2),
+                new Scheduler.WeightedScorer(affinity, 1)), new MaxScorePicker(), 200);
+        Decision d = scheduler.schedule(REQUEST, Endpoints.pool(a, holder, c), NOW);
+        assertThat(d.pick()).isEqualTo(holder);
+        assertThat(d.scored()).allMatch(s -> s.filteredBy() == null);
+        // The queue estimate counts this gateway's requests since the (old) metrics: a busy holder loses.
+        for (int i = 0; i < 3; i++) {
+            holder.load().started();
+        }
+        assertThat(scheduler.schedule(REQUEST, Endpoints.pool(a, holder, c), NOW).pick()).isNotEqualTo(holder);
+    }
+
+    @Test
     void whenEveryEndpointIsStaleTiesAreBrokenAtRandomNotByTableOrder() {
         Endpoint a = endpoint("a", 0, 0.0, NOW - 5_000);
         Endpoint b = endpoint("b", 0, 0.0, NOW - 5_000);

@@ -151,6 +151,16 @@ public final class SimPod implements AutoCloseable {
     }
 
     /** KV-event counts since the pod started, across restarts. */
+    /**
+     * Where this pod's KV-event batches go: its publisher (the engine's own socket), or
+     * {@link KvEventSink#NONE}. A load generator may add batches of its own, as the bench's event
+     * throughput run does on idle pods; they get the next sequence numbers like the engine's.
+     */
+    public KvEventSink kvEventSink() {
+        ZmqKvEventPublisher p = publisher;
+        return p == null ? KvEventSink.NONE : p;
+    }
+
     public KvEventCounters kvEventCounters() {
         return kvCounters;
     }

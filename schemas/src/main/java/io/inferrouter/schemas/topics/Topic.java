@@ -14,10 +14,18 @@ import org.apache.kafka.common.serialization.Serde;
  * @param partitions  partitions to create it with
  * @param cleanup     cleanup policy
  * @param retention   retention time; null means forever (compacted tables)
- * @param description what it carries and who writes it
+ * @param description     what it carries and who writes it
+ * @param maxMessageBytes the topic's {@code max.message.bytes}, for records larger than the broker's
+ *                        default allows; 0 for the broker's default
  */
 public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, String keyFormat, int partitions,
-                          CleanupPolicy cleanup, Duration retention, String description) {
+                          CleanupPolicy cleanup, Duration retention, String description, int maxMessageBytes) {
+
+    /** A topic whose records fit the broker's default message size. */
+    public Topic(String name, Serde<K> keySerde, Serde<V> valueSerde, String keyFormat, int partitions,
+                 CleanupPolicy cleanup, Duration retention, String description) {
+        this(name, keySerde, valueSerde, keyFormat, partitions, cleanup, retention, description, 0);
+    }
 
     public Topic {
         Objects.requireNonNull(name, "name");
@@ -29,6 +37,9 @@ public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, S
         Objects.requireNonNull(cleanup, "cleanup");
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be >= 1 for topic " + name);
+        }
+        if (maxMessageBytes < 0) {
+            throw new IllegalArgumentException("maxMessageBytes must be >= 0 (0: the broker's default) for topic " + name);
         }
         if (cleanup != CleanupPolicy.COMPACT && retention == null) {
             throw new IllegalArgumentException("topic " + name + " with cleanup " + cleanup + " needs a retention");

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Creates the catalogue's topics if they are missing; every service calls it at start, so the
  * order in which services start does not matter. Existing topics are left as they are; a topic
  * whose partitions or cleanup policy differ from the catalogue is reported, since routing may
- * depend on compaction.
+ * depend on compaction, and so is one whose {@code max.message.bytes} is below the catalogue's.
  */
 public final class TopicAdmin {
 
@@ -119,6 +119,13 @@ public final class TopicAdmin {
                 mismatches.add(topic.name() + ": cleanup.policy=" + policy.value() + ", catalogue says "
                         + topic.cleanup().config());
             }
+            var maxBytes = config == null ? null : config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            if (topic.maxMessageBytes() > 0 && maxBytes != null && maxBytes.value() != null
+                    && Long.parseLong(maxBytes.value()) < topic.maxMessageBytes()) {
+                mismatches.add(topic.name() + ": max.message.bytes=" + maxBytes.value() + ", catalogue says "
+                        + topic.maxMessageBytes() + " (larger records are refused; raise it with kafka-configs.sh "
+                        + "--alter --add-config max.message.bytes=" + topic.maxMessageBytes() + ")");
+            }
         }
         for (String m : mismatches) {
             LOG.warn("topic differs from the catalogue: {}", m);
@@ -130,6 +137,9 @@ public final class TopicAdmin {
         Map<String, String> configs = new HashMap<>();
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanup().config());
         configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(topic.retentionMs()));
+        if (topic.maxMessageBytes() > 0) {
+            configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(topic.maxMessageBytes()));
+        }
         // Smaller segments than the 1 GiB default let compaction and retention act on small topics.
         long segmentMs = topic.retention() == null ? Duration.ofHours(1).toMillis()
                 : Math.max(Duration.ofMinutes(1).toMillis(), Math.min(topic.retentionMs() / 4, Duration.ofDays(1).toMillis()));

@@ -47,10 +47,17 @@ public final class Topics {
     public static final Topic<String, EndpointMetrics> ENDPOINT_METRICS = new Topic<>("metrics.endpoints", KEY,
             new JsonSerde<>(EndpointMetrics.class), "namespace/pod:port", 6, CleanupPolicy.COMPACT_DELETE,
             Duration.ofHours(1), "One scrape of an endpoint's /metrics (failures too), by state-ingestor");
+    /**
+     * Room for one endpoint's snapshot: about 19 bytes of JSON per block, so 8 MiB holds the 400,000 blocks
+     * state-ingestor keeps at most per endpoint (its producer's {@code max.request.size} is the same).
+     */
+    public static final int KV_EVENTS_MAX_MESSAGE_BYTES = 8 << 20;
+
     public static final Topic<String, KvEventsRecord> KV_EVENTS = new Topic<>("kv.events", KEY,
             new JsonSerde<>(KvEventsRecord.class), "namespace/pod:port", 6, CleanupPolicy.DELETE,
             Duration.ofMinutes(30), "Each endpoint's KV-cache events (batches as the pod published them), a"
-                    + " snapshot of its blocks every few minutes and resets, in order per endpoint, by state-ingestor");
+                    + " snapshot of its blocks every few minutes and resets, in order per endpoint, by state-ingestor",
+            KV_EVENTS_MAX_MESSAGE_BYTES);
 
     public static final Topic<String, PoolRow> TABLE_POOLS = table("tables.pools", PoolRow.class, NS_NAME, 1,
             "Pools with their status, by routing-stream");

@@ -63,8 +63,12 @@ final class EndpointStream {
      * duplicate when its bytes are the same, a restarted pod's when they differ.
      */
     static final int RECENT = 1024;
-    /** More blocks than any cache holds: a pod reporting more is broken, and its set is dropped. */
-    static final int MAX_BLOCKS = 1 << 22;
+    /**
+     * More blocks than a GPU cache holds (an 8B model on one H100 has about 28,000; 400,000 blocks of 16
+     * tokens are 6.4M tokens): a pod reporting more is broken, or offloads far more than it serves from,
+     * and its set is dropped. Its snapshot (about 19 bytes of JSON per block) fits kv.events' message size.
+     */
+    static final int MAX_BLOCKS = 400_000;
 
     private final KvEventsTarget target;
     private final String source;
