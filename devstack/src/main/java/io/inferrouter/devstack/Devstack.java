@@ -123,8 +123,9 @@ public final class Devstack implements AutoCloseable {
                             "GATEWAY_NODE_ID", "devstack",
                             "GATEWAY_SCHEDULER_PROFILE", config.profile(),
                             // Every service shares one JVM here: while it warms up (the first minute or so on
-                            // 2 cores) the metrics path lags 2-3 s, and with the 200 ms default no endpoint would
-                            // be scored. Warm, the lag is 15-70 ms (gateway_endpoint_metrics_age_seconds).
+                            // 2 cores) the metrics path lags seconds (2-17 s measured), and with the 200 ms
+                            // default the endpoints would rank by staleness, not by the profile. Warm, the lag
+                            // is 15-70 ms (gateway_endpoint_metrics_age_seconds).
                             "GATEWAY_METRICS_STALENESS", DEVSTACK_METRICS_STALENESS,
                             "GATEWAY_DEFAULT_TOKENIZER", config.simTokenizer() ? "sim" : "none"))),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));

@@ -160,6 +160,47 @@ class KvEventsScriptedIT {
         }
     }
 
+    /**
+     * A publisher that accepts the TCP connection but never finishes the ZMTP handshake (as JeroMQ's client
+     * side sometimes leaves it) must not keep the subscription deaf for ZeroMQ's default 30 s: the socket
+     * gives the handshake {@code HANDSHAKE_TIMEOUT_MS}, drops the connection and connects again.
+     */
+    @Test
+    void aConnectionWhoseHandshakeNeverEndsIsDroppedAndMadeAgain() throws Exception {
+        List<Long> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket silent = new java.net.ServerSocket()) {
+            silent.bind(new java.net.InetSocketAddress("127.0.1.74", 0));
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                List<java.net.Socket> held = new java.util.ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // kept open, never answered
+                        accepted.add(System.nanoTime());
+                    }
+                } catch (java.io.IOException e) {
+                    held.forEach(h -> {
+                        try {
+                            h.close();
+                        } catch (java.io.IOException ignored) {
+                            // closing anyway
+                        }
+                    });
+                }
+            });
+            api.create(Kinds.INFERENCE_POOL_V1, NS, "silent", Map.of("selector", Map.of("matchLabels",
+                    Map.of("app", "silent")), "targetPorts", List.of(Map.of("number", 8000))));
+            api.pod(NS, "silent-0", Map.of("app", "silent"), Map.of("inferrouter.io/kv-events-port",
+                    Integer.toString(silent.getLocalPort()), "inferrouter.io/kv-events-replay-port", "0"),
+                    "127.0.1.74", 8000, true);
+            await().atMost(WAIT).until(() -> accepted.size() >= 2);
+            long gapMs = (accepted.get(1) - accepted.get(0)) / 1_000_000;
+            assertThat(gapMs).as("ms from the stalled connection to the next").isGreaterThanOrEqualTo(
+                    io.inferrouter.ingestor.kv.KvEventsSubscriber.HANDSHAKE_TIMEOUT_MS / 2).isLessThan(10_000);
+            silent.close();
+            acceptor.join(5_000);
+        }
+    }
+
     /** A pool of its own with the scripted pod as its ready member, ports by annotation; the endpoint key. */
     private String member(ScriptedKvPod pod, String name) {
         api.create(Kinds.INFERENCE_POOL_V1, NS, name, Map.of("selector", Map.of("matchLabels", Map.of("app", name)),

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Which KV-cache blocks every endpoint holds, folded from the {@code kv.events} records in their log
  * order: per endpoint a set of 64-bit block hashes ({@link EndpointBlocks}). A SNAPSHOT replaces the
- * endpoint's blocks (a new set, filled, then swapped in whole), a BATCH applies its events in order (STORED adds, REMOVED drops, CLEARED
- * empties), a RESET forgets the endpoint. An endpoint is known from its first record to its reset.
+ * endpoint's blocks (a new set, filled, then swapped in whole), a BATCH applies its events in order
+ * (STORED adds, REMOVED drops, CLEARED empties), a RESET forgets the endpoint. An endpoint is known from its first record to its reset.
  *
  * <p>One thread applies records ({@link KvEventsReplica}'s); requests read lock-free: a
  * {@link ConcurrentHashMap} lookup per candidate, then that endpoint's set per block. Scoring a

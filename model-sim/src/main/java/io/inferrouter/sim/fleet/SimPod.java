@@ -150,7 +150,6 @@ public final class SimPod implements AutoCloseable {
         return kvEvents;
     }
 
-    /** KV-event counts since the pod started, across restarts. */
     /**
      * Where this pod's KV-event batches go: its publisher (the engine's own socket), or
      * {@link KvEventSink#NONE}. A load generator may add batches of its own, as the bench's event
@@ -161,6 +160,7 @@ public final class SimPod implements AutoCloseable {
         return p == null ? KvEventSink.NONE : p;
     }
 
+    /** KV-event counts since the pod started, across restarts. */
     public KvEventCounters kvEventCounters() {
         return kvCounters;
     }
