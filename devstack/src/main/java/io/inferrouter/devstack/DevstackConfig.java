@@ -86,7 +86,7 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
 
     public static final Setting<String> PROFILE = Setting.text("profile", "ROUTER_PROFILE", "precise",
             "the gateway's default scheduling profile; `precise` routes by the prefix blocks the pods report in their"
-                    + " KV events (README: Precise prefix-cache routing), `default` by the gateway's own guess");
+                    + " KV events (README: gateway-node, Precise prefix affinity), `default` by the gateway's own guess");
 
     public static final Settings SETTINGS = Settings.of("devstack", DATA_DIR, CLEAN, KAFKA_HOST, KAFKA_PORT,
             BOOTSTRAP_SERVERS, REPLICATION_FACTOR, GATEWAY_PORT, ADMIN_PORT, ROUTING_STREAM_PORT, INGESTOR_PORT,
