@@ -47,10 +47,7 @@ public final class BenchPipeline implements AutoCloseable {
     private final int pods;
     private final int port;
     private final String baseAddress;
-    private final Map<String, String> gatewayEnv;
-    private final Path gatewayConfigFile;
-    private final int gatewayCount;
-    private final boolean kvEvents;
+    private final Options options;
     private final PrometheusMeterRegistry ingestorRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private SimFleet fleet;
     private final List<GatewayServer> gateways = new java.util.ArrayList<>();
@@ -99,18 +96,10 @@ public final class BenchPipeline implements AutoCloseable {
     }
 
     public BenchPipeline(int pods, String baseAddress, SimConfig sim, Path work, Options options) throws Exception {
-        Map<String, String> gatewayEnv = options.gatewayEnv();
-        Path gatewayConfigFile = options.gatewayConfigFile();
-        List<String> adapterModels = options.adapterModels();
-        int gatewayCount = options.gatewayCount();
-        boolean kvEvents = options.kvEvents();
-        this.gatewayCount = gatewayCount;
-        this.kvEvents = kvEvents;
-        this.gatewayConfigFile = gatewayConfigFile;
+        this.options = options;
         this.pods = pods;
         this.baseAddress = baseAddress;
         this.simConfig = sim;
-        this.gatewayEnv = Map.copyOf(gatewayEnv);
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
         }
@@ -133,7 +122,7 @@ public final class BenchPipeline implements AutoCloseable {
                 kind: InferenceModel
                 metadata: {name: base, namespace: bench}
                 spec: {modelName: "%s", criticality: Critical, poolRef: {name: pool}}
-                """.formatted(port, MODEL) + adapterModels.stream().map(a -> """
+                """.formatted(port, MODEL) + options.adapterModels().stream().map(a -> """
                 ---
                 apiVersion: inference.networking.x-k8s.io/v1alpha2
                 kind: InferenceModel
@@ -158,7 +147,7 @@ public final class BenchPipeline implements AutoCloseable {
         Map<String, String> ingestorEnv = new java.util.HashMap<>(Map.of(
                 "ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "INGESTOR_KUBECONFIG", kube.kubeconfig().toString(),
                 "INGESTOR_HTTP_PORT", "0", "INGESTOR_IDENTITY", "bench", "INGESTOR_KV_EVENTS",
-                Boolean.toString(kvEvents)));
+                Boolean.toString(options.kvEvents())));
         ingestorEnv.putAll(options.ingestorEnv());
         ingestor = StateIngestor.start(IngestorConfig.from(IngestorConfig.SETTINGS.load(List.of(), ingestorEnv)),
                 ingestorRegistry, null);
@@ -252,18 +241,19 @@ public final class BenchPipeline implements AutoCloseable {
 
     private FleetConfig fleetConfig() {
         FleetConfig c = new FleetConfig(pods, baseAddress, port, simConfig, Map.of());
-        return kvEvents ? c : c.withKvEvents(KvEventsConfig.off());
+        return options.kvEvents() ? c : c.withKvEvents(KvEventsConfig.off());
     }
 
     private void startGateways() {
-        for (int i = 0; i < gatewayCount; i++) {
-            Map<String, String> env = new java.util.HashMap<>(gatewayEnv);
+        Path configFile = options.gatewayConfigFile();
+        for (int i = 0; i < options.gatewayCount(); i++) {
+            Map<String, String> env = new java.util.HashMap<>(options.gatewayEnv());
             env.put("ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
             env.put("GATEWAY_HTTP_PORT", "0");
             env.put("GATEWAY_NODE_ID", "bench-" + i);
             env.put("GATEWAY_ALLOW_PROFILE_HEADER", "true");
             env.put("GATEWAY_DECISIONS_ENABLED", "false");
-            List<String> args = gatewayConfigFile == null ? List.of() : List.of("--config", gatewayConfigFile.toString());
+            List<String> args = configFile == null ? List.of() : List.of("--config", configFile.toString());
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             gateways.add(GatewayServer.start(GatewayConfig.from(GatewayConfig.SETTINGS.load(args, env)), registry));
             gatewayRegistries.add(registry);
