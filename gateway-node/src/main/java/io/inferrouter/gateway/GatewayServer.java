@@ -13,6 +13,8 @@ import io.inferrouter.gateway.proxy.Http1Upstream;
 import io.inferrouter.gateway.proxy.UpstreamProxy;
 import io.inferrouter.gateway.kv.KvBlockIndex;
 import io.inferrouter.gateway.kv.KvEventsReplica;
+import io.inferrouter.gateway.peers.PeerPublisher;
+import io.inferrouter.gateway.peers.PeerReplica;
 import io.inferrouter.gateway.scheduler.PrecisePrefixCacheScorer;
 import io.inferrouter.gateway.scheduler.PrecisePrefixSources;
 import io.inferrouter.gateway.scheduler.PrefixIndex;
@@ -34,6 +36,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,12 +54,17 @@ public final class GatewayServer implements AutoCloseable {
     private final WebServer server;
     private final TableReplica tables;
     private final KvEventsReplica kvEvents;
+    private final PeerReplica peers;
+    private final PrefixIndex prefixIndex;
     private final Parts parts;
 
-    private GatewayServer(WebServer server, TableReplica tables, KvEventsReplica kvEvents, Parts parts) {
+    private GatewayServer(WebServer server, TableReplica tables, KvEventsReplica kvEvents, PeerReplica peers,
+                          PrefixIndex prefixIndex, Parts parts) {
         this.server = server;
         this.tables = tables;
         this.kvEvents = kvEvents;
+        this.peers = peers;
+        this.prefixIndex = prefixIndex;
         this.parts = parts;
     }
 
@@ -65,10 +73,23 @@ public final class GatewayServer implements AutoCloseable {
         try {
             ensureTopics(config);
             MicrometerGatewayMetrics metrics = new MicrometerGatewayMetrics(registry);
-            PrefixIndex prefixIndex = parts.add(new PrefixIndex(config.prefixCapacityPerEndpoint(), 100_000));
+            GatewayConfig.Peers peering = config.peers();
+            String incarnation = UUID.randomUUID().toString().substring(0, 8);
+            PeerPublisher publisher = peering.enabled() ? parts.add(new PeerPublisher(config.bootstrapServers(),
+                    config.nodeId(), incarnation, peering.publishInterval(), peering.heartbeat(), 100_000, metrics)) : null;
+            PrefixIndex prefixIndex = parts.add(new PrefixIndex(config.prefixCapacityPerEndpoint(), 100_000,
+                    publisher == null ? PrefixIndex.Observer.NONE : publisher, metrics::peerPromptLag));
             // A pod that leaves its pool takes its cache with it: a restarted one starts empty.
             TableReplica tables = parts.add(new TableReplica(config.bootstrapServers(), metrics, prefixIndex::forget)
                     .start());
+            PeerReplica peers = null;
+            if (publisher != null) {
+                publisher.start(tables);
+                peers = parts.add(new PeerReplica(config.bootstrapServers(), config.nodeId(), incarnation, prefixIndex,
+                        tables, peering.timeout(), peering.recoveryWindow(), peering.recoveryMaxRecords(), metrics)
+                        .start());
+                peerMetrics(publisher, peers, registry);
+            }
             GatewayConfig.PrecisePrefix precise = config.precisePrefix();
             Tokenizers tokenizers = Tokenizers.load(precise.tokenizers(), precise.defaultTokenizer());
             KvBlockIndex kvIndex = new KvBlockIndex(precise.maxBlocksPerEndpoint());
@@ -104,6 +125,7 @@ public final class GatewayServer implements AutoCloseable {
             Gauge.builder("gateway_prefix_index_dropped_updates", prefixIndex, PrefixIndex::droppedUpdates)
                     .register(registry);
             kvIndexMetrics(kvIndex, registry);
+            PeerReplica readyPeers = peers;
             Director director = new Director(config, tables, profiles, proxy, decisions, metrics);
             InferenceService inference = new InferenceService(director);
             ClientGuard guard = parts.add(new ClientGuard(config.clientLimits(), metrics));
@@ -112,11 +134,12 @@ public final class GatewayServer implements AutoCloseable {
                     .connectionOptions(o -> o.tcpNoDelay(true))
                     .update(guard::configure)
                     .routing(r -> routing(r.addFilter(guard.inFlightLimit()), inference, tables::alive,
-                            () -> ready(tables, kvEvents), registry))
+                            () -> ready(tables, kvEvents, readyPeers), registry))
                     .build().start();
-            LOG.info("gateway-node listening url=http://{}:{} profile={} nodeId={} kvEvents={}", config.httpHost(),
-                    server.port(), config.defaultProfile(), config.nodeId(), kvEvents != null);
-            return new GatewayServer(server, tables, kvEvents, parts);
+            LOG.info("gateway-node listening url=http://{}:{} profile={} nodeId={} incarnation={} kvEvents={} peers={}",
+                    config.httpHost(), server.port(), config.defaultProfile(), config.nodeId(), incarnation,
+                    kvEvents != null, peers != null);
+            return new GatewayServer(server, tables, kvEvents, peers, prefixIndex, parts);
         } catch (RuntimeException e) {
             parts.close();
             throw e;
@@ -148,11 +171,24 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Ready to take requests: the tables have caught up with the log, and so has the KV-event index
-     * when this gateway reads one (null otherwise), so that a restarted replica routes as before it.
+     * Ready to take requests: the tables have caught up with the log, and so have the KV-event index
+     * and the peers' reports when this gateway reads them (null otherwise), so that a restarted replica
+     * routes as before it.
      */
-    static boolean ready(Tables tables, KvEventsReplica kvEvents) {
-        return tables.ready() && (kvEvents == null || kvEvents.ready());
+    static boolean ready(Tables tables, KvEventsReplica kvEvents, PeerReplica peers) {
+        return tables.ready() && (kvEvents == null || kvEvents.ready()) && (peers == null || peers.ready());
+    }
+
+    private static void peerMetrics(PeerPublisher publisher, PeerReplica peers, PrometheusMeterRegistry registry) {
+        Gauge.builder("gateway_peers_live", peers, PeerReplica::livePeers)
+                .description("Other gateway replicas heard from within peers.timeout").register(registry);
+        FunctionCounter.builder("gateway_peer_reports_applied", peers, PeerReplica::reportsApplied)
+                .description("Other replicas' reports applied (their served prompts and in-flight counts)")
+                .register(registry);
+        FunctionCounter.builder("gateway_peer_reports_sent", publisher, PeerPublisher::reportsSent)
+                .description("This replica's reports handed to Kafka").register(registry);
+        FunctionCounter.builder("gateway_peer_prompts_dropped", publisher, PeerPublisher::droppedPrompts)
+                .description("Served prompts not shared: the publisher was behind").register(registry);
     }
 
     /** Seconds since the newest metrics observation of any endpoint; NaN without endpoints. */
@@ -187,6 +223,16 @@ public final class GatewayServer implements AutoCloseable {
 
     public TableReplica tables() {
         return tables;
+    }
+
+    /** The approximate prefix scorer's index: what this replica and its peers sent where. */
+    public PrefixIndex prefixIndex() {
+        return prefixIndex;
+    }
+
+    /** The peer replica, or null when sharing with the other replicas is off. */
+    public PeerReplica peers() {
+        return peers;
     }
 
     /** The KV-event replica, or null when no profile requests can use has the precise scorer. */

@@ -34,10 +34,10 @@ class ReadinessTest {
     void aGatewayThatReadsKvEventsIsNotReadyUntilItsIndexHasCaughtUp() {
         // Never started: it has not read the log, as a replica still rebuilding has not.
         try (KvEventsReplica rebuilding = new KvEventsReplica("127.0.0.1:1", new KvBlockIndex(10), GatewayMetrics.NOOP)) {
-            assertThat(GatewayServer.ready(tables(true), rebuilding)).isFalse();
-            assertThat(GatewayServer.ready(tables(false), rebuilding)).isFalse();
+            assertThat(GatewayServer.ready(tables(true), rebuilding, null)).isFalse();
+            assertThat(GatewayServer.ready(tables(false), rebuilding, null)).isFalse();
         }
-        assertThat(GatewayServer.ready(tables(true), null)).isTrue();
-        assertThat(GatewayServer.ready(tables(false), null)).isFalse();
+        assertThat(GatewayServer.ready(tables(true), null, null)).isTrue();
+        assertThat(GatewayServer.ready(tables(false), null, null)).isFalse();
     }
 }

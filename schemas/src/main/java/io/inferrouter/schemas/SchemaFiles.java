@@ -3,6 +3,7 @@ package io.inferrouter.schemas;
 import io.inferrouter.schemas.decisions.RoutingDecision;
 import io.inferrouter.schemas.kv.KvEventsRecord;
 import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.peers.PeerReport;
 import io.inferrouter.schemas.resources.HttpRoute;
 import io.inferrouter.schemas.resources.InferenceModel;
 import io.inferrouter.schemas.resources.InferenceModelRewrite;
@@ -39,6 +40,7 @@ public final class SchemaFiles {
         files.put(Pod.class, "pod.schema.json");
         files.put(EndpointMetrics.class, "endpoint-metrics.schema.json");
         files.put(KvEventsRecord.class, "kv-events-record.schema.json");
+        files.put(PeerReport.class, "peer-report.schema.json");
         files.put(PoolRow.class, "pool-row.schema.json");
         files.put(EndpointRow.class, "endpoint-row.schema.json");
         files.put(ModelRow.class, "model-row.schema.json");

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.TestFactory;
  * When a schema changes, put a fixture of its new shape into a directory for the new version
  * (v2, v3, ...); never edit an old one. Version 2 changed only {@code endpoint-row} (it dropped
  * {@code observedAtMs}), so v2 holds only that file; version 3 added {@code kv-events-record} (topic
- * {@code kv.events}: a batch, a snapshot and a reset).
+ * {@code kv.events}: a batch, a snapshot and a reset); version 4 added {@code peer-report} (topic
+ * {@code gateway.peers}: a busy and an idle replica).
  */
 class FixtureCompatibilityTest {
 

@@ -9,6 +9,7 @@ import io.inferrouter.schemas.metrics.CacheGeometry;
 import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.metrics.EndpointMetrics;
 import io.inferrouter.schemas.metrics.EngineLoad;
+import io.inferrouter.schemas.peers.PeerReport;
 import io.inferrouter.schemas.resources.Criticality;
 import io.inferrouter.schemas.resources.EndpointPickerRef;
 import io.inferrouter.schemas.resources.FailureMode;
@@ -100,6 +101,18 @@ public final class Samples {
                 T, "state-ingestor:state-ingestor-0");
     }
 
+    /** A busy replica's report: two endpoints in flight, two prompts served. */
+    public static PeerReport peerReport() {
+        return new PeerReport("gateway-0", "3f2a9c1e", 41,
+                List.of(new PeerReport.InFlight(EndpointId.parse("llm/llama-0:8000"), 3),
+                        new PeerReport.InFlight(EndpointId.parse("llm/llama-1:8000"), 1)),
+                List.of(PeerReport.Served.of(ResourceKey.parse("llm/llama"), EndpointId.parse("llm/llama-0:8000"),
+                                new long[] {0x1234_5678_9abc_def0L, -2L, 42L}, T - 20),
+                        PeerReport.Served.of(ResourceKey.parse("llm/llama"), EndpointId.parse("llm/llama-1:8000"),
+                                new long[] {7L}, T - 5)),
+                T, "gateway:gateway-0");
+    }
+
     public static EndpointRow endpointRow() {
         return new EndpointRow(ResourceKey.parse("llm/llama"), EndpointId.parse("llm/llama-0:8000"), "10.0.0.7", 8000,
                 Map.of("app", "vllm-llama"), metrics().report(), T);
@@ -147,6 +160,7 @@ public final class Samples {
                 Map.entry(InferenceObjective.class, objective()), Map.entry(InferenceModelRewrite.class, rewrite()),
                 Map.entry(HttpRoute.class, route()), Map.entry(Pod.class, pod()),
                 Map.entry(EndpointMetrics.class, metrics()), Map.entry(KvEventsRecord.class, kvEvents()),
+                Map.entry(PeerReport.class, peerReport()),
                 Map.entry(EndpointRow.class, endpointRow()),
                 Map.entry(PoolRow.class, poolRow()), Map.entry(ModelRow.class, modelRow()),
                 Map.entry(ObjectiveRow.class, objectiveRow()), Map.entry(RewriteRow.class, rewriteRow()),

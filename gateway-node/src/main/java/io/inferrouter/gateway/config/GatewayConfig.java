@@ -21,7 +21,7 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
                             String defaultProfile, boolean allowProfileHeader, Map<String, ProfileConfig> profiles,
                             int saturationQueue, double saturationKvCache, Duration metricsStaleness,
                             int prefixMaxBlocks, int prefixCapacityPerEndpoint, PrecisePrefix precisePrefix,
-                            Duration tableStaleness, boolean decisionsEnabled, int decisionBuffer,
+                            Duration tableStaleness, Peers peers, boolean decisionsEnabled, int decisionBuffer,
                             int decisionMaxCandidates) {
 
     public static final Setting<String> BOOTSTRAP_SERVERS = Setting.text("kafka.bootstrap-servers",
@@ -116,6 +116,21 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
     public static final Setting<Duration> TABLE_STALENESS = Setting.duration("tables.staleness",
             "GATEWAY_TABLE_STALENESS", Duration.ofSeconds(10),
             "Without Kafka contact for this long, FailOpen pools get a random order and FailClose pools 503");
+    public static final Setting<Boolean> PEERS_ENABLED = Setting.flag("peers.enabled", "GATEWAY_PEERS_ENABLED", true,
+            "Share what this replica learns (prompts served per endpoint, in-flight requests) with the other replicas"
+                    + " through `gateway.peers`, apply theirs, and rebuild the prefix index from it at start");
+    public static final Setting<Duration> PEERS_PUBLISH_INTERVAL = Setting.duration("peers.publish-interval",
+            "GATEWAY_PEERS_PUBLISH_INTERVAL", Duration.ofMillis(10), "Shortest time between two reports of this "
+                    + "replica; the first prompt after an idle spell is reported at once (1 ms-1 s)");
+    public static final Setting<Duration> PEERS_TIMEOUT = Setting.duration("peers.timeout", "GATEWAY_PEERS_TIMEOUT",
+            Duration.ofSeconds(3), "A replica not heard from this long drops out of the in-flight sums; each "
+                    + "reports at least every third of it (a heartbeat)");
+    public static final Setting<Duration> PEERS_RECOVERY_WINDOW = Setting.duration("peers.recovery-window",
+            "GATEWAY_PEERS_RECOVERY_WINDOW", Duration.ofMinutes(10), "How far back in `gateway.peers` a starting "
+                    + "replica reads to rebuild its prefix index before it is ready (at most the topic's 30 minutes)");
+    public static final Setting<Integer> PEERS_RECOVERY_MAX_RECORDS = Setting.integer("peers.recovery-max-records",
+            "GATEWAY_PEERS_RECOVERY_MAX_RECORDS", 20_000, "And at most this many reports per partition of "
+                    + "`gateway.peers` (each up to 128 prompts), bounding the work before ready");
     public static final Setting<Boolean> DECISIONS_ENABLED = Setting.flag("decisions.enabled",
             "GATEWAY_DECISIONS_ENABLED", true, "Write one routing decision per request to the `decisions` topic");
     public static final Setting<Integer> DECISIONS_BUFFER_SIZE = Setting.integer("decisions.buffer-size",
@@ -130,7 +145,8 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
             UPSTREAM_IDLE_TIMEOUT, UPSTREAM_MAX_IDLE, PROFILE,
             ALLOW_PROFILE_HEADER, SATURATION_QUEUE, SATURATION_KV_CACHE, METRICS_STALENESS, PREFIX_MAX_BLOCKS,
             PREFIX_CAPACITY_PER_ENDPOINT, DEFAULT_TOKENIZER, PRECISE_MAX_TOKENS, PRECISE_HASH_SEED,
-            KV_INDEX_MAX_BLOCKS, TABLE_STALENESS, DECISIONS_ENABLED, DECISIONS_BUFFER_SIZE,
+            KV_INDEX_MAX_BLOCKS, TABLE_STALENESS, PEERS_ENABLED, PEERS_PUBLISH_INTERVAL, PEERS_TIMEOUT,
+            PEERS_RECOVERY_WINDOW, PEERS_RECOVERY_MAX_RECORDS, DECISIONS_ENABLED, DECISIONS_BUFFER_SIZE,
             DECISIONS_MAX_CANDIDATES);
 
     /** The file-only key of the scheduler profiles. */
@@ -162,6 +178,7 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
         range(prefixCapacityPerEndpoint, 1, Integer.MAX_VALUE, PREFIX_CAPACITY_PER_ENDPOINT);
         Objects.requireNonNull(precisePrefix, "precisePrefix");
         positive(tableStaleness, TABLE_STALENESS);
+        Objects.requireNonNull(peers, "peers");
         range(decisionBuffer, 1, Integer.MAX_VALUE, DECISIONS_BUFFER_SIZE);
         range(decisionMaxCandidates, 0, 100_000, DECISIONS_MAX_CANDIDATES);
     }
@@ -179,6 +196,8 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
                 new PrecisePrefix(DEFAULT_TOKENIZER.from(c), tokenizers(c), PRECISE_MAX_TOKENS.from(c),
                         PRECISE_HASH_SEED.from(c), KV_INDEX_MAX_BLOCKS.from(c)),
                 TABLE_STALENESS.from(c),
+                new Peers(PEERS_ENABLED.from(c), PEERS_PUBLISH_INTERVAL.from(c), PEERS_TIMEOUT.from(c),
+                        PEERS_RECOVERY_WINDOW.from(c), PEERS_RECOVERY_MAX_RECORDS.from(c)),
                 DECISIONS_ENABLED.from(c), DECISIONS_BUFFER_SIZE.from(c), DECISIONS_MAX_CANDIDATES.from(c));
     }
 
@@ -246,6 +265,34 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
         public static PrecisePrefix defaults() {
             return new PrecisePrefix(DEFAULT_TOKENIZER.fallback().get(), Map.of(), PRECISE_MAX_TOKENS.fallback().get(),
                     PRECISE_HASH_SEED.fallback().get(), KV_INDEX_MAX_BLOCKS.fallback().get());
+        }
+    }
+
+    /**
+     * Sharing with the other gateway replicas (the {@code peers.*} settings above);
+     * {@code io.inferrouter.gateway.peers} does it.
+     */
+    public record Peers(boolean enabled, Duration publishInterval, Duration timeout, Duration recoveryWindow,
+                        int recoveryMaxRecords) {
+
+        public Peers {
+            if (publishInterval.compareTo(Duration.ofMillis(1)) < 0 || publishInterval.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException(PEERS_PUBLISH_INTERVAL.label() + " must be 1 ms-1 s, was "
+                        + publishInterval);
+            }
+            if (timeout.compareTo(publishInterval.multipliedBy(3)) <= 0) {
+                throw new IllegalArgumentException(PEERS_TIMEOUT.label() + " must be more than three times "
+                        + PEERS_PUBLISH_INTERVAL.label() + " (" + publishInterval + "), was " + timeout);
+            }
+            if (recoveryWindow.isNegative()) {
+                throw new IllegalArgumentException(PEERS_RECOVERY_WINDOW.label() + " must be >= 0, was " + recoveryWindow);
+            }
+            range(recoveryMaxRecords, 0, Integer.MAX_VALUE, PEERS_RECOVERY_MAX_RECORDS);
+        }
+
+        /** How often an idle replica reports that it is alive: a third of the timeout. */
+        public Duration heartbeat() {
+            return timeout.dividedBy(3);
         }
     }
 

@@ -59,6 +59,21 @@ public interface GatewayMetrics {
     default void kvEventIndexLag(long millis) {
     }
 
+    /** A {@code gateway.peers} record could not be read and was skipped. */
+    default void peerReportSkipped() {
+    }
+
+    /** This replica's report could not be handed to Kafka (down, or too slow) and was lost. */
+    default void peerReportLost() {
+    }
+
+    /**
+     * A prompt a peer replica served reached this gateway's prefix index {@code millis} after the peer
+     * learnt it (the peer's clock against this host's).
+     */
+    default void peerPromptLag(long millis) {
+    }
+
     /**
      * The precise prefix-cache scorer scored a request with the approximate scorer instead, for
      * {@code reason} (one of a few constants: the index is not caught up, no candidate publishes KV

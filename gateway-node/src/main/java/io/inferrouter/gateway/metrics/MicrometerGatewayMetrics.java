@@ -43,6 +43,7 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     private final ConcurrentHashMap<String, Counter> preciseFallbacks = new ConcurrentHashMap<>();
     /** Registered on first use (only a gateway that reads KV events has one). */
     private volatile Timer kvEventLag;
+    private volatile Timer peerLag;
 
     private record ModelPool(String model, ResourceKey pool) {
     }
@@ -122,7 +123,7 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     @Override
     public void endpointAdded(EndpointId endpoint, IntSupplier inFlight) {
         Gauge.builder("gateway_endpoint_in_flight", inFlight::getAsInt)
-                .description("Requests this gateway has in flight to the endpoint").tag("endpoint", endpoint.toString())
+                .description("Requests this gateway (not its peers) has in flight to the endpoint").tag("endpoint", endpoint.toString())
                 .register(registry);
     }
 
@@ -142,6 +143,29 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     @Override
     public void kvEventsRecordSkipped() {
         registry.counter("gateway_kv_events_records_skipped").increment();
+    }
+
+    @Override
+    public void peerReportSkipped() {
+        registry.counter("gateway_peer_reports_skipped").increment();
+    }
+
+    @Override
+    public void peerReportLost() {
+        registry.counter("gateway_peer_reports_lost").increment();
+    }
+
+    @Override
+    public void peerPromptLag(long millis) {
+        Timer t = peerLag;
+        if (t == null) {
+            t = Timer.builder("gateway_peer_prompt_lag")
+                    .description("Time from a peer replica learning a prompt (its clock) to this gateway's prefix index")
+                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+            peerLag = t;
+        }
+        t.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
     }
 
     @Override

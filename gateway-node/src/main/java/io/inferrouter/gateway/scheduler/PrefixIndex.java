@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * routed request's blocks) are handed to one background thread through a lock-free bounded queue
  * (dropped and counted when it is full), so the request path never waits and takes no lock; an idle
  * writer is woken by the first update, so the index lags routing by a thread wake-up.
+ *
+ * <p>What this gateway learns ({@link #record}) is also told to an {@link Observer}, the peer
+ * publisher, which shares it with the other replicas; what they learnt comes back through
+ * {@link #learn} and is applied the same way.
  */
 public final class PrefixIndex implements AutoCloseable {
 
@@ -46,8 +52,19 @@ public final class PrefixIndex implements AutoCloseable {
         }
     }
 
-    /** A routed request's blocks, or (blocks null) an endpoint to forget. */
-    private record Update(ResourceKey pool, long[] blocks, EndpointId endpoint) {
+    /** Told of every prompt this gateway's index records, on the request's thread: must not block. */
+    @FunctionalInterface
+    public interface Observer {
+        Observer NONE = (pool, blocks, endpoint) -> { };
+
+        void recorded(ResourceKey pool, long[] blocks, EndpointId endpoint);
+    }
+
+    /**
+     * A routed request's blocks, or (blocks null) an endpoint to forget; {@code learnedAtMs} is when a
+     * peer learnt it (0: this gateway, or a peer's report read while catching up: not timed).
+     */
+    private record Update(ResourceKey pool, long[] blocks, EndpointId endpoint, long learnedAtMs) {
     }
 
     /** One endpoint in one pool: an endpoint in two pools has a cache model in each. */
@@ -64,6 +81,8 @@ public final class PrefixIndex implements AutoCloseable {
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong applied = new AtomicLong();
     private final Thread writer;
+    private final Observer observer;
+    private final LongConsumer peerLagMs;
     private volatile boolean running = true;
 
     /**
@@ -71,15 +90,31 @@ public final class PrefixIndex implements AutoCloseable {
      * @param queueSize           routed requests waiting to be applied before new ones are dropped
      */
     public PrefixIndex(int capacityPerEndpoint, int queueSize) {
-        this(capacityPerEndpoint, queueSize, true);
+        this(capacityPerEndpoint, queueSize, Observer.NONE, ms -> { }, true);
+    }
+
+    /**
+     * @param observer  told of every prompt {@link #record} remembers (the peer publisher)
+     * @param peerLagMs told, for each of the peers' live prompts, how long after the peer learnt it the
+     *                  index applied it
+     */
+    public PrefixIndex(int capacityPerEndpoint, int queueSize, Observer observer, LongConsumer peerLagMs) {
+        this(capacityPerEndpoint, queueSize, observer, peerLagMs, true);
     }
 
     /** @param startWriter false leaves updates queued, never applied: for tests of the queue's bound */
     PrefixIndex(int capacityPerEndpoint, int queueSize, boolean startWriter) {
+        this(capacityPerEndpoint, queueSize, Observer.NONE, ms -> { }, startWriter);
+    }
+
+    private PrefixIndex(int capacityPerEndpoint, int queueSize, Observer observer, LongConsumer peerLagMs,
+                        boolean startWriter) {
         if (capacityPerEndpoint < 1 || queueSize < 1) {
             throw new IllegalArgumentException("prefix index capacity and queue size must be >= 1");
         }
         this.capacityPerEndpoint = capacityPerEndpoint;
+        this.observer = observer;
+        this.peerLagMs = peerLagMs;
         this.updates = new BoundedHandOff<>(queueSize, LINGER_NANOS);
         Thread.Builder builder = Thread.ofPlatform().daemon().name("prefix-index-writer");
         this.writer = startWriter ? builder.start(this::applyUpdates) : builder.unstarted(this::applyUpdates);
@@ -132,7 +167,24 @@ public final class PrefixIndex implements AutoCloseable {
         if (blocks.length == 0) {
             return;
         }
-        if (updates.offer(new Update(pool, blocks, endpoint))) {
+        offer(new Update(pool, blocks, endpoint, 0));
+        observer.recorded(pool, blocks, endpoint);
+    }
+
+    /**
+     * Remembers that a peer replica sent {@code endpoint} of {@code pool} these blocks, like
+     * {@link #record} but not told to the observer (the peer has shared it already).
+     *
+     * @param learnedAtMs when the peer learnt it, to time how late it is applied; 0 not to time it
+     */
+    public void learn(ResourceKey pool, long[] blocks, EndpointId endpoint, long learnedAtMs) {
+        if (blocks.length > 0) {
+            offer(new Update(pool, blocks, endpoint, learnedAtMs));
+        }
+    }
+
+    private void offer(Update u) {
+        if (updates.offer(u)) {
             queued.incrementAndGet();
         } else {
             dropped.incrementAndGet();
@@ -145,16 +197,17 @@ public final class PrefixIndex implements AutoCloseable {
      * the writer is {@code queueSize} updates behind.
      */
     public void forget(ResourceKey pool, EndpointId endpoint) {
-        if (updates.offer(new Update(pool, null, endpoint))) {
-            queued.incrementAndGet();
-        } else {
-            dropped.incrementAndGet();
-        }
+        offer(new Update(pool, null, endpoint, 0));
     }
 
     /** Updates dropped because the writer fell behind. */
     public long droppedUpdates() {
         return dropped.get();
+    }
+
+    /** Updates handed over and not yet applied. */
+    public long backlog() {
+        return queued.get() - applied.get();
     }
 
     /** Distinct blocks currently remembered for a pool. */
@@ -163,7 +216,7 @@ public final class PrefixIndex implements AutoCloseable {
         return index == null ? 0 : index.size();
     }
 
-    /** Waits until every update queued so far is applied; for tests and benchmarks. */
+    /** Waits until every update queued so far is applied (a peer replica catching up; tests), polling every 0.1 ms. */
     public boolean awaitApplied(long timeoutMs) {
         long target = queued.get();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
@@ -171,7 +224,7 @@ public final class PrefixIndex implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 return false;
             }
-            Thread.yield();
+            LockSupport.parkNanos(100_000);
         }
         return true;
     }
@@ -191,6 +244,9 @@ public final class PrefixIndex implements AutoCloseable {
             }
             try {
                 apply(u);
+                if (u.learnedAtMs() > 0) {
+                    peerLagMs.accept(System.currentTimeMillis() - u.learnedAtMs());
+                }
             } catch (RuntimeException e) {
                 LOG.warn("prefix index update failed error={}", e.toString());
             } finally {

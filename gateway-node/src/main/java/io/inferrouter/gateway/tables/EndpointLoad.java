@@ -5,34 +5,52 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The gateway's live view of one endpoint's load, kept across table snapshots (the snapshots are
  * immutable; this counter is the one deliberately live part). Scraped metrics are up to one scrape
- * interval old; the requests this gateway sent since then are added to them.
+ * interval old; the requests sent since then, by this gateway and by its live peer replicas (as they
+ * last reported them on {@code gateway.peers}), are added to them.
  */
 public final class EndpointLoad {
 
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger own = new AtomicInteger();
+    private volatile int peers;
     private volatile int inFlightAtMetrics;
 
-    /** A request was sent to the endpoint. */
+    /** A request was sent to the endpoint by this gateway. */
     public void started() {
-        inFlight.incrementAndGet();
+        own.incrementAndGet();
     }
 
-    /** A request to the endpoint ended, however it ended. */
+    /** A request this gateway sent to the endpoint ended, however it ended. */
     public void finished() {
-        inFlight.decrementAndGet();
+        own.decrementAndGet();
     }
 
+    /** Requests in flight to the endpoint: this gateway's and its live peers'. */
     public int inFlight() {
-        return inFlight.get();
+        return own.get() + peers;
+    }
+
+    /** This gateway's own requests in flight to the endpoint: what it reports to its peers. */
+    public int ownInFlight() {
+        return own.get();
+    }
+
+    /** The live peer replicas' requests in flight to the endpoint, as they last reported them. */
+    public int peerInFlight() {
+        return peers;
+    }
+
+    /** Set by the one thread that applies the peers' reports. */
+    public void peerInFlight(int requests) {
+        peers = requests;
     }
 
     /** Called when fresh metrics for the endpoint arrive: they already count the requests in flight now. */
     void metricsArrived() {
-        inFlightAtMetrics = inFlight.get();
+        inFlightAtMetrics = inFlight();
     }
 
-    /** Requests this gateway added (or finished, if negative) since the metrics were taken. */
+    /** Requests the gateways added (or finished, if negative) since the metrics were taken. */
     public int inFlightSinceMetrics() {
-        return inFlight.get() - inFlightAtMetrics;
+        return inFlight() - inFlightAtMetrics;
     }
 }

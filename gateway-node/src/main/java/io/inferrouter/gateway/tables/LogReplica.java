@@ -66,6 +66,14 @@ public abstract class LogReplica implements AutoCloseable {
     /** One record, on the replica's thread. Must not throw for bad input: count and skip it. */
     protected abstract void apply(ConsumerRecord<String, byte[]> record);
 
+    /**
+     * Where reading starts, once, before the end offsets to catch up with are taken: the beginning of
+     * every partition unless a subclass reads less (the recent past of a busy topic).
+     */
+    protected void seekToStart(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions) {
+        consumer.seekToBeginning(partitions);
+    }
+
     /** After each poll's records were applied, on the replica's thread. */
     protected void applied() {
     }
@@ -131,12 +139,15 @@ public abstract class LogReplica implements AutoCloseable {
                 return;
             }
             c.assign(partitions);
-            c.seekToBeginning(partitions);
+            seekToStart(c, partitions);
             Map<TopicPartition, Long> startEnd = c.endOffsets(partitions);
             lastContactMs = System.currentTimeMillis();
             long started = System.nanoTime();
-            log.info("{} reading partitions={} recordsToCatchUp={}", name, partitions.size(),
-                    startEnd.values().stream().mapToLong(Long::longValue).sum());
+            long toCatchUp = 0;
+            for (TopicPartition tp : partitions) {
+                toCatchUp += Math.max(0, startEnd.get(tp) - c.position(tp));
+            }
+            log.info("{} reading partitions={} recordsToCatchUp={}", name, partitions.size(), toCatchUp);
             long nextContactCheck = 0;
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(pollTimeout)) {

@@ -79,7 +79,7 @@ public final class SnapshotBuilder {
             if (load == null) {
                 load = new EndpointLoad();
                 loads.put(id, load);
-                metrics.endpointAdded(id, load::inFlight);
+                metrics.endpointAdded(id, load::ownInFlight);
             }
             Endpoint before = inPool.get(id);
             if (row.report() != null && (before == null || before.report() == null

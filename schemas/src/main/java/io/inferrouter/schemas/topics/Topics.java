@@ -3,6 +3,7 @@ package io.inferrouter.schemas.topics;
 import io.inferrouter.schemas.decisions.RoutingDecision;
 import io.inferrouter.schemas.kv.KvEventsRecord;
 import io.inferrouter.schemas.metrics.EndpointMetrics;
+import io.inferrouter.schemas.peers.PeerReport;
 import io.inferrouter.schemas.resources.HttpRoute;
 import io.inferrouter.schemas.resources.InferenceModel;
 import io.inferrouter.schemas.resources.InferenceModelRewrite;
@@ -84,9 +85,15 @@ public final class Topics {
             "Windows of the decisions topic copied by admin-ui for replay, in arrival order; headers name the"
                     + " replay and the source partition, offset and timestamp");
 
+    public static final Topic<String, PeerReport> GATEWAY_PEERS = new Topic<>("gateway.peers", KEY,
+            new JsonSerde<>(PeerReport.class), "gateway node id", 6, CleanupPolicy.DELETE, Duration.ofMinutes(30),
+            "What each gateway replica learnt (the prompts it served, per endpoint) and its in-flight requests per"
+                    + " endpoint, every few milliseconds while busy and every second while idle, by gateway-node; every"
+                    + " replica applies the others' and a starting one rebuilds its prefix index from the recent past");
+
     private static final List<Topic<?, ?>> ALL = List.of(INFERENCE_POOLS, INFERENCE_MODELS, INFERENCE_OBJECTIVES,
             INFERENCE_MODEL_REWRITES, HTTP_ROUTES, PODS, ENDPOINT_METRICS, KV_EVENTS, TABLE_POOLS, TABLE_ENDPOINTS,
-            TABLE_MODELS, TABLE_OBJECTIVES, TABLE_REWRITES, TABLE_ROUTES, DECISIONS, DEAD_LETTERS, DECISIONS_REPLAY);
+            TABLE_MODELS, TABLE_OBJECTIVES, TABLE_REWRITES, TABLE_ROUTES, GATEWAY_PEERS, DECISIONS, DEAD_LETTERS, DECISIONS_REPLAY);
 
     // Named lists, not index ranges of ALL: a topic added to the catalogue must not shift another into them.
     private static final List<Topic<?, ?>> SOURCES = List.of(INFERENCE_POOLS, INFERENCE_MODELS, INFERENCE_OBJECTIVES,
