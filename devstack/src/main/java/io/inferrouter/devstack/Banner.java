@@ -1,6 +1,7 @@
 package io.inferrouter.devstack;
 
 import io.inferrouter.schemas.topics.Topics;
+import java.util.List;
 
 /** What the operator sees once the system is up: where everything listens. */
 final class Banner {
@@ -15,7 +16,12 @@ final class Banner {
                 stack.bootstrapServers()));
         b.append(String.format("  topics               %d created or present (see README: Topic catalogue)%n",
                 Topics.all().size()));
-        b.append(String.format("  gateway-node         %s  (OpenAI API, /metrics, /health, /ready)%n", stack.addresses().gateway()));
+        List<String> gateways = stack.addresses().gateways();
+        b.append(String.format("  gateway-node         %s  (OpenAI API, /metrics, /health, /ready)%n", gateways.getFirst()));
+        for (int k = 1; k < gateways.size(); k++) {
+            b.append(String.format("  gateway-node %-7s %s  (replica %d of %d, sharing what they learn)%n", k,
+                    gateways.get(k), k + 1, gateways.size()));
+        }
         b.append(String.format("  admin-ui             %s  (pools, models, decisions, replay)%n", stack.addresses().admin()));
         b.append(String.format("  routing-stream       %s  (GET /v1/pools, /v1/status, ...)%n",
                 stack.addresses().routingStream()));

@@ -28,7 +28,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -44,9 +46,14 @@ public final class Devstack implements AutoCloseable {
     private final Parts parts;
     private final Addresses addresses;
 
-    /** Where the running parts listen. */
-    public record Addresses(String kafka, String gateway, String admin, String routingStream, String kubeApi, Path kubeconfig,
-                            String ingestor, List<ModelServers.Registered> modelServers) {
+    /**
+     * Where the running parts listen.
+     *
+     * @param gateway  the first gateway replica
+     * @param gateways every gateway replica, the first first
+     */
+    public record Addresses(String kafka, String gateway, List<String> gateways, String admin, String routingStream,
+                            String kubeApi, Path kubeconfig, String ingestor, List<ModelServers.Registered> modelServers) {
     }
 
     private Devstack(DevstackConfig config, String bootstrapServers, Parts parts, Addresses addresses) {
@@ -59,6 +66,12 @@ public final class Devstack implements AutoCloseable {
     public Addresses addresses() {
         return addresses;
     }
+
+    /**
+     * routing-stream's session timeout with the embedded broker (which allows 1 s): a lost instance's tasks
+     * move within seconds. An external broker gets routing-stream's default (6 s, a stock broker's minimum).
+     */
+    static final String EMBEDDED_SESSION_TIMEOUT = "3s";
 
     /** The gateway's saturation.metrics-staleness in the devstack (see where it is set). */
     static final String DEVSTACK_METRICS_STALENESS = "5s";
@@ -108,28 +121,39 @@ public final class Devstack implements AutoCloseable {
                             "INGESTOR_REPLICATION_FACTOR", Short.toString(config.replicationFactor())))),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
             parts.add(ingestor);
+            Map<String, String> streamEnv = new HashMap<>(Map.of(
+                    "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
+                    "ROUTING_STREAM_HTTP_PORT", Integer.toString(config.routingStreamPort()),
+                    "ROUTING_STREAM_STATE_DIR", config.dataDir().resolve("routing-stream").toString(),
+                    "ROUTING_STREAM_REPLICATION_FACTOR", Short.toString(config.replicationFactor()),
+                    // One stable id: a devstack started again after Ctrl-C (or a kill) takes its tasks back at once.
+                    "ROUTING_STREAM_INSTANCE_ID", "devstack"));
+            if (config.embeddedKafka()) {
+                streamEnv.put("ROUTING_STREAM_SESSION_TIMEOUT", EMBEDDED_SESSION_TIMEOUT);
+            }
             RoutingStreamServer routingStream = RoutingStreamServer.start(RoutingStreamConfig.from(
-                    RoutingStreamConfig.SETTINGS.load(List.of(), Map.of(
-                            "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
-                            "ROUTING_STREAM_HTTP_PORT", Integer.toString(config.routingStreamPort()),
-                            "ROUTING_STREAM_STATE_DIR", config.dataDir().resolve("routing-stream").toString(),
-                            "ROUTING_STREAM_REPLICATION_FACTOR", Short.toString(config.replicationFactor())))),
+                    RoutingStreamConfig.SETTINGS.load(List.of(), streamEnv)),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
             parts.add(routingStream);
-            GatewayServer gateway = GatewayServer.start(GatewayConfig.from(
-                    GatewayConfig.SETTINGS.load(List.of(), Map.of(
-                            "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
-                            "GATEWAY_HTTP_PORT", Integer.toString(config.gatewayPort()),
-                            "GATEWAY_NODE_ID", "devstack",
-                            "GATEWAY_SCHEDULER_PROFILE", config.profile(),
-                            // Every service shares one JVM here: while it warms up (the first minute or so on
-                            // 2 cores) the metrics path lags seconds (2-17 s measured), and with the 200 ms
-                            // default the endpoints would rank by staleness, not by the profile. Warm, the lag
-                            // is 15-70 ms (gateway_endpoint_metrics_age_seconds).
-                            "GATEWAY_METRICS_STALENESS", DEVSTACK_METRICS_STALENESS,
-                            "GATEWAY_DEFAULT_TOKENIZER", config.simTokenizer() ? "sim" : "none"))),
-                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-            parts.add(gateway);
+            List<String> gateways = new ArrayList<>();
+            for (int k = 0; k < config.gateways(); k++) {
+                GatewayServer gateway = GatewayServer.start(GatewayConfig.from(
+                        GatewayConfig.SETTINGS.load(List.of(), Map.of(
+                                "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
+                                "GATEWAY_HTTP_PORT", Integer.toString(config.gatewayPort(k)),
+                                // Stable per replica: a restarted devstack's replicas know their earlier lives.
+                                "GATEWAY_NODE_ID", "devstack-" + k,
+                                "GATEWAY_SCHEDULER_PROFILE", config.profile(),
+                                // Every service shares one JVM here: while it warms up (the first minute or so on
+                                // 2 cores) the metrics path lags seconds (2-17 s measured), and with the 200 ms
+                                // default the endpoints would rank by staleness, not by the profile. Warm, the lag
+                                // is 15-70 ms (gateway_endpoint_metrics_age_seconds).
+                                "GATEWAY_METRICS_STALENESS", DEVSTACK_METRICS_STALENESS,
+                                "GATEWAY_DEFAULT_TOKENIZER", config.simTokenizer() ? "sim" : "none"))),
+                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+                parts.add(gateway);
+                gateways.add("http://127.0.0.1:" + gateway.port());
+            }
             AdminServer admin = AdminServer.start(AdminConfig.from(
                     AdminConfig.SETTINGS.load(List.of(), Map.of(
                             "ROUTER_BOOTSTRAP_SERVERS", bootstrap,
@@ -139,8 +163,8 @@ public final class Devstack implements AutoCloseable {
                             "ADMIN_REPLICATION_FACTOR", Short.toString(config.replicationFactor())))),
                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);
             parts.add(admin);
-            return new Devstack(config, bootstrap, parts, new Addresses(bootstrap, "http://127.0.0.1:" + gateway.port(),
-                    "http://127.0.0.1:" + admin.port(), "http://127.0.0.1:" + routingStream.port(), kube == null ? "(your cluster)" : kube.url(),
+            return new Devstack(config, bootstrap, parts, new Addresses(bootstrap, gateways.getFirst(),
+                    List.copyOf(gateways), "http://127.0.0.1:" + admin.port(), "http://127.0.0.1:" + routingStream.port(), kube == null ? "(your cluster)" : kube.url(),
                     kubeconfig, "http://127.0.0.1:" + ingestor.port(), modelServers));
         } catch (RuntimeException e) {
             parts.close();
@@ -156,8 +180,11 @@ public final class Devstack implements AutoCloseable {
      */
     public List<String> awaitReady(Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        Map<String, String> services = Map.of("state-ingestor", addresses.ingestor(), "routing-stream",
-                addresses.routingStream(), "gateway-node", addresses.gateway(), "admin-ui", addresses.admin());
+        Map<String, String> services = new HashMap<>(Map.of("state-ingestor", addresses.ingestor(), "routing-stream",
+                addresses.routingStream(), "admin-ui", addresses.admin()));
+        for (int k = 0; k < addresses.gateways().size(); k++) {
+            services.put(k == 0 ? "gateway-node" : "gateway-node " + k, addresses.gateways().get(k));
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> waiting = List.copyOf(services.keySet());
         while (true) {

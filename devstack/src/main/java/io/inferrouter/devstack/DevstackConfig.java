@@ -34,17 +34,21 @@ import java.util.Map;
  * @param simTimeScale      real time per simulated GPU time
  * @param modelServers      real model servers registered as Ready pods of a seeded pool (mock API only)
  * @param profile           the gateway's default scheduling profile
+ * @param gateways          gateway-node replicas; replica k listens on gatewayPort + 100 k
  */
 public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int kafkaPort, String bootstrapServers,
                              short replicationFactor, int gatewayPort, int adminPort, int routingStreamPort, int kubePort,
                              Path kubeconfig, List<Path> manifests, int ingestorPort, int simPods,
                              String simBaseAddress, int simPort, double simTimeScale,
-                             List<ModelServers.Spec> modelServers, String profile) {
+                             List<ModelServers.Spec> modelServers, String profile, int gateways) {
 
     /** The manifests the mock Kubernetes API is seeded with when none are named. */
     public static final List<Path> DEFAULT_MANIFESTS = List.of(Path.of("deploy", "crds"), Path.of("deploy", "examples"));
 
     public static final int DEFAULT_KAFKA_PORT = 9092;
+    /** Gateway replica k listens this many ports times k above the first. */
+    public static final int GATEWAY_PORT_STEP = 100;
+    static final int MAX_GATEWAYS = 10;
 
     public static final Setting<Path> DATA_DIR = Setting.path("data-dir", "ROUTER_DATA_DIR", Path.of(".devstack"),
             "broker data, Streams state, kubeconfig; a second start reuses it");
@@ -88,10 +92,14 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
             "the gateway's default scheduling profile; `precise` routes by the prefix blocks the pods report in their"
                     + " KV events (README: gateway-node, Precise prefix affinity), `default` by the gateway's own guess");
 
+    public static final Setting<Integer> GATEWAYS = Setting.integer("gateways", "ROUTER_GATEWAYS", 1,
+            "gateway-node replicas (1-10), active-active, sharing what they learn through Kafka; replica k listens on"
+                    + " --gateway-port + 100 k (8080, 8180, 8280, ...)");
+
     public static final Settings SETTINGS = Settings.of("devstack", DATA_DIR, CLEAN, KAFKA_HOST, KAFKA_PORT,
             BOOTSTRAP_SERVERS, REPLICATION_FACTOR, GATEWAY_PORT, ADMIN_PORT, ROUTING_STREAM_PORT, INGESTOR_PORT,
             KUBE_PORT, MANIFESTS, KUBECONFIG, MODEL_SERVERS, SIM_PODS, SIM_BASE_ADDRESS, SIM_PORT, SIM_TIME_SCALE,
-            PROFILE);
+            PROFILE, GATEWAYS);
 
     public DevstackConfig {
         if (dataDir == null) {
@@ -124,9 +132,21 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
         if (profile == null || profile.isBlank()) {
             throw new IllegalArgumentException("--profile must name a scheduling profile (for example precise, default)");
         }
+        if (gateways < 1 || gateways > MAX_GATEWAYS) {
+            throw new IllegalArgumentException("--gateways must be 1-" + MAX_GATEWAYS + ", was " + gateways);
+        }
+        if (gatewayPort != 0 && gatewayPort + GATEWAY_PORT_STEP * (gateways - 1) > 65535) {
+            throw new IllegalArgumentException("--gateways " + gateways + " from --gateway-port " + gatewayPort
+                    + " would need port " + (gatewayPort + GATEWAY_PORT_STEP * (gateways - 1)) + ", above 65535");
+        }
         if (bootstrapServers != null && bootstrapServers.isBlank()) {
             bootstrapServers = null;
         }
+    }
+
+    /** The port of gateway replica {@code k} (0: any free one). */
+    public int gatewayPort(int k) {
+        return gatewayPort == 0 ? 0 : gatewayPort + GATEWAY_PORT_STEP * k;
     }
 
     public boolean embeddedKafka() {
@@ -163,7 +183,7 @@ public record DevstackConfig(Path dataDir, boolean clean, String kafkaHost, int 
                     ADMIN_PORT.from(c), ROUTING_STREAM_PORT.from(c), KUBE_PORT.from(c), KUBECONFIG.from(c), manifests,
                     INGESTOR_PORT.from(c), SIM_PODS.from(c), SIM_BASE_ADDRESS.from(c), SIM_PORT.from(c),
                     SIM_TIME_SCALE.from(c), MODEL_SERVERS.from(c).stream().map(ModelServers.Spec::parse).toList(),
-                    PROFILE.from(c));
+                    PROFILE.from(c), GATEWAYS.from(c));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage() + "\n" + usage());
         }

@@ -10,6 +10,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  */
 public final class Main {
 
+    private static final String ROUTING_STREAM = "routing-stream";
+
     private Main() {
     }
 
@@ -39,6 +41,12 @@ public final class Main {
             stopped.countDown();
         }, "devstack-shutdown"));
         List<String> notReady = stack.awaitReady(Duration.ofSeconds(90));
+        // The tables come from routing-stream: without it RUNNING, the printed requests could not be routed.
+        while (notReady.contains(ROUTING_STREAM)) {
+            System.out.println("devstack: waiting for routing-stream to be RUNNING (" + stack.addresses().routingStream()
+                    + "/v1/status says what it is doing); not ready yet: " + String.join(", ", notReady));
+            notReady = stack.awaitReady(Duration.ofSeconds(30));
+        }
         if (!notReady.isEmpty()) {
             System.out.println("devstack: still not ready after 90 s: " + String.join(", ", notReady)
                     + " (see their /ready for why); the requests below may answer 503 until they are");

@@ -36,9 +36,10 @@ class DevstackE2EIT {
     @Test
     void requestsThroughTheGatewayAreServedBySimulatedPodsSpreadByTheScheduler(@TempDir Path dir) throws Exception {
         DevstackConfig config = new DevstackConfig(dir.resolve("data"), false, "127.0.0.1", 0, null, (short) 1, 0, 0, 0, 0,
-                null, List.of(Path.of("..", "deploy", "examples")), 0, 8, "127.0.1.101", 8000, 0.05, List.of(), "precise");
+                null, List.of(Path.of("..", "deploy", "examples")), 0, 8, "127.0.1.101", 8000, 0.05, List.of(), "precise", 2);
         try (Devstack stack = Devstack.start(config)) {
             String gateway = stack.addresses().gateway();
+            assertThat(stack.addresses().gateways()).hasSize(2).startsWith(gateway);
             String routing = stack.addresses().routingStream();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
                 HttpResponse<String> pool = get(routing + "/v1/pools/llm/llama");
@@ -54,7 +55,9 @@ class DevstackE2EIT {
                 for (int i = 0; i < 48; i++) {
                     String body = "{\"model\":\"" + LLAMA + "\",\"max_tokens\":24,\"messages\":[{\"role\":\"user\","
                             + "\"content\":\"question number " + i + "\"}]}";
-                    answers.add(pool.submit(() -> post(gateway + "/v1/chat/completions", body, Map.of())));
+                    // Half through each of the two gateway replicas (--gateways 2).
+                    String replica = stack.addresses().gateways().get(i % 2);
+                    answers.add(pool.submit(() -> post(replica + "/v1/chat/completions", body, Map.of())));
                 }
                 for (Future<HttpResponse<String>> f : answers) {
                     HttpResponse<String> r = f.get();

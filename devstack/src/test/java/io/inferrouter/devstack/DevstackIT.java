@@ -34,7 +34,7 @@ class DevstackIT {
     private static DevstackConfig config(Path dir, boolean clean) {
         return new DevstackConfig(dir.resolve("data"), clean, "127.0.0.1", 0, null, (short) 1, 0, 0, 0, 0, null,
                 java.util.List.of(Path.of("src", "test", "resources", "seed")), 0, 0, "127.0.1.1", 8000, 1.0,
-                java.util.List.of(), "precise");
+                java.util.List.of(), "precise", 1);
     }
 
     private static Set<String> topicNames(Devstack stack) throws Exception {

@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -77,6 +78,9 @@ class LauncherIT {
         try {
             HttpResponse<String> again = pasteUntilOk(second.curls().get(0));
             assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+            // The first stop left routing-stream's group, and its instance id is stable: the second start is
+            // RUNNING in seconds, not after a 45 s session timeout spent in REBALANCING.
+            assertThat(second.millisToStreamsRunning()).as(second.output()).isLessThan(15_000);
         } finally {
             second.stop();
         }
@@ -183,6 +187,19 @@ class LauncherIT {
             Matcher m = Pattern.compile("gateway-node\\s+(http://\\S+)").matcher(output());
             assertThat(m.find()).as("gateway address in\n%s", output()).isTrue();
             return m.group(1);
+        }
+
+        /** From routing-stream's start to its first RUNNING, by the log lines' clock (HH:mm:ss.SSS). */
+        long millisToStreamsRunning() {
+            LocalTime started = null;
+            for (String line : lines) {
+                if (started == null && line.contains("routing-stream started applicationId=")) {
+                    started = LocalTime.parse(line.substring(0, 12));
+                } else if (started != null && line.contains("streams state changed from=REBALANCING to=RUNNING")) {
+                    return Duration.between(started, LocalTime.parse(line.substring(0, 12))).toMillis();
+                }
+            }
+            throw new AssertionError("no start and RUNNING of routing-stream in the output");
         }
 
         /** The banner's curl commands, each with its continuation lines joined. */

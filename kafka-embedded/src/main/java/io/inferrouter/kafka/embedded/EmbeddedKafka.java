@@ -132,6 +132,9 @@ public final class EmbeddedKafka implements AutoCloseable, KafkaEndpoint {
         p.put("share.coordinator.state.topic.min.isr", "1");
         // Consumer groups of a single-node dev broker need not wait for more members to join.
         p.put("group.initial.rebalance.delay.ms", "0");
+        // And may notice a lost member within seconds: routing-stream's failover drills run with a 2-3 s session
+        // (a stock broker refuses sessions under 6 s).
+        p.put("group.min.session.timeout.ms", "1000");
         // Topics are created by the catalogue (TopicAdmin), so a typo shows up as an error, not a new topic.
         p.put("auto.create.topics.enable", "false");
         p.put("num.partitions", "1");

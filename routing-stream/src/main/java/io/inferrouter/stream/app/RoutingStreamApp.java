@@ -97,11 +97,27 @@ public final class RoutingStreamApp implements AutoCloseable {
                 && s != KafkaStreams.State.PENDING_ERROR;
     }
 
+    /**
+     * Stops and leaves the group at once (for a static member, by removing it through the admin API),
+     * so the other instances, or this one started again, take its tasks without waiting for the session
+     * timeout. Kafka Streams otherwise never leaves on close: a restart waited the whole timeout (45 s
+     * by default) in REBALANCING.
+     */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
         streamsMetrics.close();
         LOG.info("routing-stream stopped");
+    }
+
+    /**
+     * Stops without leaving the group, as a killed or partitioned instance would: the group notices only
+     * when the session times out. For failover drills and tests.
+     */
+    public void stopWithoutLeaving() {
+        streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(false));
+        streamsMetrics.close();
+        LOG.info("routing-stream stopped without leaving its group");
     }
 
     static Properties properties(RoutingStreamConfig config, int httpPort, StreamMetrics metrics) {
@@ -115,6 +131,13 @@ public final class RoutingStreamApp implements AutoCloseable {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        // Static membership: an instance back under the same id within the session timeout takes its tasks
+        // back without a rebalance; each stream thread's id gets its own suffix from Kafka Streams.
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.instanceId());
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                (int) config.sessionTimeout().toMillis());
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+                (int) Math.max(250, config.sessionTimeout().toMillis() / 4));
         // Freshness: no record cache, and no waiting for fuller batches on the way in or out.
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);

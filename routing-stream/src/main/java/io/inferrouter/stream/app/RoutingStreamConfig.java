@@ -25,11 +25,14 @@ import java.util.Set;
  * @param commitInterval       how often offsets are committed
  * @param inMemoryStores       in-memory stores instead of RocksDB
  * @param orphanHorizon        how long metrics of an endpoint in no pool are kept
+ * @param instanceId           this instance's static group membership id (Kafka's {@code group.instance.id})
+ * @param sessionTimeout       how long the group waits for a silent instance before its tasks move
  */
 public record RoutingStreamConfig(String bootstrapServers, String applicationId, Path stateDir, String httpHost,
                                   int httpPort, String advertisedHost, int streamThreads, int standbyReplicas,
                                   short replicationFactor, String processingGuarantee, Duration commitInterval,
-                                  boolean inMemoryStores, Duration orphanHorizon) {
+                                  boolean inMemoryStores, Duration orphanHorizon, String instanceId,
+                                  Duration sessionTimeout) {
 
     public static final Setting<String> BOOTSTRAP_SERVERS = Setting.text("kafka.bootstrap-servers",
             "ROUTER_BOOTSTRAP_SERVERS", "127.0.0.1:9092", "Kafka bootstrap servers to read and write");
@@ -51,7 +54,8 @@ public record RoutingStreamConfig(String bootstrapServers, String applicationId,
     public static final Setting<Integer> STREAM_THREADS = Setting.integer("stream-threads", "ROUTING_STREAM_THREADS",
             1, "Streams threads");
     public static final Setting<Integer> STANDBY_REPLICAS = Setting.integer("standby-replicas",
-            "ROUTING_STREAM_STANDBY_REPLICAS", 0, "warm copies of each state store on other instances");
+            "ROUTING_STREAM_STANDBY_REPLICAS", 1, "warm copies of each state store on other instances, so a lost "
+                    + "instance's tables move to one that holds them already (no effect with one instance)");
     public static final Setting<Integer> REPLICATION_FACTOR = Setting.integer("replication-factor",
             "ROUTING_STREAM_REPLICATION_FACTOR", 1,
             "replication of the internal topics, and of the catalogue topics it creates");
@@ -66,10 +70,19 @@ public record RoutingStreamConfig(String bootstrapServers, String applicationId,
             "ROUTING_STREAM_ORPHAN_HORIZON", Duration.ofMinutes(10),
             "how long metrics of an endpoint in no pool are kept (stream time)");
 
+    public static final Setting<String> INSTANCE_ID = Setting.text("instance-id", "ROUTING_STREAM_INSTANCE_ID", null,
+            "static group membership id (`group.instance.id`), unique per instance and the same across its restarts: "
+                    + "an instance back within the session timeout takes its tasks back without a rebalance")
+            .computedDefault(RoutingStreamConfig::hostInstanceId, "`$HOSTNAME` (a pod's name), else <host>-<pid>");
+    public static final Setting<Duration> SESSION_TIMEOUT = Setting.duration("session-timeout",
+            "ROUTING_STREAM_SESSION_TIMEOUT", Duration.ofSeconds(6), "how long the group waits for an instance that "
+                    + "stopped heartbeating (killed, partitioned) before its tasks move to another; the broker's "
+                    + "group.min.session.timeout.ms (6 s by default) bounds it from below");
+
     /** Every setting, in the order of the README's table. */
     public static final Settings SETTINGS = Settings.of("routing-stream", BOOTSTRAP_SERVERS, APPLICATION_ID,
             STATE_DIR, HTTP_HOST, HTTP_PORT, ADVERTISED_HOST, STREAM_THREADS, STANDBY_REPLICAS, REPLICATION_FACTOR,
-            PROCESSING_GUARANTEE, COMMIT_INTERVAL, IN_MEMORY_STORES, ORPHAN_HORIZON);
+            PROCESSING_GUARANTEE, COMMIT_INTERVAL, IN_MEMORY_STORES, ORPHAN_HORIZON, INSTANCE_ID, SESSION_TIMEOUT);
 
     private static final Set<String> GUARANTEES = Set.of("at_least_once", "exactly_once_v2");
 
@@ -105,6 +118,24 @@ public record RoutingStreamConfig(String bootstrapServers, String applicationId,
             throw new IllegalArgumentException(ORPHAN_HORIZON.label() + " must be a positive duration, was "
                     + orphanHorizon);
         }
+        require(instanceId, INSTANCE_ID);
+        if (sessionTimeout == null || sessionTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException(SESSION_TIMEOUT.label() + " must be at least 1 s, was " + sessionTimeout);
+        }
+    }
+
+    /** The pod's name where there is one (Kubernetes and Docker set HOSTNAME), else this host and process. */
+    static String hostInstanceId() {
+        String host = System.getenv("HOSTNAME");
+        if (host != null && !host.isBlank()) {
+            return host;
+        }
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "-" + ProcessHandle.current().pid();
     }
 
     /** Reads the settings under the config's root; unset ones take their defaults. */
@@ -112,7 +143,8 @@ public record RoutingStreamConfig(String bootstrapServers, String applicationId,
         return new RoutingStreamConfig(BOOTSTRAP_SERVERS.from(c), APPLICATION_ID.from(c), STATE_DIR.from(c),
                 HTTP_HOST.from(c), HTTP_PORT.from(c), ADVERTISED_HOST.from(c), STREAM_THREADS.from(c),
                 STANDBY_REPLICAS.from(c), replicationFactor(REPLICATION_FACTOR.from(c)), PROCESSING_GUARANTEE.from(c),
-                COMMIT_INTERVAL.from(c), IN_MEMORY_STORES.from(c), ORPHAN_HORIZON.from(c));
+                COMMIT_INTERVAL.from(c), IN_MEMORY_STORES.from(c), ORPHAN_HORIZON.from(c), INSTANCE_ID.from(c),
+                SESSION_TIMEOUT.from(c));
     }
 
     /** Kafka takes a short; a larger number is a typo, not a replication factor. */

@@ -78,6 +78,13 @@ public final class RoutingStreamServer implements AutoCloseable {
         app.close();
     }
 
+    /** Stops as a killed instance would, without leaving the group (failover drills and tests). */
+    public void kill() {
+        server.stop();
+        peers.close();
+        app.stopWithoutLeaving();
+    }
+
     private static int freePort(String host) {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
             return socket.getLocalPort();

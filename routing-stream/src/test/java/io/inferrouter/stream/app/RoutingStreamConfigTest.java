@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,12 +67,14 @@ class RoutingStreamConfigTest {
                 Map.entry("ROUTING_STREAM_PROCESSING_GUARANTEE", "exactly_once_v2"),
                 Map.entry("ROUTING_STREAM_COMMIT_INTERVAL", "250ms"),
                 Map.entry("ROUTING_STREAM_IN_MEMORY_STORES", "true"),
-                Map.entry("ROUTING_STREAM_ORPHAN_HORIZON", "1h"));
+                Map.entry("ROUTING_STREAM_ORPHAN_HORIZON", "1h"),
+                Map.entry("ROUTING_STREAM_INSTANCE_ID", "rs-0"),
+                Map.entry("ROUTING_STREAM_SESSION_TIMEOUT", "10s"));
         assertThat(RoutingStreamConfig.SETTINGS.environment().keySet()).isEqualTo(env.keySet());
 
         assertThat(fromEnvironment(env)).isEqualTo(new RoutingStreamConfig("k1:9092,k2:9092", "rs-test",
                 Path.of("/var/lib/rs"), "0.0.0.0", 9082, "rs-0.rs", 4, 1, (short) 3, "exactly_once_v2",
-                Duration.ofMillis(250), true, Duration.ofHours(1)));
+                Duration.ofMillis(250), true, Duration.ofHours(1), "rs-0", Duration.ofSeconds(10)));
     }
 
     @Test
@@ -105,10 +108,15 @@ class RoutingStreamConfigTest {
     }
 
     @Test
-    void noStandbyReplicasByDefault() {
-        RoutingStreamConfig c = fromEnvironment(Map.of());
+    void byDefaultOneStandbyAndStaticMembershipUnderAStableIdWithASixSecondSession() {
+        RoutingStreamConfig c = fromEnvironment(Map.of("ROUTING_STREAM_INSTANCE_ID", "rs-7"));
         StreamsConfig streams = new StreamsConfig(RoutingStreamApp.properties(c, 8082, StreamMetrics.NOOP));
-        assertThat(streams.getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isZero();
+        assertThat(streams.getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
+        Map<String, Object> consumer = streams.getMainConsumerConfigs("rs", "rs-client", 0);
+        assertThat(consumer.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)).isEqualTo("rs-7-0");
+        assertThat(consumer.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)).isEqualTo(6_000);
+        assertThat(consumer.get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)).isEqualTo(1_500);
+        assertThat(fromEnvironment(Map.of()).instanceId()).isNotBlank();
     }
 
     @Test
@@ -121,6 +129,8 @@ class RoutingStreamConfigTest {
                 .hasMessageContaining("replication-factor (ROUTING_STREAM_REPLICATION_FACTOR)");
         assertThatThrownBy(() -> fromEnvironment(Map.of("ROUTING_STREAM_ORPHAN_HORIZON", "soon")))
                 .hasMessageContaining("orphan-horizon (ROUTING_STREAM_ORPHAN_HORIZON)");
+        assertThatThrownBy(() -> fromEnvironment(Map.of("ROUTING_STREAM_SESSION_TIMEOUT", "100ms")))
+                .hasMessageContaining("session-timeout (ROUTING_STREAM_SESSION_TIMEOUT)");
         assertThatThrownBy(() -> RoutingStreamConfig.SETTINGS.load(List.of("--config", "/nonexistent.yaml"), Map.of()))
                 .hasMessageContaining("does not exist");
         assertThatThrownBy(() -> RoutingStreamConfig.SETTINGS.load(List.of("--bogus"), Map.of()))

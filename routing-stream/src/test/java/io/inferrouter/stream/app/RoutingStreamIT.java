@@ -53,6 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(EmbeddedKafkaExtension.class)
 class RoutingStreamIT {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RoutingStreamIT.class);
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     @org.junit.jupiter.api.BeforeEach
@@ -65,7 +67,7 @@ class RoutingStreamIT {
         String ns = "it-" + UUID.randomUUID().toString().substring(0, 8);
         RoutingStreamConfig config = new RoutingStreamConfig(kafka.bootstrapServers(), "routing-stream-" + ns,
                 state, "127.0.0.1", 0, null, 1, 0, (short) 1, "at_least_once", Duration.ofMillis(100), false,
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10), ns, Duration.ofSeconds(6));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (RoutingStreamServer server = RoutingStreamServer.start(config, registry);
              KafkaProducer<String, byte[]> producer = producer(kafka);
@@ -167,9 +169,117 @@ class RoutingStreamIT {
         }
     }
 
+    @Test
+    void aRestartedInstanceRunsAgainInSecondsNotAfterTheSessionTimeout(KafkaEndpoint kafka, @TempDir Path state)
+            throws Exception {
+        String appId = "restart-" + UUID.randomUUID().toString().substring(0, 8);
+        // A session far longer than the test may wait: a restart that waited for it would fail.
+        RoutingStreamConfig config = config(kafka, appId, state, "rs-0", Duration.ofSeconds(45), 1);
+        RoutingStreamServer first = RoutingStreamServer.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        await().atMost(Duration.ofSeconds(60)).until(() -> first.app().ready());
+        first.close();
+
+        // A clean stop leaves the group: the next start is alone in it.
+        long cleanMs = timeToRunning(config);
+        // A killed instance stays in the group until its session ends; back under its id it takes its tasks again.
+        long killedMs = timeToRunningAfterKill(config);
+        LOG.info("routing-stream back to RUNNING afterCleanStopMs={} afterKillMs={}", cleanMs, killedMs);
+        assertThat(cleanMs).isLessThan(15_000);
+        assertThat(killedMs).isLessThan(15_000);
+    }
+
+    /** Starts an instance, returns the milliseconds until it is RUNNING, and stops it cleanly. */
+    private static long timeToRunning(RoutingStreamConfig config) {
+        long t0 = System.nanoTime();
+        try (RoutingStreamServer s = RoutingStreamServer.start(config,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(20)).until(() -> s.app().ready());
+            return (System.nanoTime() - t0) / 1_000_000;
+        }
+    }
+
+    /** Starts an instance and kills it once RUNNING; returns how long the next start takes to be RUNNING. */
+    private static long timeToRunningAfterKill(RoutingStreamConfig config) {
+        RoutingStreamServer s = RoutingStreamServer.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        await().atMost(Duration.ofSeconds(40)).until(() -> s.app().ready());
+        s.kill();
+        return timeToRunning(config);
+    }
+
+    @Test
+    void aKilledInstanceOfTwoIsReplacedByItsStandbyWithinSeconds(KafkaEndpoint kafka, @TempDir Path stateA,
+                                                                 @TempDir Path stateB) throws Exception {
+        String ns = "kill-" + UUID.randomUUID().toString().substring(0, 8);
+        String appId = "routing-stream-" + ns;
+        Duration session = Duration.ofSeconds(2);
+        try (KafkaProducer<String, byte[]> producer = producer(kafka);
+             TableReader endpoints = new TableReader(kafka, Topics.TABLE_ENDPOINTS.name())) {
+            long now = System.currentTimeMillis();
+            send(producer, Topics.INFERENCE_POOLS, ns + "/llama", new InferencePool(new ResourceMeta(ns, "llama", null,
+                    null, 1, now), InferencePool.API_V1, Map.of("app", "llama"), List.of(8000), null, null, List.of(),
+                    now, "it"));
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                send(producer, Topics.PODS, ns + "/p" + i, new Pod(new ResourceMeta(ns, "p" + i, null, null, 1, now),
+                        "127.0.1." + (i + 1), Map.of("app", "llama"), true, false, List.of(8000), "n", List.of(), now, "it"));
+                ids.add(ns + "/p" + i + ":8000");
+            }
+            RoutingStreamServer a = RoutingStreamServer.start(config(kafka, appId, stateA, "rs-a", session, 1),
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            try (RoutingStreamServer b = RoutingStreamServer.start(config(kafka, appId, stateB, "rs-b", session, 1),
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+                // Both running, each active for some endpoint partitions, and every endpoint's metrics flowing.
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+                        a.app().ready() && b.app().ready()
+                                && a.app().streams().streamsMetadataForStore("endpoint-memberships").size() == 2
+                                && allFresh(producer, endpoints, ns, ids, 1));
+                a.kill();
+                long killed = System.nanoTime();
+                int wave = 2;
+                while (!allFresh(producer, endpoints, ns, ids, wave++)) {
+                    assertThat(System.nanoTime() - killed).as("tables fresh again after the kill")
+                            .isLessThan(Duration.ofSeconds(20).toNanos());
+                }
+                long freshMs = (System.nanoTime() - killed) / 1_000_000;
+                LOG.info("routing-stream instance killed; every endpoint's row fresh again after ms={} (session {})",
+                        freshMs, session);
+                assertThat(freshMs).isLessThan(session.toMillis() + 6_000);
+            }
+        }
+    }
+
+    /**
+     * Sends one metrics scrape per endpoint, all saying {@code wave} requests wait, and reports whether
+     * every endpoint's row carries it within half a second.
+     */
+    private static boolean allFresh(KafkaProducer<String, byte[]> producer, TableReader endpoints, String ns,
+                                    List<String> ids, int wave) throws Exception {
+        for (String id : ids) {
+            send(producer, Topics.ENDPOINT_METRICS, id, metrics(id, wave, System.currentTimeMillis()));
+        }
+        long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            for (String id : ids) {
+                EndpointRow row = endpoints.latest(ns + "/llama|" + id);
+                all &= row != null && row.report() != null && row.report().load().waitingRequests() == wave;
+            }
+            if (all) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return false;
+    }
+
     private static RoutingStreamConfig config(KafkaEndpoint kafka, String appId, Path state) {
-        return new RoutingStreamConfig(kafka.bootstrapServers(), appId, state, "127.0.0.1", 0, null, 1, 0, (short) 1,
-                "at_least_once", Duration.ofMillis(100), true, Duration.ofMinutes(10));
+        return config(kafka, appId, state, "rs-" + UUID.randomUUID().toString().substring(0, 8), Duration.ofSeconds(6), 0);
+    }
+
+    private static RoutingStreamConfig config(KafkaEndpoint kafka, String appId, Path state, String instanceId,
+                                              Duration session, int standbys) {
+        return new RoutingStreamConfig(kafka.bootstrapServers(), appId, state, "127.0.0.1", 0, null, 1, standbys,
+                (short) 1, "at_least_once", Duration.ofMillis(100), true, Duration.ofMinutes(10), instanceId, session);
     }
 
     /** Latencies of metric changes, sorted, with nearest-rank percentiles. */
