@@ -29,6 +29,8 @@ public final class Main {
             case "scale" -> io.inferrouter.bench.scale.ScaleBench.run(rest);
             case "sim-calibration" -> io.inferrouter.bench.sim.SimCalibration.run(rest);
             case "kv-events" -> io.inferrouter.bench.kvevents.KvEventsThroughput.run(rest);
+            case "sharing" -> io.inferrouter.bench.replicas.ReplicaSharing.run(rest);
+            case "failover" -> io.inferrouter.bench.replicas.FailoverDrill.run(rest);
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "'");
                 usage();
@@ -48,13 +50,23 @@ public final class Main {
                                             added latency and max throughput: direct vs gateway-node, nginx, HAProxy
                   quality [--quick] [--workload W1..W7] [--rates 10,25,40] [--profiles a,b] [--seconds N]
                           [--time-scale F] [--pods N] [--kv-blocks N] [--token-scale F] [--groups N]
-                          [--adapters N] [--max-loras N] (W6) [--gateways N] [--no-kv-events]
+                          [--adapters N] [--max-loras N] (W6) [--gateways N] [--no-sharing] [--no-kv-events]
                           [--progress-seconds N] (0: none) [--out DIR]
                                             TTFT, ITL, TPOT, normalized time per token, throughput, goodput, hit rate,
                                             decision time, KV events/s and their index lag per scheduler profile;
                                             profile direct-service sends straight to the pods (a random pod per
                                             request, like a Kubernetes Service); --gateways N spreads requests at
-                                            random over N gateway replicas
+                                            random over N gateway replicas (--no-sharing: replicas that do not
+                                            share what they learn)
+                  sharing [--workloads W2:40,W4:15] [--replicas 4] [--repeats 2] [--profile default] [--seconds N]
+                          [--time-scale F] [--pods N] [--kv-blocks N] [--token-scale F] [--groups N] [--out DIR]
+                                            side by side, each workload at its rate: 1 gateway replica, N sharing
+                                            what they learn, N not sharing; TTFT, hit rate, peer prompt lag
+                  failover [--workload W2] [--rate 30] [--seconds 100] [--replicas 4] [--profile default]
+                           [--gateway-restart-at 30] [--stream-kill-at 60] [--stream-restart-at 80] [--no-sharing]
+                                            a drill under load: one gateway replica restarted, one of two
+                                            routing-stream instances killed and started again; hit rate, TTFT p90
+                                            and the oldest metrics routed on, per second, with plots
                   kv-events [--pods 32] [--rates 10,50,100,200] [--seconds N] [--blocks-per-batch 8]
                             [--scrape-interval 1s]
                                             the KV-event pipeline alone (pods' ZeroMQ publishers, ingestor, kv.events,

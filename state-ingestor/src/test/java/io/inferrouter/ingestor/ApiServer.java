@@ -39,6 +39,9 @@ final class ApiServer implements AutoCloseable {
     private final Set<String> expired = ConcurrentHashMap.newKeySet();
     private volatile boolean expireWatches;
     private volatile boolean gateClosed;
+    /** Clients (by their {@link #CLIENT_HEADER}) whose every request is answered 503: cut off from the API. */
+    private final Set<String> cutOff = ConcurrentHashMap.newKeySet();
+    private static final String CLIENT_HEADER = "X-Test-Client";
     private KubernetesMockServer server;
     private int port;
     private KubernetesClient client;
@@ -53,7 +56,9 @@ final class ApiServer implements AutoCloseable {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 String path = request.getPath();
-                if (gateClosed && request.getHeader(SEED_HEADER) == null) {
+                String clientName = request.getHeader(CLIENT_HEADER);
+                if ((gateClosed && request.getHeader(SEED_HEADER) == null)
+                        || (clientName != null && cutOff.contains(clientName))) {
                     return new MockResponse().setResponseCode(503).setBody("{\"kind\":\"Status\",\"apiVersion\":"
                             + "\"v1\",\"status\":\"Failure\",\"message\":\"starting\",\"code\":503}");
                 }
@@ -81,6 +86,18 @@ final class ApiServer implements AutoCloseable {
     KubernetesClient newClient() {
         return new KubernetesClientBuilder().withConfig(new ConfigBuilder(server.createClient().getConfiguration())
                 .withWatchReconnectInterval(100).withRequestRetryBackoffInterval(100).build()).build();
+    }
+
+    /** A client like {@link #newClient()} that {@link #cutOff(String)} can cut off from the API by its name. */
+    KubernetesClient newClient(String name) {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(server.createClient().getConfiguration())
+                .withWatchReconnectInterval(100).withRequestRetryBackoffInterval(100)
+                .withCustomHeaders(Map.of(CLIENT_HEADER, name)).build()).build();
+    }
+
+    /** From now on every request of the client named {@code name} gets 503, as if a partition cut it off. */
+    void cutOff(String name) {
+        cutOff.add(name);
     }
 
     KubernetesClient client() {

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * An open-loop load generator: requests leave at their planned arrival times whatever the answers
@@ -37,6 +38,8 @@ public final class LoadGenerator {
 
     private final HttpClient http;
     private final List<URI> chatUrls;
+    /** Where each request may go now, when the targets change during a run (a drill); null: {@link #chatUrls}. */
+    private final Supplier<List<URI>> liveTargets;
     private final Map<String, String> headers;
     private final Duration timeout;
     private final SplittableRandom picks;
@@ -47,15 +50,34 @@ public final class LoadGenerator {
 
     /** @param pickSeed seeds the choice of target per request when there are several */
     public LoadGenerator(List<URI> baseUrls, Map<String, String> headers, Duration timeout, long pickSeed) {
+        this(baseUrls, null, headers, timeout, pickSeed);
+    }
+
+    /**
+     * Each request to one of the targets {@code liveBaseUrls} gives at its send time, picked at random
+     * (seeded): a load balancer that stops sending to a replica while it is down.
+     */
+    public LoadGenerator(Supplier<List<URI>> liveBaseUrls, Map<String, String> headers, Duration timeout,
+                         long pickSeed) {
+        this(liveBaseUrls.get(), liveBaseUrls, headers, timeout, pickSeed);
+    }
+
+    private LoadGenerator(List<URI> baseUrls, Supplier<List<URI>> liveTargets, Map<String, String> headers,
+                          Duration timeout, long pickSeed) {
         if (baseUrls.isEmpty()) {
             throw new IllegalArgumentException("the load generator needs at least one target URL");
         }
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
-        this.chatUrls = baseUrls.stream().map(u -> u.resolve("/v1/chat/completions")).toList();
+        this.chatUrls = chatUrls(baseUrls);
+        this.liveTargets = liveTargets;
         this.headers = Map.copyOf(headers);
         this.timeout = timeout;
         this.picks = new SplittableRandom(pickSeed);
+    }
+
+    private static List<URI> chatUrls(List<URI> baseUrls) {
+        return baseUrls.stream().map(u -> u.resolve("/v1/chat/completions")).toList();
     }
 
     /** Sends requests at {@code rate} per second for {@code duration}, then waits for all answers. */
@@ -86,7 +108,8 @@ public final class LoadGenerator {
                     LockSupport.parkNanos(wait);
                 }
                 RequestSpec spec = workload.next();
-                URI target = chatUrls.size() == 1 ? chatUrls.get(0) : chatUrls.get(picks.nextInt(chatUrls.size()));
+                List<URI> targets = liveTargets == null ? chatUrls : chatUrls(liveTargets.get());
+                URI target = targets.size() == 1 ? targets.get(0) : targets.get(picks.nextInt(targets.size()));
                 long plannedAt = planned;
                 progress.sent();
                 pool.submit(() -> {
@@ -114,6 +137,8 @@ public final class LoadGenerator {
         String direct = chatUrls.size() > 1 ? chatUrl.getHost() + ":" + chatUrl.getPort() : null;
         List<Long> chunks = new ArrayList<>();
         int usageTokens = -1;
+        int promptTokens = -1;
+        int cachedTokens = -1;
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(chatUrl).timeout(timeout)
                     .header("content-type", "application/json")
@@ -147,6 +172,8 @@ public final class LoadGenerator {
                     JsonNode usage = chunk.get("usage");
                     if (usage != null && usage.has("completion_tokens")) {
                         usageTokens = usage.get("completion_tokens").asInt();
+                        promptTokens = usage.path("prompt_tokens").asInt(-1);
+                        cachedTokens = usage.path("prompt_tokens_details").path("cached_tokens").asInt(-1);
                     }
                 }
             }
@@ -157,7 +184,8 @@ public final class LoadGenerator {
             }
             long ttft = chunks.isEmpty() ? -1 : chunks.get(0) - sent;
             return new RequestResult(spec.group(), offset, lag, ttft, itl, done - sent,
-                    usageTokens >= 0 ? usageTokens : chunks.size(), 200, endpoint, chunks.isEmpty() ? "no tokens" : null);
+                    usageTokens >= 0 ? usageTokens : chunks.size(), 200, endpoint, chunks.isEmpty() ? "no tokens" : null,
+                    promptTokens, cachedTokens, chatUrl.getHost() + ":" + chatUrl.getPort());
         } catch (IOException e) {
             return new RequestResult(spec.group(), offset, lag, -1, new long[0], System.nanoTime() - sent, 0, 0, direct,
                     e.toString());

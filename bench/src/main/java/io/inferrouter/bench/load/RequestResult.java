@@ -12,9 +12,20 @@ package io.inferrouter.bench.load;
  * @param status       HTTP status, or 0 when the request failed without one
  * @param endpoint     the gateway's x-gateway-endpoint answer header, or the pod sent to directly
  * @param error        why it failed, or null
+ * @param promptTokens the usage chunk's prompt tokens, -1 when none came
+ * @param cachedTokens of those, served from the pod's prefix cache ({@code prompt_tokens_details}), -1 when unknown
+ * @param via          the host:port it was sent to (a gateway replica, or a pod)
  */
 public record RequestResult(String group, long offsetNanos, long lagNanos, long ttftNanos, long[] itlNanos,
-                            long e2eNanos, int outputTokens, int status, String endpoint, String error) {
+                            long e2eNanos, int outputTokens, int status, String endpoint, String error,
+                            int promptTokens, int cachedTokens, String via) {
+
+    /** Without the usage's prompt and cached tokens and the target. */
+    public RequestResult(String group, long offsetNanos, long lagNanos, long ttftNanos, long[] itlNanos,
+                         long e2eNanos, int outputTokens, int status, String endpoint, String error) {
+        this(group, offsetNanos, lagNanos, ttftNanos, itlNanos, e2eNanos, outputTokens, status, endpoint, error, -1, -1,
+                null);
+    }
 
     public boolean ok() {
         return status == 200 && error == null && ttftNanos >= 0;

@@ -11,10 +11,12 @@ import io.inferrouter.ingestor.StateIngestor;
 import io.inferrouter.kafka.embedded.BrokerSettings;
 import io.inferrouter.kafka.embedded.EmbeddedKafka;
 import io.inferrouter.schemas.resources.ResourceKey;
+import io.inferrouter.sim.engine.EngineStats;
 import io.inferrouter.sim.engine.SimConfig;
 import io.inferrouter.sim.events.KvEventsConfig;
 import io.inferrouter.sim.fleet.FleetConfig;
 import io.inferrouter.sim.fleet.SimFleet;
+import io.inferrouter.sim.fleet.SimPod;
 import io.inferrouter.stream.app.RoutingStreamConfig;
 import io.inferrouter.stream.app.RoutingStreamServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -42,7 +44,8 @@ public final class BenchPipeline implements AutoCloseable {
     private final EmbeddedKafka kafka;
     private final KubeApi kube;
     private final StateIngestor ingestor;
-    private final RoutingStreamServer routing;
+    private final RoutingStreamServer[] routing;
+    private final Path work;
     private final SimConfig simConfig;
     private final int pods;
     private final int port;
@@ -52,6 +55,9 @@ public final class BenchPipeline implements AutoCloseable {
     private SimFleet fleet;
     private final List<GatewayServer> gateways = new java.util.ArrayList<>();
     private final List<PrometheusMeterRegistry> gatewayRegistries = new java.util.ArrayList<>();
+    /** The gateways' environment over the options' one, as set by the last {@link #reset(int, Map)}. */
+    private Map<String, String> gatewayEnvOverrides = Map.of();
+    private int gatewayCount;
 
     /** @param gatewayConfigFile a gateway YAML file (extra scheduler profiles), or null */
     public BenchPipeline(int pods, String baseAddress, SimConfig sim, Map<String, String> gatewayEnv,
@@ -71,9 +77,11 @@ public final class BenchPipeline implements AutoCloseable {
      * @param kvEvents          whether the pods publish KV events and state-ingestor relays them (false:
      *                          neither, to measure what the event path costs the rest)
      * @param ingestorEnv       state-ingestor's environment, over the pipeline's own settings
+     * @param routingStreams    routing-stream instances (one standby each for the other's tables, a 2 s
+     *                          session: what a failover drill needs)
      */
     public record Options(Map<String, String> gatewayEnv, Path gatewayConfigFile, List<String> adapterModels,
-                          int gatewayCount, boolean kvEvents, Map<String, String> ingestorEnv) {
+                          int gatewayCount, boolean kvEvents, Map<String, String> ingestorEnv, int routingStreams) {
         public Options {
             gatewayEnv = Map.copyOf(gatewayEnv);
             adapterModels = List.copyOf(adapterModels);
@@ -81,6 +89,14 @@ public final class BenchPipeline implements AutoCloseable {
             if (gatewayCount < 1) {
                 throw new IllegalArgumentException("at least one gateway, was " + gatewayCount);
             }
+            if (routingStreams < 1) {
+                throw new IllegalArgumentException("at least one routing-stream instance, was " + routingStreams);
+            }
+        }
+
+        public Options(Map<String, String> gatewayEnv, Path gatewayConfigFile, List<String> adapterModels,
+                       int gatewayCount, boolean kvEvents, Map<String, String> ingestorEnv) {
+            this(gatewayEnv, gatewayConfigFile, adapterModels, gatewayCount, kvEvents, ingestorEnv, 1);
         }
 
         /** One gateway with {@code gatewayEnv}, KV events on, the ingestor's defaults. */
@@ -97,6 +113,8 @@ public final class BenchPipeline implements AutoCloseable {
 
     public BenchPipeline(int pods, String baseAddress, SimConfig sim, Path work, Options options) throws Exception {
         this.options = options;
+        this.work = work;
+        this.gatewayCount = options.gatewayCount();
         this.pods = pods;
         this.baseAddress = baseAddress;
         this.simConfig = sim;
@@ -151,11 +169,11 @@ public final class BenchPipeline implements AutoCloseable {
         ingestorEnv.putAll(options.ingestorEnv());
         ingestor = StateIngestor.start(IngestorConfig.from(IngestorConfig.SETTINGS.load(List.of(), ingestorEnv)),
                 ingestorRegistry, null);
-        routing = RoutingStreamServer.start(RoutingStreamConfig.from(RoutingStreamConfig.SETTINGS.load(List.of(), Map.of("ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "ROUTING_STREAM_HTTP_PORT", "0",
-                        "ROUTING_STREAM_STATE_DIR", work.resolve("streams").toString(),
-                        "ROUTING_STREAM_IN_MEMORY_STORES", "true"))),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        startGateways();
+        routing = new RoutingStreamServer[options.routingStreams()];
+        for (int i = 0; i < routing.length; i++) {
+            routing[i] = startRoutingStream(i);
+        }
+        startGateways(Duration.ZERO);
     }
 
     /** The first gateway's URL. */
@@ -166,6 +184,11 @@ public final class BenchPipeline implements AutoCloseable {
     /** Every gateway replica's URL. */
     public List<URI> gatewayUrls() {
         return gateways.stream().map(g -> URI.create("http://127.0.0.1:" + g.port())).toList();
+    }
+
+    /** Every gateway replica, in order (replica k is restarted in place by {@link #restartGateway}). */
+    public List<GatewayServer> gateways() {
+        return List.copyOf(gateways);
     }
 
     /** The first gateway. */
@@ -191,6 +214,18 @@ public final class BenchPipeline implements AutoCloseable {
     /** The pods' base URLs, as a client inside the cluster would reach them without the gateway. */
     public List<URI> podUrls() {
         return fleet.pods().stream().map(p -> URI.create(p.url())).toList();
+    }
+
+    /** Prefix-cache queries, hits and preemptions summed over the fleet so far. */
+    public long[] fleetCounters() {
+        long[] c = new long[3];
+        for (SimPod p : fleet.pods()) {
+            EngineStats s = p.stats();
+            c[0] += s.prefixQueries();
+            c[1] += s.prefixHits();
+            c[2] += s.preemptions();
+        }
+        return c;
     }
 
     public SimFleet fleet() {
@@ -232,11 +267,75 @@ public final class BenchPipeline implements AutoCloseable {
 
     /** Fresh simulators (empty caches) and a fresh gateway (empty prefix index): every strategy starts equal. */
     public void reset() throws InterruptedException {
+        reset(gatewayCount, gatewayEnvOverrides);
+    }
+
+    /**
+     * As {@link #reset()}, with {@code count} gateways whose environment is the options' one with
+     * {@code envOverrides} on top (kept for later resets). The new gateways read nothing of
+     * {@code gateway.peers} from before: what the old ones served went to the old simulators.
+     */
+    public void reset(int count, Map<String, String> envOverrides) throws InterruptedException {
+        if (count < 1) {
+            throw new IllegalArgumentException("at least one gateway, was " + count);
+        }
         closeGateways();
         fleet.close();
         fleet = SimFleet.start(fleetConfig());
-        startGateways();
+        gatewayCount = count;
+        gatewayEnvOverrides = Map.copyOf(envOverrides);
+        startGateways(Duration.ZERO);
         awaitRoutable(Duration.ofSeconds(60));
+    }
+
+    /**
+     * Stops gateway {@code k} and starts it again on the same port under the same node id, with the
+     * default recovery window: a replica restart as a rollout does it. Returns once it is ready.
+     */
+    public void restartGateway(int k) throws InterruptedException {
+        int port = gateways.get(k).port();
+        gateways.get(k).close();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        GatewayServer again = startGateway(k, port, null, registry);
+        gateways.set(k, again);
+        gatewayRegistries.set(k, registry);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!again.tables().ready() || (again.peers() != null && !again.peers().ready())
+                || (again.kvEvents() != null && !again.kvEvents().ready())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("gateway " + k + " not ready within 60 s of its restart");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** The running routing-stream instances (an entry is null while killed). */
+    public int routingStreams() {
+        return routing.length;
+    }
+
+    /** Stops routing-stream instance {@code i} as a crash would: without leaving its group. */
+    public void killRoutingStream(int i) {
+        routing[i].kill();
+        routing[i] = null;
+    }
+
+    /** Starts routing-stream instance {@code i} again under its instance id. */
+    public void restartRoutingStream(int i) {
+        routing[i] = startRoutingStream(i);
+    }
+
+    private RoutingStreamServer startRoutingStream(int i) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "ROUTING_STREAM_HTTP_PORT", "0",
+                "ROUTING_STREAM_STATE_DIR", work.resolve("streams-" + i).toString(),
+                "ROUTING_STREAM_IN_MEMORY_STORES", "true",
+                "ROUTING_STREAM_INSTANCE_ID", "bench-rs-" + i));
+        if (routing.length > 1) {
+            env.put("ROUTING_STREAM_SESSION_TIMEOUT", "2s");
+        }
+        return RoutingStreamServer.start(RoutingStreamConfig.from(RoutingStreamConfig.SETTINGS.load(List.of(), env)),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
     private FleetConfig fleetConfig() {
@@ -244,20 +343,35 @@ public final class BenchPipeline implements AutoCloseable {
         return options.kvEvents() ? c : c.withKvEvents(KvEventsConfig.off());
     }
 
-    private void startGateways() {
-        Path configFile = options.gatewayConfigFile();
-        for (int i = 0; i < options.gatewayCount(); i++) {
-            Map<String, String> env = new java.util.HashMap<>(options.gatewayEnv());
-            env.put("ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-            env.put("GATEWAY_HTTP_PORT", "0");
-            env.put("GATEWAY_NODE_ID", "bench-" + i);
-            env.put("GATEWAY_ALLOW_PROFILE_HEADER", "true");
-            env.put("GATEWAY_DECISIONS_ENABLED", "false");
-            List<String> args = configFile == null ? List.of() : List.of("--config", configFile.toString());
+    /**
+     * Starts the gateways on free ports.
+     *
+     * @param recoveryWindow how far back in {@code gateway.peers} they read: zero after a reset (that traffic went
+     *                       to simulators that are gone)
+     */
+    private void startGateways(Duration recoveryWindow) {
+        for (int i = 0; i < gatewayCount; i++) {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            gateways.add(GatewayServer.start(GatewayConfig.from(GatewayConfig.SETTINGS.load(args, env)), registry));
+            gateways.add(startGateway(i, 0, recoveryWindow, registry));
             gatewayRegistries.add(registry);
         }
+    }
+
+    /** @param recoveryWindow null for the gateway's default */
+    private GatewayServer startGateway(int i, int port, Duration recoveryWindow, PrometheusMeterRegistry registry) {
+        Path configFile = options.gatewayConfigFile();
+        Map<String, String> env = new java.util.HashMap<>(options.gatewayEnv());
+        env.putAll(gatewayEnvOverrides);
+        env.put("ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("GATEWAY_HTTP_PORT", Integer.toString(port));
+        env.put("GATEWAY_NODE_ID", "bench-" + i);
+        env.put("GATEWAY_ALLOW_PROFILE_HEADER", "true");
+        env.put("GATEWAY_DECISIONS_ENABLED", "false");
+        if (recoveryWindow != null) {
+            env.put("GATEWAY_PEERS_RECOVERY_WINDOW", recoveryWindow.toMillis() + "ms");
+        }
+        List<String> args = configFile == null ? List.of() : List.of("--config", configFile.toString());
+        return GatewayServer.start(GatewayConfig.from(GatewayConfig.SETTINGS.load(args, env)), registry);
     }
 
     private void closeGateways() {
@@ -269,7 +383,11 @@ public final class BenchPipeline implements AutoCloseable {
     @Override
     public void close() {
         closeGateways();
-        routing.close();
+        for (RoutingStreamServer r : routing) {
+            if (r != null) {
+                r.close();
+            }
+        }
         ingestor.close();
         fleet.close();
         kube.close();

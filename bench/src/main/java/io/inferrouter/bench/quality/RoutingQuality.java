@@ -8,9 +8,7 @@ import io.inferrouter.bench.report.Csv;
 import io.inferrouter.bench.report.SvgChart;
 import io.inferrouter.bench.report.StageStats;
 import io.inferrouter.schemas.serde.Json;
-import io.inferrouter.sim.engine.EngineStats;
 import io.inferrouter.sim.engine.SimConfig;
-import io.inferrouter.sim.fleet.SimPod;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,6 +84,8 @@ public final class RoutingQuality {
         int gateways = Integer.parseInt(option(args, "--gateways", "1"));
         // Without: the pods publish no KV events and the ingestor follows none (what the event path costs).
         boolean kvEvents = !args.contains("--no-kv-events");
+        // Without: the gateway replicas neither publish nor apply what they learn (what the peers do).
+        boolean sharing = !args.contains("--no-sharing");
         long seed = 42;
         Path work = Files.createTempDirectory("quality-");
         Path gatewayYaml = work.resolve("gateway.yaml");
@@ -100,14 +100,15 @@ public final class RoutingQuality {
             sim = sim.withAdapters(adapters, loraSlots);
         }
         System.out.printf(Locale.ROOT, "routing quality: workload %s (token scale %s, %d groups), %d pods x %d KV blocks, "
-                + "time scale %s, rates %s req/s, %d s per stage, %d gateway replica(s)%n", kind, scale, groups, pods,
-                blocks, timeScale, rates, seconds, gateways);
+                + "time scale %s, rates %s req/s, %d s per stage, %d gateway replica(s)%s%n", kind, scale, groups, pods,
+                blocks, timeScale, rates, seconds, gateways, gateways > 1 && !sharing ? " not sharing" : "");
         List<Map<String, Object>> rows = new ArrayList<>();
         StringBuilder requests = new StringBuilder(REQUEST_COLUMNS).append('\n');
         SvgChart ttft = new SvgChart("TTFT p90 vs rate, " + kind, "arrival rate (req/s)", "TTFT p90 (ms)", true);
         SvgChart hits = new SvgChart("Prefix-cache hit rate vs rate, " + kind, "arrival rate (req/s)", "hit rate", false);
         // The simulated pods' tokenizer, so that the precise prefix scorer can hash prompts as they do.
-        Map<String, String> gatewayEnv = Map.of("GATEWAY_DEFAULT_TOKENIZER", "sim");
+        Map<String, String> gatewayEnv = Map.of("GATEWAY_DEFAULT_TOKENIZER", "sim",
+                "GATEWAY_PEERS_ENABLED", Boolean.toString(sharing));
         try (BenchPipeline pipeline = new BenchPipeline(pods, "127.0.1.40", sim, work, new BenchPipeline.Options(
                 gatewayEnv, gatewayYaml, adapters, gateways, kvEvents, Map.of()))) {
             pipeline.awaitRoutable(Duration.ofSeconds(60));
@@ -129,7 +130,7 @@ public final class RoutingQuality {
                 gen.run(workload, rates.get(0), Duration.ofSeconds(Math.max(3, seconds / 3)), seed + 1,
                         profile + " warm-up", progressEvery);
                 for (double rate : rates) {
-                    long[] before = counters(pipeline);
+                    long[] before = pipeline.fleetCounters();
                     RouterOverhead.Snapshot decisionsBefore = RouterOverhead.snapshot(pipeline.gatewayRegistries(),
                             RouterOverhead.TIMER);
                     RouterOverhead.Snapshot lagBefore = RouterOverhead.snapshot(pipeline.gatewayRegistries(),
@@ -139,7 +140,7 @@ public final class RoutingQuality {
                     List<RequestResult> results = gen.run(workload, rate, Duration.ofSeconds(seconds),
                             seed + (long) rate, String.format(Locale.ROOT, "%s %.0f req/s", profile, rate),
                             progressEvery);
-                    long[] after = counters(pipeline);
+                    long[] after = pipeline.fleetCounters();
                     double stageSeconds = (System.nanoTime() - stageStart) / 1e9;
                     double[] kvAfter = kvCounters(pipeline);
                     RouterOverhead overhead = RouterOverhead.between(decisionsBefore,
@@ -176,7 +177,7 @@ public final class RoutingQuality {
         Path out = Path.of(option(args, "--out", "bench/results"));
         Files.createDirectories(out);
         String name = "quality-" + kind.name().toLowerCase(Locale.ROOT) + (gateways > 1 ? "-" + gateways + "gw" : "")
-                + (kvEvents ? "" : "-no-kv-events");
+                + (kvEvents ? "" : "-no-kv-events") + (sharing ? "" : "-no-sharing");
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("benchmark", "routing-quality");
         doc.put("workload", kind.name());
@@ -184,6 +185,7 @@ public final class RoutingQuality {
         doc.put("pods", pods);
         doc.put("gateways", gateways);
         doc.put("kvEventsPublished", kvEvents);
+        doc.put("replicasShare", sharing);
         doc.put("kvEvents", "every pod publishes vLLM's KV events; the ingestor relays them to kv.events; "
                 + "kvEventsPerSecond/kvBatchesPerSecond are the ingestor's counters over the stage, kvIndexLag the "
                 + "gateways' gateway_kv_event_index_lag (pod batch timestamp to index, one host's clock; "
@@ -252,18 +254,6 @@ public final class RoutingQuality {
         var batches = r.find("ingestor_kv_batches").counter();
         var events = r.find("ingestor_kv_events").counter();
         return new double[] {batches == null ? 0 : batches.count(), events == null ? 0 : events.count()};
-    }
-
-    /** Prefix-cache queries, hits and preemptions summed over the fleet. */
-    private static long[] counters(BenchPipeline pipeline) {
-        long[] c = new long[3];
-        for (SimPod p : pipeline.fleet().pods()) {
-            EngineStats s = p.stats();
-            c[0] += s.prefixQueries();
-            c[1] += s.prefixHits();
-            c[2] += s.preemptions();
-        }
-        return c;
     }
 
     static String option(List<String> args, String name, String fallback) {

@@ -1,6 +1,8 @@
 package io.inferrouter.ingestor.election;
 
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -39,10 +41,23 @@ public final class Leadership implements AutoCloseable {
      * @param onStop  run when it stops being the leader (lease lost, or closing)
      */
     public Leadership(KubernetesClient client, Settings settings, Runnable onStart, Runnable onStop) {
-        this.client = client;
+        this.client = electionClient(client, settings);
         this.settings = settings;
         this.onStart = onStart;
         this.onStop = onStop;
+    }
+
+    /**
+     * A client of its own for the Lease, whose every request fails within a third of the renew deadline
+     * and is not retried: the elector checks its deadline between attempts, so with the shared client's
+     * retries (exponential back-off over ten attempts) a leader cut off from the API server went on
+     * leading for a minute or more while another replica, once the lease ran out, led too.
+     */
+    static KubernetesClient electionClient(KubernetesClient shared, Settings settings) {
+        int timeoutMs = (int) Math.max(200, settings.renewDeadline().toMillis() / 3);
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(shared.getConfiguration())
+                .withRequestRetryBackoffLimit(0).withRequestTimeout(timeoutMs).withConnectionTimeout(timeoutMs)
+                .build()).build();
     }
 
     public Leadership start() {
@@ -108,5 +123,6 @@ public final class Leadership implements AutoCloseable {
             f.cancel(true);
         }
         stopped();
+        client.close();
     }
 }

@@ -1,0 +1,322 @@
+package io.inferrouter.bench.replicas;
+
+import io.inferrouter.bench.load.LoadGenerator;
+import io.inferrouter.bench.load.RequestResult;
+import io.inferrouter.bench.load.Workload;
+import io.inferrouter.bench.pipeline.BenchPipeline;
+import io.inferrouter.bench.report.Csv;
+import io.inferrouter.bench.report.Percentiles;
+import io.inferrouter.bench.report.SvgChart;
+import io.inferrouter.gateway.GatewayServer;
+import io.inferrouter.gateway.tables.Endpoint;
+import io.inferrouter.gateway.tables.PoolSnapshot;
+import io.inferrouter.schemas.serde.Json;
+import io.inferrouter.sim.engine.SimConfig;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A failover drill under load ({@code ./dev bench failover}): N gateway replicas sharing what they
+ * learn and two routing-stream instances (one standby each, 2 s session), a steady workload spread at
+ * random over the replicas that are up. Mid-run one gateway replica is drained, stopped and started
+ * again (same port and node id: a rollout), and later one routing-stream instance is killed (it does
+ * not leave its group, as a crash) and then started again. Reported per second: requests, TTFT p90,
+ * prefix-cache hit rate (all requests, and those through the restarted replica: the pods' cached
+ * tokens over prompt tokens), and the oldest endpoint metrics any replica routes on; with the times
+ * the replica was down and the tables were stale.
+ */
+public final class FailoverDrill {
+
+    /** Metrics older than this in some replica's tables count as stale (the pods are scraped every 50 ms). */
+    static final long STALE_MS = 1_000;
+
+    static final String COLUMNS = "second,requests,errors,ttftP90Ms,hitRate,restartedReplicaRequests,"
+            + "restartedReplicaHitRate,oldestMetricsMs";
+
+    /** Something the drill did, or saw, at {@code atMs} into the run. */
+    record Event(double atSeconds, String what) {
+    }
+
+    private FailoverDrill() {
+    }
+
+    public static void run(List<String> args) throws Exception {
+        Workload.Kind kind = Workload.Kind.valueOf(ReplicaSharing.option(args, "--workload", "W2"));
+        double rate = Double.parseDouble(ReplicaSharing.option(args, "--rate", "30"));
+        int seconds = Integer.parseInt(ReplicaSharing.option(args, "--seconds", "100"));
+        int replicas = Integer.parseInt(ReplicaSharing.option(args, "--replicas", "4"));
+        double timeScale = Double.parseDouble(ReplicaSharing.option(args, "--time-scale", "10"));
+        int pods = Integer.parseInt(ReplicaSharing.option(args, "--pods", "8"));
+        int blocks = Integer.parseInt(ReplicaSharing.option(args, "--kv-blocks", "2000"));
+        double tokenScale = Double.parseDouble(ReplicaSharing.option(args, "--token-scale", "0.25"));
+        int groups = Integer.parseInt(ReplicaSharing.option(args, "--groups", kind == Workload.Kind.W4 ? "120" : "256"));
+        String profile = ReplicaSharing.option(args, "--profile", "default");
+        int gatewayAt = Integer.parseInt(ReplicaSharing.option(args, "--gateway-restart-at", "30"));
+        int killAt = Integer.parseInt(ReplicaSharing.option(args, "--stream-kill-at", "60"));
+        int restartAt = Integer.parseInt(ReplicaSharing.option(args, "--stream-restart-at", "80"));
+        boolean sharing = !args.contains("--no-sharing");
+        long seed = 42;
+        Path work = Files.createTempDirectory("failover-");
+        SimConfig sim = SimConfig.defaults().withTimeScale(timeScale).withCache(blocks);
+        System.out.printf(Locale.ROOT, "failover drill: %s at %.0f req/s for %d s, profile %s, %d gateway replicas%s, 2 "
+                        + "routing-stream instances; gateway 0 restarts at %d s, routing-stream 0 killed at %d s and started "
+                        + "again at %d s%n", kind, rate, seconds, profile, replicas, sharing ? " sharing" : " not sharing",
+                gatewayAt, killAt, restartAt);
+        List<Event> events = new ArrayList<>();
+        List<long[]> samples = new ArrayList<>();
+        List<RequestResult> results;
+        String restartedVia;
+        try (BenchPipeline pipeline = new BenchPipeline(pods, "127.0.1.40", sim, work, new BenchPipeline.Options(
+                Map.of("GATEWAY_DEFAULT_TOKENIZER", "sim", "GATEWAY_PEERS_ENABLED", Boolean.toString(sharing)), null,
+                List.of(), replicas, true, Map.of(), 2))) {
+            pipeline.awaitRoutable(Duration.ofSeconds(60));
+            List<URI> all = pipeline.gatewayUrls();
+            restartedVia = all.getFirst().getHost() + ":" + all.getFirst().getPort();
+            AtomicReference<List<URI>> live = new AtomicReference<>(all);
+            LoadGenerator gen = new LoadGenerator(live::get, Map.of("x-gateway-scheduler-profile", profile),
+                    Duration.ofMinutes(5), seed);
+            Workload workload = new Workload(kind, tokenScale, seed, BenchPipeline.MODEL, groups, List.of());
+            gen.run(workload, rate, Duration.ofSeconds(20), seed + 1, "warm-up", Duration.ofSeconds(10));
+
+            long start = System.nanoTime();
+            CompletableFuture<List<RequestResult>> load = CompletableFuture.supplyAsync(() -> gen.run(workload, rate,
+                    Duration.ofSeconds(seconds), seed + 2, "drill", Duration.ofSeconds(10)));
+            ConcurrentLinkedQueue<long[]> sampled = new ConcurrentLinkedQueue<>();
+            Thread sampler = Thread.ofPlatform().daemon().name("drill-sampler").start(() -> {
+                while (!load.isDone()) {
+                    long[] c = pipeline.fleetCounters();
+                    sampled.add(new long[] {(System.nanoTime() - start) / 1_000_000, c[0], c[1],
+                            oldestMetricsMs(pipeline.gateways())});
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+
+            sleepUntil(start, gatewayAt);
+            live.set(all.subList(1, all.size()));
+            events.add(new Event(at(start), "gateway 0 out of the load balancer, draining"));
+            drain(pipeline.gateways().getFirst());
+            events.add(new Event(at(start), "gateway 0 stopped"));
+            pipeline.restartGateway(0);
+            events.add(new Event(at(start), "gateway 0 ready again"));
+            live.set(all);
+
+            sleepUntil(start, killAt);
+            pipeline.killRoutingStream(0);
+            events.add(new Event(at(start), "routing-stream 0 killed"));
+            sleepUntil(start, restartAt);
+            pipeline.restartRoutingStream(0);
+            events.add(new Event(at(start), "routing-stream 0 started again"));
+
+            results = load.get();
+            sampler.interrupt();
+            sampler.join(1_000);
+            samples.addAll(sampled);
+        }
+        report(args, kind, rate, seconds, replicas, sharing, profile, events, samples, results, restartedVia);
+    }
+
+    /** Waits until the replica's own requests have ended (at most a minute), as a rollout's drain does. */
+    private static void drain(GatewayServer gateway) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && ownInFlight(gateway) > 0) {
+            Thread.sleep(20);
+        }
+    }
+
+    private static int ownInFlight(GatewayServer g) {
+        int n = 0;
+        for (PoolSnapshot pool : g.tables().current().pools().values()) {
+            for (Endpoint e : pool.endpoints()) {
+                n += e.load().ownInFlight();
+            }
+        }
+        return n;
+    }
+
+    /** The oldest endpoint metrics any replica's tables hold for the bench pool, in ms. */
+    private static long oldestMetricsMs(List<GatewayServer> gateways) {
+        long now = System.currentTimeMillis();
+        long oldest = 0;
+        for (GatewayServer g : gateways) {
+            PoolSnapshot pool = g.tables().current().pools().get(BenchPipeline.POOL);
+            if (pool != null) {
+                for (Endpoint e : pool.endpoints()) {
+                    oldest = Math.max(oldest, e.metricsAgeMs(now));
+                }
+            }
+        }
+        return oldest;
+    }
+
+    private static void sleepUntil(long start, int second) throws InterruptedException {
+        long wait = start + Duration.ofSeconds(second).toNanos() - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+    }
+
+    private static double at(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static void report(List<String> args, Workload.Kind kind, double rate, int seconds, int replicas,
+                               boolean sharing, String profile, List<Event> events, List<long[]> samples,
+                               List<RequestResult> results, String restartedVia) throws Exception {
+        List<Map<String, Object>> perSecond = new ArrayList<>();
+        SvgChart hits = new SvgChart("Prefix-cache hit rate per second, " + kind + ", " + replicas + " replicas"
+                + (sharing ? " sharing" : " not sharing"), "second of the run", "hit rate", false);
+        SvgChart ttft = new SvgChart("TTFT p90 per second (by send time)", "second of the run", "TTFT p90 (ms)", true);
+        SvgChart age = new SvgChart("Oldest endpoint metrics a replica routes on", "second of the run", "age (ms)", true);
+        for (int s = 0; s < seconds; s++) {
+            List<RequestResult> in = inSecond(results, s);
+            List<RequestResult> viaRestarted = in.stream().filter(r -> restartedVia.equals(r.via())).toList();
+            long oldest = 0;
+            for (long[] x : samples) {
+                if (x[0] / 1000 == s) {
+                    oldest = Math.max(oldest, x[3]);
+                }
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("second", s);
+            row.put("requests", in.size());
+            row.put("errors", in.stream().filter(r -> !r.ok()).count());
+            row.put("ttftP90Ms", ttftP90(in));
+            row.put("hitRate", hitRate(in));
+            row.put("restartedReplicaRequests", viaRestarted.size());
+            row.put("restartedReplicaHitRate", hitRate(viaRestarted));
+            row.put("oldestMetricsMs", oldest);
+            perSecond.add(row);
+            hits.point("all requests", s, (double) row.get("hitRate"));
+            hits.point("through the restarted replica", s, (double) row.get("restartedReplicaHitRate"));
+            ttft.point("all requests", s, (double) row.get("ttftP90Ms"));
+            age.point("oldest metrics", s, oldest);
+        }
+        for (Event e : events) {
+            hits.point(e.what(), e.atSeconds(), 0).point(e.what(), e.atSeconds(), 1);
+            age.point(e.what(), e.atSeconds(), 10).point(e.what(), e.atSeconds(), 20_000);
+        }
+        Map<String, Object> summary = summary(events, samples, results, restartedVia);
+        Path out = Path.of(ReplicaSharing.option(args, "--out", "bench/results"));
+        Files.createDirectories(out);
+        String name = "failover-" + kind.name().toLowerCase(Locale.ROOT) + (sharing ? "" : "-no-sharing");
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("benchmark", "failover-drill");
+        doc.put("at", Instant.now().toString());
+        doc.put("workload", kind.name());
+        doc.put("rate", rate);
+        doc.put("profile", profile);
+        doc.put("gatewayReplicas", replicas);
+        doc.put("replicasShare", sharing);
+        doc.put("routingStreams", "2 instances, 1 standby each, session timeout 2 s (the embedded broker allows 1 s)");
+        doc.put("staleMs", STALE_MS);
+        doc.put("hitRate", "cached prompt tokens over prompt tokens, as the pods report them per request, by send second");
+        doc.put("events", events);
+        doc.put("summary", summary);
+        doc.put("perSecond", perSecond);
+        Files.writeString(out.resolve(name + ".json"), Json.mapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(doc) + "\n");
+        StringBuilder csv = new StringBuilder(COLUMNS).append('\n');
+        for (Map<String, Object> r : perSecond) {
+            csv.append(String.join(",", java.util.Arrays.stream(COLUMNS.split(",")).map(c -> Csv.cell(r.get(c)))
+                    .toList())).append('\n');
+        }
+        Files.writeString(out.resolve(name + ".csv"), csv.toString());
+        Files.writeString(out.resolve(name + "-hits.svg"), hits.render());
+        Files.writeString(out.resolve(name + "-ttft.svg"), ttft.render());
+        Files.writeString(out.resolve(name + "-metrics-age.svg"), age.render());
+        System.out.println();
+        events.forEach(e -> System.out.printf(Locale.ROOT, "  %6.1f s  %s%n", e.atSeconds(), e.what()));
+        summary.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-40s %s%n", k, v));
+        System.out.println("wrote " + out.resolve(name + ".json") + ", .csv, -hits.svg, -ttft.svg, -metrics-age.svg");
+    }
+
+    /**
+     * The numbers the drill is for: the restarted replica's hit rate in the 10 s before it left against
+     * its first 5 s and next 5 s back, how long it was out, and how long the tables were stale after the
+     * routing-stream kill and restart.
+     */
+    private static Map<String, Object> summary(List<Event> events, List<long[]> samples, List<RequestResult> results,
+                                               String restartedVia) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        double out = events.get(0).atSeconds();
+        double back = events.get(2).atSeconds();
+        s.put("gateway 0 out of the load balancer (s)", round(back - out));
+        s.put("gateway 0 hit rate, 10 s before", round(hitRate(via(results, restartedVia, out - 10, out))));
+        s.put("gateway 0 hit rate, first 5 s back", round(hitRate(via(results, restartedVia, back, back + 5))));
+        s.put("gateway 0 hit rate, 5-10 s back", round(hitRate(via(results, restartedVia, back + 5, back + 10))));
+        s.put("others' hit rate while it was out", round(hitRate(results.stream().filter(r -> !restartedVia.equals(r.via())
+                && r.offsetNanos() / 1e9 >= out && r.offsetNanos() / 1e9 < back).toList())));
+        for (Event e : events.subList(3, 5)) {
+            s.put("tables stale after '" + e.what() + "' (s)", round(staleFor(samples, e.atSeconds())));
+        }
+        return s;
+    }
+
+    /**
+     * Seconds from {@code fromSeconds} until the oldest metrics were under {@link #STALE_MS} again, after
+     * having been over it; 0 when they never went over in the next 10 s.
+     */
+    static double staleFor(List<long[]> samples, double fromSeconds) {
+        long from = Math.round(fromSeconds * 1000);
+        long staleSince = -1;
+        for (long[] x : samples) {
+            if (x[0] < from) {
+                continue;
+            }
+            if (x[3] >= STALE_MS && staleSince < 0) {
+                staleSince = x[0];
+            } else if (x[3] < STALE_MS && staleSince >= 0) {
+                return (x[0] - from) / 1000.0;
+            } else if (staleSince < 0 && x[0] > from + 10_000) {
+                return 0;
+            }
+        }
+        return staleSince < 0 ? 0 : Double.NaN;
+    }
+
+    private static List<RequestResult> via(List<RequestResult> results, String via, double from, double to) {
+        return results.stream().filter(r -> via.equals(r.via()) && r.offsetNanos() / 1e9 >= from
+                && r.offsetNanos() / 1e9 < to).toList();
+    }
+
+    private static List<RequestResult> inSecond(List<RequestResult> results, int s) {
+        return results.stream().filter(r -> (int) (r.offsetNanos() / 1_000_000_000L) == s).toList();
+    }
+
+    /** Cached over prompt tokens of the requests that reported both; NaN when none did. */
+    static double hitRate(List<RequestResult> results) {
+        long prompt = 0;
+        long cached = 0;
+        for (RequestResult r : results) {
+            if (r.ok() && r.promptTokens() > 0 && r.cachedTokens() >= 0) {
+                prompt += r.promptTokens();
+                cached += r.cachedTokens();
+            }
+        }
+        return prompt == 0 ? Double.NaN : (double) cached / prompt;
+    }
+
+    private static double ttftP90(List<RequestResult> results) {
+        return Percentiles.ofNanosAsMillis(results.stream().filter(RequestResult::ok).mapToLong(RequestResult::ttftNanos)
+                .toArray()).at(90);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,173 @@
+package io.inferrouter.bench.replicas;
+
+import io.inferrouter.bench.load.LoadGenerator;
+import io.inferrouter.bench.load.RequestResult;
+import io.inferrouter.bench.load.Workload;
+import io.inferrouter.bench.pipeline.BenchPipeline;
+import io.inferrouter.bench.quality.RouterOverhead;
+import io.inferrouter.bench.report.Csv;
+import io.inferrouter.bench.report.StageStats;
+import io.inferrouter.schemas.serde.Json;
+import io.inferrouter.sim.engine.SimConfig;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Gateway replicas side by side in one run ({@code ./dev bench sharing}): the same workload, seed and
+ * fleet through one replica, through N replicas that share what they learn ({@code gateway.peers}),
+ * and through N replicas that do not ({@code peers.enabled=false}, what other routers' replicas do),
+ * each request to a replica picked at random as behind a Service. Fleet and gateways restart for each
+ * configuration; the configurations are interleaved and repeated for the spread.
+ */
+public final class ReplicaSharing {
+
+    /** The histogram of a peer's prompts from its learning them to this gateway's index. */
+    static final String PEER_LAG_TIMER = "gateway_peer_prompt_lag";
+
+    static final String COLUMNS = "workload,rate,config,replicas,repeat,requests,errors,ttftP50,ttftP90,ttftP99,"
+            + "e2eP90,hitRate,preemptions,peerLagP50Ms,peerLagP99Ms,peerPrompts,decisionMeanUs";
+
+    /** One configuration of the gateways. */
+    record Config(String name, int replicas, boolean sharing) {
+    }
+
+    private ReplicaSharing() {
+    }
+
+    public static void run(List<String> args) throws Exception {
+        List<String> workloads = Arrays.asList(option(args, "--workloads", "W2:40,W4:15").split(","));
+        int replicas = Integer.parseInt(option(args, "--replicas", "4"));
+        int repeats = Integer.parseInt(option(args, "--repeats", "2"));
+        int seconds = Integer.parseInt(option(args, "--seconds", "30"));
+        double timeScale = Double.parseDouble(option(args, "--time-scale", "10"));
+        int pods = Integer.parseInt(option(args, "--pods", "8"));
+        int blocks = Integer.parseInt(option(args, "--kv-blocks", "2000"));
+        double tokenScale = Double.parseDouble(option(args, "--token-scale", "0.25"));
+        String profile = option(args, "--profile", "default");
+        String groupsOption = option(args, "--groups", null);
+        List<Config> configs = List.of(new Config("1 replica", 1, true),
+                new Config(replicas + " sharing", replicas, true),
+                new Config(replicas + " no-sharing", replicas, false));
+        long seed = 42;
+        List<Map<String, Object>> rows = new ArrayList<>();
+        System.out.printf(Locale.ROOT, "replica sharing: workloads %s, profile %s, %d pods x %d KV blocks, time scale %s, "
+                        + "%d s per stage, %d repeats of: %s%n", workloads, profile, pods, blocks, timeScale, seconds, repeats,
+                configs.stream().map(Config::name).toList());
+        System.out.printf("%n%-4s %5s %-14s %3s %6s %5s %9s %9s %9s %7s %7s %12s %8s%n", "wl", "rate", "config", "rep",
+                "reqs", "errs", "ttft p50", "ttft p90", "ttft p99", "hit%", "preempt", "peer lag p99", "dec us");
+        for (String w : workloads) {
+            String[] parts = w.split(":");
+            Workload.Kind kind = Workload.Kind.valueOf(parts[0]);
+            double rate = Double.parseDouble(parts[1]);
+            // W4's 120 groups of a 1,500-token system prompt overflow the fleet's caches (cache pressure).
+            int groups = groupsOption != null ? Integer.parseInt(groupsOption) : kind == Workload.Kind.W4 ? 120 : 256;
+            Path work = Files.createTempDirectory("sharing-");
+            SimConfig sim = SimConfig.defaults().withTimeScale(timeScale).withCache(blocks);
+            try (BenchPipeline pipeline = new BenchPipeline(pods, "127.0.1.40", sim, work, new BenchPipeline.Options(
+                    Map.of("GATEWAY_DEFAULT_TOKENIZER", "sim"), null, List.of(), 1, true, Map.of()))) {
+                pipeline.awaitRoutable(Duration.ofSeconds(60));
+                for (int repeat = 1; repeat <= repeats; repeat++) {
+                    for (Config config : configs) {
+                        pipeline.reset(config.replicas(),
+                                Map.of("GATEWAY_PEERS_ENABLED", Boolean.toString(config.sharing())));
+                        Map<String, Object> row = stage(pipeline, kind, tokenScale, groups, rate, seconds, timeScale,
+                                profile, config, seed);
+                        row.put("repeat", repeat);
+                        rows.add(row);
+                        System.out.printf(Locale.ROOT, "%-4s %5.0f %-14s %3d %6d %5d %9.1f %9.1f %9.1f %6.1f%% %7d %12s %8.1f%n",
+                                kind, rate, config.name(), repeat, (int) row.get("requests"), (int) row.get("errors"),
+                                (double) row.get("ttftP50"), (double) row.get("ttftP90"), (double) row.get("ttftP99"),
+                                100 * (double) row.get("hitRate"), (long) row.get("preemptions"),
+                                Double.isNaN((double) row.get("peerLagP99Ms")) ? "-" : String.format(Locale.ROOT,
+                                        "%.1f ms", (double) row.get("peerLagP99Ms")), (double) row.get("decisionMeanUs"));
+                    }
+                }
+            }
+        }
+        Path out = Path.of(option(args, "--out", "bench/results"));
+        Files.createDirectories(out);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("benchmark", "replica-sharing");
+        doc.put("at", Instant.now().toString());
+        doc.put("profile", profile);
+        doc.put("pods", pods);
+        doc.put("kvBlocksPerPod", blocks);
+        doc.put("timeScale", timeScale);
+        doc.put("tokenScale", tokenScale);
+        doc.put("secondsPerStage", seconds);
+        doc.put("configs", "1 replica; N replicas sharing through gateway.peers; N replicas with peers.enabled=false. "
+                + "Each request to a replica picked at random. Fleet and gateways restart before every stage, a warm-up "
+                + "of a third of the stage (at least 5 s) at the same rate first.");
+        doc.put("hitRate", "the pods' own prefix-cache counters over the stage");
+        doc.put("peerLag", "gateway_peer_prompt_lag over every replica: a peer's served prompt from the peer's "
+                + "learning it to this replica's prefix index (one host, one clock; interpolated in histogram buckets)");
+        doc.put("rows", rows);
+        Files.writeString(out.resolve("sharing.json"), Json.mapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(doc) + "\n");
+        StringBuilder csv = new StringBuilder(COLUMNS).append('\n');
+        for (Map<String, Object> r : rows) {
+            csv.append(String.join(",", Arrays.stream(COLUMNS.split(",")).map(c -> Csv.cell(r.get(c))).toList()))
+                    .append('\n');
+        }
+        Files.writeString(out.resolve("sharing.csv"), csv.toString());
+        System.out.println("wrote " + out.resolve("sharing.json") + ", .csv");
+    }
+
+    /** One configuration at one rate: a warm-up, then the measured stage. */
+    private static Map<String, Object> stage(BenchPipeline pipeline, Workload.Kind kind, double tokenScale, int groups,
+                                             double rate, int seconds, double timeScale, String profile, Config config,
+                                             long seed) {
+        Map<String, String> headers = Map.of("x-gateway-scheduler-profile", profile);
+        List<URI> targets = pipeline.gatewayUrls();
+        LoadGenerator gen = targets.size() == 1 ? new LoadGenerator(targets.getFirst(), headers, Duration.ofMinutes(5))
+                : new LoadGenerator(targets, headers, Duration.ofMinutes(5), seed);
+        Workload workload = new Workload(kind, tokenScale, seed, BenchPipeline.MODEL, groups, List.of());
+        gen.run(workload, rate, Duration.ofSeconds(Math.max(5, seconds / 3)), seed + 1, config.name() + " warm-up",
+                Duration.ofSeconds(10));
+        long[] before = pipeline.fleetCounters();
+        RouterOverhead.Snapshot lagBefore = RouterOverhead.snapshot(pipeline.gatewayRegistries(), PEER_LAG_TIMER);
+        RouterOverhead.Snapshot decisionsBefore = RouterOverhead.snapshot(pipeline.gatewayRegistries(),
+                "gateway_decision_duration");
+        List<RequestResult> results = gen.run(workload, rate, Duration.ofSeconds(seconds), seed + (long) rate,
+                String.format(Locale.ROOT, "%s %s %.0f req/s", kind, config.name(), rate), Duration.ofSeconds(10));
+        long[] after = pipeline.fleetCounters();
+        RouterOverhead lag = RouterOverhead.between(lagBefore,
+                RouterOverhead.snapshot(pipeline.gatewayRegistries(), PEER_LAG_TIMER));
+        RouterOverhead decisions = RouterOverhead.between(decisionsBefore,
+                RouterOverhead.snapshot(pipeline.gatewayRegistries(), "gateway_decision_duration"));
+        StageStats s = StageStats.of(config.name(), kind.name(), rate, seconds, timeScale, 500, 50, results);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("workload", kind.name());
+        row.put("rate", rate);
+        row.put("config", config.name());
+        row.put("replicas", config.replicas());
+        row.put("sharing", config.sharing());
+        row.put("requests", s.requests());
+        row.put("errors", s.errors());
+        row.put("ttftP50", s.ttftMs().get("p50"));
+        row.put("ttftP90", s.ttftMs().get("p90"));
+        row.put("ttftP99", s.ttftMs().get("p99"));
+        row.put("e2eP90", s.e2eMs().get("p90"));
+        row.put("hitRate", after[0] == before[0] ? 0.0 : (double) (after[1] - before[1]) / (after[0] - before[0]));
+        row.put("preemptions", after[2] - before[2]);
+        row.put("peerLagP50Ms", lag.p50Micros() / 1e3);
+        row.put("peerLagP99Ms", lag.p99Micros() / 1e3);
+        row.put("peerPrompts", lag.decisions());
+        row.put("decisionMeanUs", decisions.meanMicros());
+        return row;
+    }
+
+    static String option(List<String> args, String name, String fallback) {
+        int i = args.indexOf(name);
+        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
+    }
+}
