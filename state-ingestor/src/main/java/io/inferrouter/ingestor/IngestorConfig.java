@@ -4,6 +4,7 @@ import io.helidon.config.Config;
 import io.inferrouter.ingestor.kv.KvSubscriberConfig;
 import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.support.Durations;
+import io.inferrouter.support.InstanceNames;
 import io.inferrouter.support.Setting;
 import io.inferrouter.support.Settings;
 import java.nio.file.Path;
@@ -98,8 +99,8 @@ public record IngestorConfig(String bootstrapServers, String source, Path kubeco
             "acquire/renew period (must be < renew-deadline < lease-duration)");
     public static final Setting<String> IDENTITY = Setting.text("identity", "INGESTOR_IDENTITY", null,
             "replica name: Lease holder, `source` of every record (`k8s:<identity>`, `scraper:<identity>`)")
-            .computedDefault(() -> System.getenv().getOrDefault("HOSTNAME",
-                    "state-ingestor-" + ProcessHandle.current().pid()), "$HOSTNAME, else state-ingestor-<pid>");
+            .computedDefault(() -> InstanceNames.podOr("state-ingestor"),
+                    "$HOSTNAME (a pod's name), else state-ingestor-<host>-<pid>");
     public static final Setting<Duration> SYNC_TIMEOUT = Setting.duration("sync-timeout", "INGESTOR_SYNC_TIMEOUT",
             Duration.ofSeconds(60), "after this the first listing is logged as late (readiness keeps waiting)");
     public static final Setting<Duration> RESYNC = Setting.duration("resync", "INGESTOR_RESYNC",

@@ -94,9 +94,8 @@ class ConfigTableTest {
                 .containsExactlyInAnyOrderElementsOf(SETTINGS.all().stream()
                         .filter(s -> s != IngestorConfig.IDENTITY).toList());
         values.forEach((setting, value) -> assertThat(setting.shown()).as(setting.label()).isEqualTo(value));
-        assertThat(IngestorConfig.IDENTITY.shown()).isEqualTo("$HOSTNAME, else state-ingestor-<pid>");
-        assertThat(c.identity()).isEqualTo(System.getenv().getOrDefault("HOSTNAME",
-                "state-ingestor-" + ProcessHandle.current().pid()));
+        assertThat(IngestorConfig.IDENTITY.shown()).isEqualTo("$HOSTNAME (a pod's name), else state-ingestor-<host>-<pid>");
+        assertThat(c.identity()).isEqualTo(io.inferrouter.support.InstanceNames.podOr("state-ingestor"));
     }
 
     /** A value as the table writes it. */

@@ -93,7 +93,8 @@ class AdminUiIT {
         kube = kubeServer.createClient();
         Path state = Files.createTempDirectory("admin-ui-it");
         routingStream = RoutingStreamServer.start(new RoutingStreamConfig(bootstrap, "admin-ui-it", state, "127.0.0.1", 0,
-                null, 1, 0, (short) 1, "at_least_once", Duration.ofMillis(100), true, Duration.ofMinutes(10)),
+                null, 1, 0, (short) 1, "at_least_once", Duration.ofMillis(100), true, Duration.ofMinutes(10),
+                "admin-ui-it", Duration.ofSeconds(6)),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         admin = AdminServer.start(config(true), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), kube);
         readOnly = AdminServer.start(config(false), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null);

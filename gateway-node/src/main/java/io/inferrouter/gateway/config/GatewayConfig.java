@@ -2,6 +2,7 @@ package io.inferrouter.gateway.config;
 
 import io.helidon.config.Config;
 import io.inferrouter.gateway.tokens.Tokenizers;
+import io.inferrouter.support.InstanceNames;
 import io.inferrouter.support.Setting;
 import io.inferrouter.support.Settings;
 import java.time.Duration;
@@ -28,8 +29,10 @@ public record GatewayConfig(String bootstrapServers, String nodeId, String httpH
             "ROUTER_BOOTSTRAP_SERVERS", "127.0.0.1:9092",
             "Kafka bootstrap servers: the table topics are read there, decisions written there");
     public static final Setting<String> NODE_ID = Setting.text("node-id", "GATEWAY_NODE_ID", null,
-                    "This replica's name in decision events (`source` is `gateway:<node-id>`)")
-            .computedDefault(() -> "gateway-" + ProcessHandle.current().pid(), "gateway-<pid>");
+                    "This replica's name, unique among the replicas and kept across its restarts: decision events "
+                            + "(`source` is `gateway:<node-id>`) and `gateway.peers` (replicas sharing a name do not share "
+                            + "their in-flight requests)")
+            .computedDefault(() -> InstanceNames.podOr("gateway"), "$HOSTNAME (a pod's name), else gateway-<host>-<pid>");
     public static final Setting<String> HTTP_HOST = Setting.text("http.host", "GATEWAY_HTTP_HOST", "127.0.0.1",
             "Address the OpenAI-compatible API listens on");
     public static final Setting<Integer> HTTP_PORT = Setting.integer("http.port", "GATEWAY_HTTP_PORT", 8080,

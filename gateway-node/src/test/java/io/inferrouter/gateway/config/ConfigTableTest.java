@@ -20,6 +20,11 @@ import static io.inferrouter.gateway.config.GatewayConfig.METRICS_STALENESS;
 import static io.inferrouter.gateway.config.GatewayConfig.DEFAULT_TOKENIZER;
 import static io.inferrouter.gateway.config.GatewayConfig.KV_INDEX_MAX_BLOCKS;
 import static io.inferrouter.gateway.config.GatewayConfig.NODE_ID;
+import static io.inferrouter.gateway.config.GatewayConfig.PEERS_ENABLED;
+import static io.inferrouter.gateway.config.GatewayConfig.PEERS_PUBLISH_INTERVAL;
+import static io.inferrouter.gateway.config.GatewayConfig.PEERS_RECOVERY_MAX_RECORDS;
+import static io.inferrouter.gateway.config.GatewayConfig.PEERS_RECOVERY_WINDOW;
+import static io.inferrouter.gateway.config.GatewayConfig.PEERS_TIMEOUT;
 import static io.inferrouter.gateway.config.GatewayConfig.PRECISE_HASH_SEED;
 import static io.inferrouter.gateway.config.GatewayConfig.PRECISE_MAX_TOKENS;
 import static io.inferrouter.gateway.config.GatewayConfig.PREFIX_CAPACITY_PER_ENDPOINT;
@@ -36,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inferrouter.support.Durations;
+import io.inferrouter.support.InstanceNames;
 import io.inferrouter.support.ReadmeSection;
 import io.inferrouter.support.Setting;
 import java.nio.file.Path;
@@ -81,6 +87,11 @@ class ConfigTableTest {
             new Case(PRECISE_HASH_SEED, "42", c -> c.precisePrefix().hashSeed(), "42"),
             new Case(KV_INDEX_MAX_BLOCKS, "5000", c -> c.precisePrefix().maxBlocksPerEndpoint(), 5000),
             new Case(TABLE_STALENESS, "30s", GatewayConfig::tableStaleness, Duration.ofSeconds(30)),
+            new Case(PEERS_ENABLED, "false", c -> c.peers().enabled(), false),
+            new Case(PEERS_PUBLISH_INTERVAL, "5ms", c -> c.peers().publishInterval(), Duration.ofMillis(5)),
+            new Case(PEERS_TIMEOUT, "9s", c -> c.peers().timeout(), Duration.ofSeconds(9)),
+            new Case(PEERS_RECOVERY_WINDOW, "2m", c -> c.peers().recoveryWindow(), Duration.ofMinutes(2)),
+            new Case(PEERS_RECOVERY_MAX_RECORDS, "123", c -> c.peers().recoveryMaxRecords(), 123),
             new Case(DECISIONS_ENABLED, "false", GatewayConfig::decisionsEnabled, false),
             new Case(DECISIONS_BUFFER_SIZE, "50", GatewayConfig::decisionBuffer, 50),
             new Case(DECISIONS_MAX_CANDIDATES, "4", GatewayConfig::decisionMaxCandidates, 4));
@@ -124,11 +135,12 @@ class ConfigTableTest {
     @Test
     void theDefaultsAreTheOnesTheTableShows() {
         GatewayConfig defaults = load(Map.of());
-        String pid = Long.toString(ProcessHandle.current().pid());
         for (Case c : CASES) {
             Object value = c.field().apply(defaults);
             String shown = value instanceof Duration d ? Durations.format(d) : String.valueOf(value);
-            assertThat(shown).as(c.setting().label()).isEqualTo(c.setting().shown().replace("<pid>", pid));
+            // The node id's table entry describes it; its value is the pod's name, or this host and process.
+            String expected = c.setting() == NODE_ID ? InstanceNames.podOr("gateway") : c.setting().shown();
+            assertThat(shown).as(c.setting().label()).isEqualTo(expected);
         }
     }
 

@@ -68,6 +68,13 @@ class GatewayConfigTest {
                 .hasMessageContaining("kv-cache-threshold");
         assertThatThrownBy(() -> load(List.of(), Map.of("GATEWAY_METRICS_STALENESS", "-PT1S")))
                 .hasMessageContaining("metrics-staleness");
+        assertThatThrownBy(() -> load(List.of(), Map.of("GATEWAY_PEERS_PUBLISH_INTERVAL", "5s")))
+                .hasMessageContaining("peers.publish-interval (GATEWAY_PEERS_PUBLISH_INTERVAL) must be 1 ms-1 s");
+        assertThatThrownBy(() -> load(List.of(), Map.of("GATEWAY_PEERS_TIMEOUT", "20ms")))
+                .hasMessageContaining("peers.timeout (GATEWAY_PEERS_TIMEOUT) must be more than three times");
+        assertThatThrownBy(() -> load(List.of(), Map.of("GATEWAY_PEERS_RECOVERY_MAX_RECORDS", "-1")))
+                .hasMessageContaining("peers.recovery-max-records");
+        assertThat(load(List.of(), Map.of()).peers().heartbeat()).isEqualTo(java.time.Duration.ofSeconds(1));
     }
 
     @Test

@@ -124,7 +124,8 @@ class PeersIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> b.prefixIndex().size(pool) >= PROMPTS * PROMPT_BLOCKS);
         Map<String, String> viaB = routeEach(b, prompts());
         assertThat(viaB).isEqualTo(viaA);
-        assertThat(b.peers().livePeers()).isEqualTo(1);
+        // a, and any replica of another test class that ran in this JVM within peers.timeout (one broker for all).
+        assertThat(b.peers().livePeers()).isGreaterThanOrEqualTo(1);
         assertThat(bRegistry.scrape()).containsPattern("(?m)^gateway_peer_prompt_lag_seconds_count " + 3 * PROMPTS + "$");
     }
 
@@ -213,7 +214,8 @@ class PeersIT {
         Map<String, String> env = new HashMap<>(Map.of(
                 "ROUTER_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "GATEWAY_HTTP_PORT", "0",
-                "GATEWAY_NODE_ID", nodeId,
+                // The broker outlives a test: another test's replicas are peers too, live for peers.timeout.
+                "GATEWAY_NODE_ID", ns + "-" + nodeId,
                 "GATEWAY_METRICS_STALENESS", "PT1H",
                 "GATEWAY_SCHEDULER_PROFILE", "default",
                 "GATEWAY_DECISIONS_ENABLED", "false"));

@@ -1,6 +1,7 @@
 package io.inferrouter.stream.app;
 
 import io.helidon.config.Config;
+import io.inferrouter.support.InstanceNames;
 import io.inferrouter.support.Setting;
 import io.inferrouter.support.Settings;
 import java.nio.file.Path;
@@ -73,7 +74,8 @@ public record RoutingStreamConfig(String bootstrapServers, String applicationId,
     public static final Setting<String> INSTANCE_ID = Setting.text("instance-id", "ROUTING_STREAM_INSTANCE_ID", null,
             "static group membership id (`group.instance.id`), unique per instance and the same across its restarts: "
                     + "an instance back within the session timeout takes its tasks back without a rebalance")
-            .computedDefault(RoutingStreamConfig::hostInstanceId, "`$HOSTNAME` (a pod's name), else <host>-<pid>");
+            .computedDefault(() -> InstanceNames.podOr("routing-stream"),
+                    "$HOSTNAME (a pod's name), else routing-stream-<host>-<pid>");
     public static final Setting<Duration> SESSION_TIMEOUT = Setting.duration("session-timeout",
             "ROUTING_STREAM_SESSION_TIMEOUT", Duration.ofSeconds(6), "how long the group waits for an instance that "
                     + "stopped heartbeating (killed, partitioned) before its tasks move to another; the broker's "
@@ -122,20 +124,6 @@ public record RoutingStreamConfig(String bootstrapServers, String applicationId,
         if (sessionTimeout == null || sessionTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException(SESSION_TIMEOUT.label() + " must be at least 1 s, was " + sessionTimeout);
         }
-    }
-
-    /** The pod's name where there is one (Kubernetes and Docker set HOSTNAME), else this host and process. */
-    static String hostInstanceId() {
-        String host = System.getenv("HOSTNAME");
-        if (host != null && !host.isBlank()) {
-            return host;
-        }
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            host = "localhost";
-        }
-        return host + "-" + ProcessHandle.current().pid();
     }
 
     /** Reads the settings under the config's root; unset ones take their defaults. */
