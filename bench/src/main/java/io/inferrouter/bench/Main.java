@@ -62,11 +62,11 @@ public final class Main {
                           [--time-scale F] [--pods N] [--kv-blocks N] [--token-scale F] [--groups N] [--out DIR]
                                             side by side, each workload at its rate: 1 gateway replica, N sharing
                                             what they learn, N not sharing; TTFT, hit rate, peer prompt lag
-                  failover [--workload W2] [--rate 30] [--seconds 100] [--replicas 4] [--profile default]
+                  failover [--workload W2] [--rate 10] [--seconds 100] [--replicas 4] [--profile default]
                            [--gateway-restart-at 30] [--stream-kill-at 60] [--stream-restart-at 80] [--no-sharing]
                                             a drill under load: one gateway replica restarted, one of two
                                             routing-stream instances killed and started again; hit rate, TTFT p90
-                                            and the oldest metrics routed on, per second, with plots
+                                            and stale endpoint rows, per second, with plots
                   kv-events [--pods 32] [--rates 10,50,100,200] [--seconds N] [--blocks-per-batch 8]
                             [--scrape-interval 1s]
                                             the KV-event pipeline alone (pods' ZeroMQ publishers, ingestor, kv.events,

@@ -34,7 +34,7 @@ public final class ReplicaSharing {
     static final String PEER_LAG_TIMER = "gateway_peer_prompt_lag";
 
     static final String COLUMNS = "workload,rate,config,replicas,repeat,requests,errors,ttftP50,ttftP90,ttftP99,"
-            + "e2eP90,hitRate,preemptions,peerLagP50Ms,peerLagP99Ms,peerPrompts,decisionMeanUs";
+            + "e2eP90,hitRate,preemptions,peerLagP50Ms,peerLagP99Ms,peerPrompts,decisionMeanUs,cpuCores";
 
     /** One configuration of the gateways. */
     record Config(String name, int replicas, boolean sharing) {
@@ -62,8 +62,9 @@ public final class ReplicaSharing {
         System.out.printf(Locale.ROOT, "replica sharing: workloads %s, profile %s, %d pods x %d KV blocks, time scale %s, "
                         + "%d s per stage, %d repeats of: %s%n", workloads, profile, pods, blocks, timeScale, seconds, repeats,
                 configs.stream().map(Config::name).toList());
-        System.out.printf("%n%-4s %5s %-14s %3s %6s %5s %9s %9s %9s %7s %7s %12s %8s%n", "wl", "rate", "config", "rep",
-                "reqs", "errs", "ttft p50", "ttft p90", "ttft p99", "hit%", "preempt", "peer lag p99", "dec us");
+        System.out.printf("%n%-4s %5s %-14s %3s %6s %5s %9s %9s %9s %7s %7s %12s %8s %5s%n", "wl", "rate", "config",
+                "rep", "reqs", "errs", "ttft p50", "ttft p90", "ttft p99", "hit%", "preempt", "peer lag p99", "dec us",
+                "cores");
         for (String w : workloads) {
             String[] parts = w.split(":");
             Workload.Kind kind = Workload.Kind.valueOf(parts[0]);
@@ -75,6 +76,14 @@ public final class ReplicaSharing {
             try (BenchPipeline pipeline = new BenchPipeline(pods, "127.0.1.40", sim, work, new BenchPipeline.Options(
                     Map.of("GATEWAY_DEFAULT_TOKENIZER", "sim"), null, List.of(), 1, true, Map.of()))) {
                 pipeline.awaitRoutable(Duration.ofSeconds(60));
+                // One stage of each configuration first, not reported: the JIT compiles the gateway, the
+                // pods and the pipeline while it runs, and a first measured stage would pay for that alone.
+                for (Config config : configs) {
+                    pipeline.reset(config.replicas(),
+                            Map.of("GATEWAY_PEERS_ENABLED", Boolean.toString(config.sharing())));
+                    stage(pipeline, kind, tokenScale, groups, rate, Math.max(10, seconds / 3), timeScale, profile,
+                            config, seed);
+                }
                 for (int repeat = 1; repeat <= repeats; repeat++) {
                     for (Config config : configs) {
                         pipeline.reset(config.replicas(),
@@ -83,12 +92,14 @@ public final class ReplicaSharing {
                                 profile, config, seed);
                         row.put("repeat", repeat);
                         rows.add(row);
-                        System.out.printf(Locale.ROOT, "%-4s %5.0f %-14s %3d %6d %5d %9.1f %9.1f %9.1f %6.1f%% %7d %12s %8.1f%n",
+                        System.out.printf(Locale.ROOT,
+                                "%-4s %5.0f %-14s %3d %6d %5d %9.1f %9.1f %9.1f %6.1f%% %7d %12s %8.1f %5.2f%n",
                                 kind, rate, config.name(), repeat, (int) row.get("requests"), (int) row.get("errors"),
                                 (double) row.get("ttftP50"), (double) row.get("ttftP90"), (double) row.get("ttftP99"),
                                 100 * (double) row.get("hitRate"), (long) row.get("preemptions"),
                                 Double.isNaN((double) row.get("peerLagP99Ms")) ? "-" : String.format(Locale.ROOT,
-                                        "%.1f ms", (double) row.get("peerLagP99Ms")), (double) row.get("decisionMeanUs"));
+                                        "%.1f ms", (double) row.get("peerLagP99Ms")), (double) row.get("decisionMeanUs"),
+                                (double) row.get("cpuCores"));
                     }
                 }
             }
@@ -106,8 +117,11 @@ public final class ReplicaSharing {
         doc.put("secondsPerStage", seconds);
         doc.put("configs", "1 replica; N replicas sharing through gateway.peers; N replicas with peers.enabled=false. "
                 + "Each request to a replica picked at random. Fleet and gateways restart before every stage, a warm-up "
-                + "of a third of the stage (at least 5 s) at the same rate first.");
+                + "of a third of the stage (at least 5 s) at the same rate first. Before the first repeat, one shorter "
+                + "unreported stage of each configuration warms the JVM.");
         doc.put("hitRate", "the pods' own prefix-cache counters over the stage");
+        doc.put("cpuCores", "CPU time of the bench JVM (pods, broker, Streams, ingestor, gateways, load generator) over "
+                + "the stage's wall time: 2 is this machine saturated");
         doc.put("peerLag", "gateway_peer_prompt_lag over every replica: a peer's served prompt from the peer's "
                 + "learning it to this replica's prefix index (one host, one clock; interpolated in histogram buckets)");
         doc.put("rows", rows);
@@ -137,8 +151,11 @@ public final class ReplicaSharing {
         RouterOverhead.Snapshot lagBefore = RouterOverhead.snapshot(pipeline.gatewayRegistries(), PEER_LAG_TIMER);
         RouterOverhead.Snapshot decisionsBefore = RouterOverhead.snapshot(pipeline.gatewayRegistries(),
                 "gateway_decision_duration");
+        long cpuBefore = cpuNanos();
+        long wallBefore = System.nanoTime();
         List<RequestResult> results = gen.run(workload, rate, Duration.ofSeconds(seconds), seed + (long) rate,
                 String.format(Locale.ROOT, "%s %s %.0f req/s", kind, config.name(), rate), Duration.ofSeconds(10));
+        double cpuCores = (double) (cpuNanos() - cpuBefore) / (System.nanoTime() - wallBefore);
         long[] after = pipeline.fleetCounters();
         RouterOverhead lag = RouterOverhead.between(lagBefore,
                 RouterOverhead.snapshot(pipeline.gatewayRegistries(), PEER_LAG_TIMER));
@@ -163,7 +180,13 @@ public final class ReplicaSharing {
         row.put("peerLagP99Ms", lag.p99Micros() / 1e3);
         row.put("peerPrompts", lag.decisions());
         row.put("decisionMeanUs", decisions.meanMicros());
+        row.put("cpuCores", cpuCores);
         return row;
+    }
+
+    /** CPU time of this JVM (every part of the pipeline runs in it), in nanoseconds. */
+    private static long cpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
     static String option(List<String> args, String name, String fallback) {

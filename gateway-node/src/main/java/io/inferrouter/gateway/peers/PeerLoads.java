@@ -21,7 +21,7 @@ final class PeerLoads {
     /** How often the sums are written again even when nothing changed, for endpoints new to the tables. */
     private static final long REFRESH_MS = 1_000;
 
-    private record Peer(String incarnation, long heardAtMs, Map<EndpointId, Integer> inFlight) {
+    private record Peer(long heardAtMs, Map<EndpointId, Integer> inFlight) {
     }
 
     private final Duration timeout;
@@ -44,7 +44,7 @@ final class PeerLoads {
         }
         Map<EndpointId, Integer> counts = new HashMap<>();
         r.inFlight().forEach(f -> counts.merge(f.endpoint(), f.requests(), Integer::sum));
-        peers.put(r.replica(), new Peer(r.incarnation(), nowMs, counts));
+        peers.put(r.replica(), new Peer(nowMs, counts));
         live = peers.size();
         dirty = true;
     }
