@@ -3,7 +3,6 @@ package io.inferrouter.gateway.kv;
 import io.inferrouter.gateway.metrics.GatewayMetrics;
 import io.inferrouter.gateway.tables.LogReplica;
 import io.inferrouter.schemas.kv.KvEventsRecord;
-import io.inferrouter.schemas.serde.MalformedRecordException;
 import io.inferrouter.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -51,22 +50,15 @@ public final class KvEventsReplica extends LogReplica {
 
     @Override
     protected void apply(ConsumerRecord<String, byte[]> r) {
-        if (r.value() == null) {
-            skip(r, "no value");
-            return;
-        }
-        KvEventsRecord record;
-        try {
-            record = Topics.KV_EVENTS.valueSerde().deserializer().deserialize(r.topic(), r.value());
-        } catch (MalformedRecordException | IllegalArgumentException e) {
-            skip(r, e.getMessage());
+        KvEventsRecord record = read(r, Topics.KV_EVENTS, metrics::kvEventsRecordSkipped);
+        if (record == null) {
             return;
         }
         try {
             index.apply(record);
         } catch (RuntimeException e) {
             // A record the schema accepts but the index cannot fold (a bug, not bad input): never stop the thread.
-            skip(r, e.toString());
+            skip(r, e.toString(), metrics::kvEventsRecordSkipped);
             return;
         }
         long now = System.currentTimeMillis();
@@ -75,11 +67,5 @@ public final class KvEventsReplica extends LogReplica {
         if (record.kind() == KvEventsRecord.Kind.BATCH && record.ts() > 0 && ready()) {
             metrics.kvEventIndexLag(now - Math.round(record.ts() * 1000));
         }
-    }
-
-    private void skip(ConsumerRecord<String, byte[]> r, String reason) {
-        metrics.kvEventsRecordSkipped();
-        log.warn("skipping unreadable kv-events record partition={} offset={} key={} reason={}", r.partition(),
-                r.offset(), r.key(), reason);
     }
 }

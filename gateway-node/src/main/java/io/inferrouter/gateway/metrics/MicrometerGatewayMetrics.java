@@ -159,10 +159,8 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     public void peerPromptLag(long millis) {
         Timer t = peerLag;
         if (t == null) {
-            t = Timer.builder("gateway_peer_prompt_lag")
-                    .description("Time from a peer replica learning a prompt (its clock) to this gateway's prefix index")
-                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+            t = lagTimer("gateway_peer_prompt_lag",
+                    "Time from a peer replica learning a prompt (its clock) to this gateway's prefix index");
             peerLag = t;
         }
         t.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
@@ -172,13 +170,18 @@ public final class MicrometerGatewayMetrics implements GatewayMetrics {
     public void kvEventIndexLag(long millis) {
         Timer t = kvEventLag;
         if (t == null) {
-            t = Timer.builder("gateway_kv_event_index_lag")
-                    .description("Time from a model server's KV-event batch (its timestamp) to this gateway's index")
-                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+            t = lagTimer("gateway_kv_event_index_lag",
+                    "Time from a model server's KV-event batch (its timestamp) to this gateway's index");
             kvEventLag = t;
         }
         t.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+    }
+
+    /** A histogram of milliseconds to tens of seconds, for how late something reached this gateway. */
+    private Timer lagTimer(String name, String description) {
+        return Timer.builder(name).description(description).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
     }
 
     @Override

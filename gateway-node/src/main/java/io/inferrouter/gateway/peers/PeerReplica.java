@@ -5,7 +5,6 @@ import io.inferrouter.gateway.scheduler.PrefixIndex;
 import io.inferrouter.gateway.tables.LogReplica;
 import io.inferrouter.gateway.tables.Tables;
 import io.inferrouter.schemas.peers.PeerReport;
-import io.inferrouter.schemas.serde.MalformedRecordException;
 import io.inferrouter.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.HashMap;
@@ -91,15 +90,8 @@ public final class PeerReplica extends LogReplica {
 
     @Override
     protected void apply(ConsumerRecord<String, byte[]> r) {
-        if (r.value() == null) {
-            skip(r, "no value");
-            return;
-        }
-        PeerReport report;
-        try {
-            report = Topics.GATEWAY_PEERS.valueSerde().deserializer().deserialize(r.topic(), r.value());
-        } catch (MalformedRecordException | IllegalArgumentException e) {
-            skip(r, e.getMessage());
+        PeerReport report = read(r, Topics.GATEWAY_PEERS, metrics::peerReportSkipped);
+        if (report == null) {
             return;
         }
         boolean self = report.replica().equals(nodeId);
@@ -134,11 +126,5 @@ public final class PeerReplica extends LogReplica {
             index.awaitApplied(60_000);
         }
         loads.tick(System.currentTimeMillis(), tables.current());
-    }
-
-    private void skip(ConsumerRecord<String, byte[]> r, String reason) {
-        metrics.peerReportSkipped();
-        log.warn("skipping unreadable gateway.peers record partition={} offset={} key={} reason={}", r.partition(),
-                r.offset(), r.key(), reason);
     }
 }

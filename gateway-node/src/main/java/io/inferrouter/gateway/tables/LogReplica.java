@@ -1,5 +1,6 @@
 package io.inferrouter.gateway.tables;
 
+import io.inferrouter.schemas.serde.MalformedRecordException;
 import io.inferrouter.schemas.topics.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,6 +73,30 @@ public abstract class LogReplica implements AutoCloseable {
      */
     protected void seekToStart(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions) {
         consumer.seekToBeginning(partitions);
+    }
+
+    /**
+     * The record's value read with {@code topic}'s serde; null, after {@link #skip}, when it has none
+     * or cannot be read.
+     */
+    protected final <V> V read(ConsumerRecord<String, byte[]> r, Topic<String, V> topic, Runnable countSkipped) {
+        if (r.value() == null) {
+            skip(r, "no value", countSkipped);
+            return null;
+        }
+        try {
+            return topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
+        } catch (MalformedRecordException | IllegalArgumentException e) {
+            skip(r, e.getMessage(), countSkipped);
+            return null;
+        }
+    }
+
+    /** A record this replica cannot use: counted, logged with where it is and why, and left behind. */
+    protected final void skip(ConsumerRecord<String, byte[]> r, String reason, Runnable countSkipped) {
+        countSkipped.run();
+        log.warn("skipping unreadable record topic={} partition={} offset={} key={} reason={}", r.topic(),
+                r.partition(), r.offset(), r.key(), reason);
     }
 
     /** After each poll's records were applied, on the replica's thread. */
