@@ -23,11 +23,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A gateway's local copy of some topics: one platform thread reads every partition of them from the
- * beginning (no consumer group: every replica holds all of it), hands each record to {@link #apply},
+ * beginning, or from where {@link #seekToStart} says (no consumer group: every replica holds all of
+ * it), hands each record to {@link #apply},
  * and keeps following. Ready once it has read up to the end offsets it found at start; it checks its
  * contact with Kafka, and how far behind it is, every second. What the records mean is the
- * subclass's: the routing tables ({@link TableReplica}) or the KV-block index
- * ({@link io.inferrouter.gateway.kv.KvEventsReplica}).
+ * subclass's: the routing tables ({@link TableReplica}), the KV-block index
+ * ({@link io.inferrouter.gateway.kv.KvEventsReplica}) or the peers' reports
+ * ({@link io.inferrouter.gateway.peers.PeerReplica}).
  */
 public abstract class LogReplica implements AutoCloseable {
 
