@@ -1,5 +1,7 @@
 package io.inferrouter.bench.freshness;
 
+import static io.inferrouter.bench.BenchArgs.option;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -172,10 +174,6 @@ public final class Freshness {
         return pool != null && pool.endpoints().stream().anyMatch(e -> e.idText().equals(endpoint));
     }
 
-    private static String option(List<String> args, String name, String fallback) {
-        int i = args.indexOf(name);
-        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
-    }
 
     private static final class NoSink implements TokenSink {
         @Override

@@ -1,5 +1,7 @@
 package io.inferrouter.bench.kvevents;
 
+import static io.inferrouter.bench.BenchArgs.option;
+
 import io.inferrouter.bench.pipeline.BenchPipeline;
 import io.inferrouter.bench.quality.RouterOverhead;
 import io.inferrouter.bench.report.Csv;
@@ -227,8 +229,4 @@ public final class KvEventsThroughput {
         return new double[] {batches == null ? 0 : batches.count(), events == null ? 0 : events.count()};
     }
 
-    static String option(List<String> args, String name, String fallback) {
-        int i = args.indexOf(name);
-        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
-    }
 }

@@ -1,5 +1,7 @@
 package io.inferrouter.bench.overhead;
 
+import static io.inferrouter.bench.BenchArgs.option;
+
 import io.inferrouter.bench.report.SvgChart;
 import io.inferrouter.kafka.embedded.BrokerSettings;
 import io.inferrouter.kafka.embedded.EmbeddedKafka;
@@ -311,10 +313,6 @@ public final class OverheadBench {
                 value))).get();
     }
 
-    private static String option(List<String> args, String name, String fallback) {
-        int i = args.indexOf(name);
-        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
-    }
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {

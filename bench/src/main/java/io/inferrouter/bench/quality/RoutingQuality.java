@@ -1,5 +1,7 @@
 package io.inferrouter.bench.quality;
 
+import static io.inferrouter.bench.BenchArgs.option;
+
 import io.inferrouter.bench.load.LoadGenerator;
 import io.inferrouter.bench.load.RequestResult;
 import io.inferrouter.bench.load.Workload;
@@ -256,8 +258,4 @@ public final class RoutingQuality {
         return new double[] {batches == null ? 0 : batches.count(), events == null ? 0 : events.count()};
     }
 
-    static String option(List<String> args, String name, String fallback) {
-        int i = args.indexOf(name);
-        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
-    }
 }

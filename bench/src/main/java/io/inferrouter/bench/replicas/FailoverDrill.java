@@ -1,5 +1,7 @@
 package io.inferrouter.bench.replicas;
 
+import static io.inferrouter.bench.BenchArgs.option;
+
 import io.inferrouter.bench.load.LoadGenerator;
 import io.inferrouter.bench.load.RequestResult;
 import io.inferrouter.bench.load.Workload;
@@ -44,8 +46,6 @@ public final class FailoverDrill {
      */
     static final long STALE_MS = 1_000;
 
-    static final String COLUMNS = "second,requests,errors,ttftP90Ms,hitRate,restartedReplicaRequests,"
-            + "restartedReplicaHitRate,staleEndpoints,oldestRowMs";
 
     /** Something the drill did, or saw, at {@code atMs} into the run. */
     record Event(double atSeconds, String what) {
@@ -55,21 +55,21 @@ public final class FailoverDrill {
     }
 
     public static void run(List<String> args) throws Exception {
-        Workload.Kind kind = Workload.Kind.valueOf(ReplicaSharing.option(args, "--workload", "W2"));
+        Workload.Kind kind = Workload.Kind.valueOf(option(args, "--workload", "W2"));
         // 10 req/s: from 20 up the pods, four gateways and the pipeline saturate both cores here, scrapes of busy
         // pods time out and some endpoint rows are always over a second old, which hides what a failover does.
-        double rate = Double.parseDouble(ReplicaSharing.option(args, "--rate", "10"));
-        int seconds = Integer.parseInt(ReplicaSharing.option(args, "--seconds", "100"));
-        int replicas = Integer.parseInt(ReplicaSharing.option(args, "--replicas", "4"));
-        double timeScale = Double.parseDouble(ReplicaSharing.option(args, "--time-scale", "10"));
-        int pods = Integer.parseInt(ReplicaSharing.option(args, "--pods", "8"));
-        int blocks = Integer.parseInt(ReplicaSharing.option(args, "--kv-blocks", "2000"));
-        double tokenScale = Double.parseDouble(ReplicaSharing.option(args, "--token-scale", "0.25"));
-        int groups = Integer.parseInt(ReplicaSharing.option(args, "--groups", kind == Workload.Kind.W4 ? "120" : "256"));
-        String profile = ReplicaSharing.option(args, "--profile", "default");
-        int gatewayAt = Integer.parseInt(ReplicaSharing.option(args, "--gateway-restart-at", "30"));
-        int killAt = Integer.parseInt(ReplicaSharing.option(args, "--stream-kill-at", "60"));
-        int restartAt = Integer.parseInt(ReplicaSharing.option(args, "--stream-restart-at", "80"));
+        double rate = Double.parseDouble(option(args, "--rate", "10"));
+        int seconds = Integer.parseInt(option(args, "--seconds", "100"));
+        int replicas = Integer.parseInt(option(args, "--replicas", "4"));
+        double timeScale = Double.parseDouble(option(args, "--time-scale", "10"));
+        int pods = Integer.parseInt(option(args, "--pods", "8"));
+        int blocks = Integer.parseInt(option(args, "--kv-blocks", "2000"));
+        double tokenScale = Double.parseDouble(option(args, "--token-scale", "0.25"));
+        int groups = Integer.parseInt(option(args, "--groups", kind == Workload.Kind.W4 ? "120" : "256"));
+        String profile = option(args, "--profile", "default");
+        int gatewayAt = Integer.parseInt(option(args, "--gateway-restart-at", "30"));
+        int killAt = Integer.parseInt(option(args, "--stream-kill-at", "60"));
+        int restartAt = Integer.parseInt(option(args, "--stream-restart-at", "80"));
         boolean sharing = !args.contains("--no-sharing");
         long seed = 42;
         Path work = Files.createTempDirectory("failover-");
@@ -263,7 +263,7 @@ public final class FailoverDrill {
             staleChart.point(e.what(), e.atSeconds(), 0).point(e.what(), e.atSeconds(), 8);
         }
         Map<String, Object> summary = summary(events, samples, results, restartedVia);
-        Path out = Path.of(ReplicaSharing.option(args, "--out", "bench/results"));
+        Path out = Path.of(option(args, "--out", "bench/results"));
         Files.createDirectories(out);
         String name = "failover-" + kind.name().toLowerCase(Locale.ROOT) + "-r" + Math.round(rate)
                 + (sharing ? "" : "-no-sharing");
@@ -283,12 +283,7 @@ public final class FailoverDrill {
         doc.put("perSecond", perSecond);
         Files.writeString(out.resolve(name + ".json"), Json.mapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsString(doc) + "\n");
-        StringBuilder csv = new StringBuilder(COLUMNS).append('\n');
-        for (Map<String, Object> r : perSecond) {
-            csv.append(String.join(",", java.util.Arrays.stream(COLUMNS.split(",")).map(c -> Csv.cell(r.get(c)))
-                    .toList())).append('\n');
-        }
-        Files.writeString(out.resolve(name + ".csv"), csv.toString());
+        Files.writeString(out.resolve(name + ".csv"), Csv.of(perSecond));
         Files.writeString(out.resolve(name + "-hits.svg"), hits.render());
         Files.writeString(out.resolve(name + "-ttft.svg"), ttft.render());
         Files.writeString(out.resolve(name + "-metrics-age.svg"), age.render());

@@ -1,5 +1,7 @@
 package io.inferrouter.bench.replicas;
 
+import static io.inferrouter.bench.BenchArgs.option;
+
 import io.inferrouter.bench.load.LoadGenerator;
 import io.inferrouter.bench.load.RequestResult;
 import io.inferrouter.bench.load.Workload;
@@ -33,8 +35,6 @@ public final class ReplicaSharing {
     /** The histogram of a peer's prompts from its learning them to this gateway's index. */
     static final String PEER_LAG_TIMER = "gateway_peer_prompt_lag";
 
-    static final String COLUMNS = "workload,rate,config,replicas,repeat,requests,errors,ttftP50,ttftP90,ttftP99,"
-            + "e2eP90,hitRate,preemptions,peerLagP50Ms,peerLagP99Ms,peerPrompts,decisionMeanUs,cpuCores";
 
     /** One configuration of the gateways. */
     record Config(String name, int replicas, boolean sharing) {
@@ -127,12 +127,7 @@ public final class ReplicaSharing {
         doc.put("rows", rows);
         Files.writeString(out.resolve("sharing.json"), Json.mapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsString(doc) + "\n");
-        StringBuilder csv = new StringBuilder(COLUMNS).append('\n');
-        for (Map<String, Object> r : rows) {
-            csv.append(String.join(",", Arrays.stream(COLUMNS.split(",")).map(c -> Csv.cell(r.get(c))).toList()))
-                    .append('\n');
-        }
-        Files.writeString(out.resolve("sharing.csv"), csv.toString());
+        Files.writeString(out.resolve("sharing.csv"), Csv.of(rows));
         System.out.println("wrote " + out.resolve("sharing.json") + ", .csv");
     }
 
@@ -189,8 +184,4 @@ public final class ReplicaSharing {
         return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
-    static String option(List<String> args, String name, String fallback) {
-        int i = args.indexOf(name);
-        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
-    }
 }

@@ -1,5 +1,7 @@
 package io.inferrouter.bench.scale;
 
+import static io.inferrouter.bench.BenchArgs.option;
+
 import io.inferrouter.bench.decision.DecisionTimeBenchmark;
 import io.inferrouter.bench.load.Text;
 import io.inferrouter.bench.report.Percentiles;
@@ -433,14 +435,4 @@ public final class ScaleBench {
         return n;
     }
 
-    private static String option(List<String> args, String name, String fallback) {
-        int i = args.indexOf(name);
-        if (i < 0) {
-            return fallback;
-        }
-        if (i + 1 >= args.size()) {
-            throw new IllegalArgumentException(name + " needs a value");
-        }
-        return args.get(i + 1);
-    }
 }
