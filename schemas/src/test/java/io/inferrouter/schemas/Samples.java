@@ -147,11 +147,18 @@ public final class Samples {
         return new RoutingDecision("req-1", T, "chat", "llama-v1", ResourceKey.parse("llm/llama"), "batch", Criticality.Critical, -1,
                 "tenant-a", "default", true,
                 List.of(new RoutingDecision.Candidate(EndpointId.parse("llm/llama-0:8000"), "10.0.0.7:8000", 3, 12, 0.42, 40L, 2,
-                                Map.of("queue", 0.7, "kv-cache", 0.58, "prefix-cache", 1.0), 5.56, null),
+                                Map.of("queue", 0.7, "kv-cache", 0.58, "prefix-cache", 1.0), 5.56, null, 1,
+                                List.of("llama-v1"), List.of(), 4, Map.of("prefix-cache", 12), 1_204L),
                         new RoutingDecision.Candidate(EndpointId.parse("llm/llama-1:8000"), "10.0.0.8:8000", 9, 30, 0.91, 35L, 5,
-                                Map.of(), 0, "saturation")),
-                EndpointId.parse("llm/llama-0:8000"), 14_000, new RoutingDecision.Outcome(200, null, 95_000L, 512, 128, 2_400_000, 1),
-                T + 3, "gateway:node-a");
+                                Map.of(), 0, "low-kv-cache", 0, List.of(), List.of("llama-v1"), 4, Map.of(), 1_199L)),
+                EndpointId.parse("llm/llama-0:8000"), 14_000, new RoutingDecision.Outcome(200, null, 95_000L, 512, 128, 2_400_000, 2),
+                T + 3, "gateway:node-a",
+                new RoutingDecision.Scheduling("3f2a9c01b7de", "filters=low-kv-cache:0.8,;scorers=queue:2.0,kv-cache:2.0,"
+                        + "prefix-cache:3.0,;picker=max-score;staleness-ms=200", -4_611_686_018_427_387_904L, T,
+                        new RoutingDecision.Saturation(false, 5, 0.8, 200),
+                        Map.of("prefix-cache", new RoutingDecision.PrefixLookup(14, null)), 37L, "AAAAAAAAAAE=", 16, 2),
+                List.of(new RoutingDecision.Attempt(EndpointId.parse("llm/llama-1:8000"), 503, "answered 503, retried", 2_100),
+                        new RoutingDecision.Attempt(EndpointId.parse("llm/llama-0:8000"), 200, null, 94_000)));
     }
 
     /** Every sample, keyed by its type. */

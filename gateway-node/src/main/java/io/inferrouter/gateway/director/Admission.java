@@ -1,11 +1,14 @@
 package io.inferrouter.gateway.director;
 
+import io.inferrouter.gateway.decisions.DecisionRecorder;
 import io.inferrouter.gateway.errors.GatewayException;
 import io.inferrouter.gateway.metrics.GatewayMetrics;
 import io.inferrouter.gateway.routing.Target;
 import io.inferrouter.gateway.scheduler.SaturationDetector;
+import io.inferrouter.gateway.scheduler.SchedulingContext;
 import io.inferrouter.gateway.tables.PoolSnapshot;
 import io.inferrouter.gateway.tables.Tables;
+import io.inferrouter.schemas.decisions.RoutingDecision;
 import io.inferrouter.schemas.resources.FailureMode;
 
 /**
@@ -36,8 +39,15 @@ final class Admission {
         this.metrics = metrics;
     }
 
-    /** @throws GatewayException 503 {@code tables_stale} (FailClose), 429 (shed) */
-    Verdict admit(PoolSnapshot pool, Target target, long nowMs) {
+    /**
+     * Checks the cycle's pool, on the load the cycle reads, and records the saturation check in the
+     * draft (for every request: it explains a 429, and why a request was not shed).
+     *
+     * @throws GatewayException 503 {@code tables_stale} (FailClose), 429 (shed)
+     */
+    Verdict admit(SchedulingContext cycle, Target target, DecisionRecorder.Draft draft) {
+        PoolSnapshot pool = cycle.pool();
+        long nowMs = cycle.nowMs();
         if (nowMs - tables.lastContactMs() > tableStalenessMs) {
             if (pool.failureMode() == FailureMode.FailClose) {
                 throw GatewayException.unavailable("tables_stale", "the routing tables for pool " + pool.key()
@@ -45,7 +55,11 @@ final class Admission {
             }
             return Verdict.FAIL_OPEN;
         }
-        if (target.sheddable() && saturation.saturated(pool, nowMs)) {
+        boolean saturated = saturation.saturated(cycle);
+        draft.saturation(new RoutingDecision.Saturation(saturated, saturation.queueThreshold(),
+                saturation.kvCacheThreshold(), saturation.stalenessMs()));
+        if (target.sheddable() && saturated) {
+            draft.fixLoads();
             metrics.shed(pool.key());
             throw GatewayException.shed("pool " + pool.key() + " is saturated and the request is sheddable; "
                     + "retry later");

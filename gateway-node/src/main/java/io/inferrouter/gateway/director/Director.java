@@ -145,13 +145,14 @@ public final class Director {
                     request.prompt(), request.promptForm(), request.promptCut(), target.sheddable(), target.critical()),
                     pool, now);
             x.scheduling(scheduler, scheduling);
-            Decision decision = switch (admission.admit(pool, target, now)) {
+            x.draft().cycle(scheduling);
+            Decision decision = switch (admission.admit(scheduling, target, x.draft())) {
                 case SCHEDULE -> scheduler.schedule(scheduling);
                 case FAIL_OPEN -> failOpen(pool, scheduler.profile());
             };
             preRequest(x, decision, now);
             responseReceived(x, proxy.open(decision.ranked(), x.path(), request.bodyFor(target.targetModel()),
-                    upstreamHeaders(x)));
+                    upstreamHeaders(x), x.draft()));
         } catch (GatewayException e) {
             x.failed(e);
             throw e;
@@ -333,7 +334,7 @@ public final class Director {
     private static Decision failOpen(PoolSnapshot pool, String profile) {
         List<Endpoint> shuffled = new ArrayList<>(pool.endpoints());
         Collections.shuffle(shuffled, ThreadLocalRandom.current());
-        return new Decision(profile + "/fail-open", shuffled, List.of(), List.of(), 0);
+        return new Decision(profile + "/fail-open", null, null, 0, shuffled, List.of(), List.of(), 0);
     }
 
     /** Pre-request hooks: the decision is timed and recorded before the first attempt. */

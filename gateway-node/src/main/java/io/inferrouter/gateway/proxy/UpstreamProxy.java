@@ -2,6 +2,7 @@ package io.inferrouter.gateway.proxy;
 
 import io.inferrouter.gateway.errors.GatewayException;
 import io.inferrouter.gateway.tables.Endpoint;
+import io.inferrouter.schemas.metrics.EndpointId;
 import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,24 @@ public final class UpstreamProxy {
      *                          endpoint to try
      */
     public Opened open(List<Endpoint> ranked, String path, byte[] body, Map<String, List<String>> headers) {
+        return open(ranked, path, body, headers, AttemptLog.NONE);
+    }
+
+    /** Told of every try, in order, on the request's thread. */
+    public interface AttemptLog {
+        AttemptLog NONE = (endpoint, status, error, nanos) -> { };
+
+        /**
+         * @param status the response's status, or null when none came
+         * @param error  why the try failed (a 5xx retried, or no response head), or null
+         * @param nanos  from sending to the response head or the failure
+         */
+        void attempt(EndpointId endpoint, Integer status, String error, long nanos);
+    }
+
+    /** As {@link #open(List, String, byte[], Map)}, telling {@code log} of every try. */
+    public Opened open(List<Endpoint> ranked, String path, byte[] body, Map<String, List<String>> headers,
+                       AttemptLog log) {
         int attempts = Math.min(maxAttempts, ranked.size());
         // Built only when needed: an exception per request (with its stack trace) was 2% of CPU.
         GatewayException last = null;
@@ -93,6 +112,7 @@ public final class UpstreamProxy {
             Endpoint e = ranked.get(i);
             e.load().started();
             boolean handedOver = false;
+            long sent = System.nanoTime();
             try {
                 UpstreamResponse response = upstream.send(e, path, body, headers);
                 int status = response.status();
@@ -100,13 +120,16 @@ public final class UpstreamProxy {
                     LOG.debug("endpoint failed before first byte, retrying endpoint={} status={}", e.id(), status);
                     response.close();
                     last = GatewayException.badGateway("endpoint " + e.id() + " answered " + status);
+                    log.attempt(e.id(), status, "answered " + status + ", retried", System.nanoTime() - sent);
                     continue;
                 }
+                log.attempt(e.id(), status, status >= 500 ? "answered " + status : null, System.nanoTime() - sent);
                 handedOver = true;
                 return new Opened(e, response, i + 1);
             } catch (RuntimeException ex) {
                 // Upstreams report connect, reset and timeout failures as unchecked exceptions.
                 last = failure(e, ex);
+                log.attempt(e.id(), null, last.getMessage(), System.nanoTime() - sent);
                 LOG.debug("endpoint failed before first byte endpoint={} error={}", e.id(), ex.toString());
             } finally {
                 if (!handedOver) {

@@ -13,5 +13,10 @@ public interface Filter {
     /** Name used in configuration and in decision events. */
     String name();
 
+    /** The filter as configured ({@code name[:parameter]}), as a profile names it. */
+    default String describe() {
+        return name();
+    }
+
     List<Endpoint> filter(SchedulingContext context, List<Endpoint> candidates);
 }

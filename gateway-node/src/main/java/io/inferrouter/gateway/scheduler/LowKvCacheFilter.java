@@ -23,6 +23,11 @@ public final class LowKvCacheFilter implements Filter {
     }
 
     @Override
+    public String describe() {
+        return NAME + ":" + threshold;
+    }
+
+    @Override
     public List<Endpoint> filter(SchedulingContext context, List<Endpoint> candidates) {
         List<Endpoint> kept = candidates.stream().filter(e -> e.kvCacheUsage() < threshold).toList();
         return kept.isEmpty() ? candidates : kept;

@@ -23,8 +23,13 @@ public final class LowQueueFilter implements Filter {
     }
 
     @Override
+    public String describe() {
+        return NAME + ":" + threshold;
+    }
+
+    @Override
     public List<Endpoint> filter(SchedulingContext context, List<Endpoint> candidates) {
-        List<Endpoint> kept = candidates.stream().filter(e -> e.waitingEstimate() <= threshold).toList();
+        List<Endpoint> kept = candidates.stream().filter(e -> context.waitingEstimate(e) <= threshold).toList();
         return kept.isEmpty() ? candidates : kept;
     }
 }

@@ -1,9 +1,11 @@
 package io.inferrouter.gateway.scheduler;
 
 import java.util.Arrays;
-import java.util.concurrent.ThreadLocalRandom;
 
-/** Highest total score first; equal scores in random order, so ties spread the load. */
+/**
+ * Highest total score first; equal scores in an order drawn from the request's seed, so ties spread
+ * the load and a recorded decision's tie-break can be reproduced.
+ */
 public final class MaxScorePicker implements Picker {
 
     public static final String NAME = "max-score";
@@ -17,19 +19,18 @@ public final class MaxScorePicker implements Picker {
     }
 
     @Override
-    public int[] rank(double[] totals) {
+    public int[] rank(double[] totals, long seed) {
         int n = totals.length;
         if (n > PACKED_LIMIT) {
-            return rankLarge(totals);
+            return rankLarge(totals, seed);
         }
         // One primitive sort of packed keys: score (as a signed-sortable float) | random tie-break | index.
         // The score fills the upper, signed half, so signed order of the keys is the order of the totals,
         // negative totals included. Scores closer than a float's precision count as equal: that is a tie.
-        ThreadLocalRandom random = ThreadLocalRandom.current();
         long[] keys = new long[n];
         for (int i = 0; i < n; i++) {
             long score = sortable((float) totals[i]);
-            keys[i] = (score << 32) | ((long) random.nextInt(1 << 16) << 16) | i;
+            keys[i] = (score << 32) | ((Pickers.mix(seed, i) >>> 48) << 16) | i;
         }
         Arrays.sort(keys);
         int[] order = new int[n];
@@ -49,9 +50,9 @@ public final class MaxScorePicker implements Picker {
         return bits ^ ((bits >> 31) & 0x7FFF_FFFF);
     }
 
-    private static int[] rankLarge(double[] totals) {
+    private static int[] rankLarge(double[] totals, long seed) {
         Integer[] order = new Integer[totals.length];
-        int[] shuffled = Pickers.shuffled(totals.length, ThreadLocalRandom.current());
+        int[] shuffled = Pickers.shuffled(totals.length, seed);
         for (int i = 0; i < order.length; i++) {
             order[i] = shuffled[i];
         }

@@ -18,6 +18,6 @@ public final class OutstandingRequestsScorer implements Scorer {
 
     @Override
     public double[] score(SchedulingContext context, List<Endpoint> candidates) {
-        return Scorers.lessIsBetter(candidates, e -> e.load().inFlight());
+        return Scorers.lessIsBetter(candidates, context::inFlight);
     }
 }

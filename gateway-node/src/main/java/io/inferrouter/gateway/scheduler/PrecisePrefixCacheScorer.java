@@ -4,7 +4,10 @@ import io.inferrouter.gateway.kv.EndpointBlocks;
 import io.inferrouter.gateway.tables.Endpoint;
 import io.inferrouter.gateway.tokens.PromptTokenizer;
 import io.inferrouter.schemas.kv.BlockHash;
+import io.inferrouter.schemas.metrics.EndpointId;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Prefers the endpoint that holds the longest run of the prompt's KV-cache blocks from the first,
@@ -28,6 +31,9 @@ public final class PrecisePrefixCacheScorer implements Scorer {
     public static final SchedulingContext.Key<PromptHashes> PROMPT_HASHES =
             new SchedulingContext.Key<>("precise-prompt-hashes");
 
+    /** What the KV-block index matched for the request, or why the scorer fell back. */
+    public static final SchedulingContext.Key<PrefixMatch> MATCH = new SchedulingContext.Key<>("precise-prefix-match");
+
     /** Fallback reasons, as counted. */
     public static final String INDEX_NOT_READY = "index-not-ready";
     public static final String NO_KV_EVENTS = "no-kv-events";
@@ -38,9 +44,10 @@ public final class PrecisePrefixCacheScorer implements Scorer {
      * A request's block hashes.
      *
      * @param hashes  vLLM's 64-bit hash of each full block of the (capped) prompt, or null
-     * @param missing why there are none, when {@code hashes} is null
+     * @param missing   why there are none, when {@code hashes} is null
+     * @param blockSize tokens per block hashed
      */
-    public record PromptHashes(long[] hashes, String missing) {
+    public record PromptHashes(long[] hashes, String missing, int blockSize) {
     }
 
     private final PrecisePrefixSources sources;
@@ -58,8 +65,21 @@ public final class PrecisePrefixCacheScorer implements Scorer {
 
     @Override
     public double[] score(SchedulingContext context, List<Endpoint> candidates) {
+        PrefixMatch match = context.computeIfAbsent(MATCH, c -> match(c, candidates));
+        if (match.fallback() != null) {
+            sources.metrics().preciseFallback(match.fallback());
+            return approximate.score(context, candidates);
+        }
+        double[] scores = new double[candidates.size()];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = match.share(candidates.get(i).id());
+        }
+        return scores;
+    }
+
+    private PrefixMatch match(SchedulingContext context, List<Endpoint> candidates) {
         if (!sources.indexReady().getAsBoolean()) {
-            return fallBack(context, candidates, INDEX_NOT_READY);
+            return PrefixMatch.fellBack(INDEX_NOT_READY);
         }
         EndpointBlocks[] known = new EndpointBlocks[candidates.size()];
         boolean any = false;
@@ -68,21 +88,23 @@ public final class PrecisePrefixCacheScorer implements Scorer {
             any |= known[i] != null;
         }
         if (!any) {
-            return fallBack(context, candidates, NO_KV_EVENTS);
+            return PrefixMatch.fellBack(NO_KV_EVENTS);
         }
         PromptHashes p = context.computeIfAbsent(PROMPT_HASHES, c -> hash(c, known));
         if (p.hashes() == null) {
-            return fallBack(context, candidates, p.missing());
+            return PrefixMatch.fellBack(p.missing());
         }
         long[] hashes = p.hashes();
-        double[] scores = new double[known.length];
-        if (hashes.length == 0) {
-            return scores;
+        Map<EndpointId, Integer> matched = new HashMap<>();
+        if (hashes.length > 0) {
+            for (int i = 0; i < known.length; i++) {
+                int run = known[i] == null ? 0 : known[i].leadingRun(hashes);
+                if (run > 0) {
+                    matched.put(candidates.get(i).id(), run);
+                }
+            }
         }
-        for (int i = 0; i < scores.length; i++) {
-            scores[i] = known[i] == null ? 0 : (double) known[i].leadingRun(hashes) / hashes.length;
-        }
-        return scores;
+        return new PrefixMatch(hashes.length, matched, null);
     }
 
     /** The approximate index learns from every served request, so that a fallback finds history. */
@@ -100,12 +122,12 @@ public final class PrecisePrefixCacheScorer implements Scorer {
         SchedulingRequest request = context.request();
         PromptTokenizer tokenizer = sources.tokenizers().forModel(request.targetModel());
         if (tokenizer == null) {
-            return new PromptHashes(null, NO_TOKENIZER);
+            return new PromptHashes(null, NO_TOKENIZER, 0);
         }
         int[] tokens = tokenizer.tokenize(request.prompt(), request.promptForm(), request.promptCut(),
                 sources.maxTokens());
         if (tokens == null) {
-            return new PromptHashes(null, NOT_TOKENIZABLE);
+            return new PromptHashes(null, NOT_TOKENIZABLE, 0);
         }
         int blockSize = 0;
         String lora = null;
@@ -125,6 +147,6 @@ public final class PrecisePrefixCacheScorer implements Scorer {
         for (int i = 0; i < hashes.length; i++) {
             hashes[i] = blocks[i].low64();
         }
-        return new PromptHashes(hashes, null);
+        return new PromptHashes(hashes, null, blockSize);
     }
 }

@@ -2,7 +2,6 @@ package io.inferrouter.gateway.scheduler;
 
 import io.inferrouter.gateway.config.GatewayConfig;
 import io.inferrouter.gateway.tables.Endpoint;
-import io.inferrouter.schemas.metrics.EndpointId;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -22,6 +21,9 @@ public final class PrefixCacheScorer implements Scorer {
      * model), shared with any plugin that reads prefix blocks.
      */
     public static final SchedulingContext.Key<long[]> PROMPT_BLOCKS = new SchedulingContext.Key<>("prompt-blocks");
+
+    /** What the approximate index matched for the request. */
+    public static final SchedulingContext.Key<PrefixMatch> MATCH = new SchedulingContext.Key<>("prefix-match");
 
     private final PrefixIndex index;
     private final Function<SchedulingContext, long[]> hashPrompt;
@@ -48,20 +50,23 @@ public final class PrefixCacheScorer implements Scorer {
 
     @Override
     public double[] score(SchedulingContext context, List<Endpoint> candidates) {
+        PrefixMatch match = context.computeIfAbsent(MATCH, this::match);
         double[] scores = new double[candidates.size()];
-        long[] blocks = context.computeIfAbsent(PROMPT_BLOCKS, hashPrompt);
-        if (blocks.length == 0) {
-            return scores;
-        }
-        Map<EndpointId, Integer> matched = index.matchedBlocks(context.pool().key(), blocks);
-        if (matched.isEmpty()) {
+        if (match.matched().isEmpty()) {
             return scores;
         }
         for (int i = 0; i < scores.length; i++) {
-            Integer m = matched.get(candidates.get(i).id());
-            scores[i] = m == null ? 0 : (double) m / blocks.length;
+            scores[i] = match.share(candidates.get(i).id());
         }
         return scores;
+    }
+
+    private PrefixMatch match(SchedulingContext context) {
+        long[] blocks = context.computeIfAbsent(PROMPT_BLOCKS, hashPrompt);
+        if (blocks.length == 0) {
+            return new PrefixMatch(0, Map.of(), null);
+        }
+        return new PrefixMatch(blocks.length, index.matchedBlocks(context.pool().key(), blocks), null);
     }
 
     @Override

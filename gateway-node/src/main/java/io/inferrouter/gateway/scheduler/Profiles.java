@@ -38,6 +38,66 @@ public final class Profiles {
         return new Profiles(Map.copyOf(out));
     }
 
+    /**
+     * The scheduler a decision record names: its profile rebuilt from the canonical configuration the
+     * gateway recorded ({@link Scheduler#describe()}), so that a replay decides with what decided then.
+     *
+     * @throws IllegalArgumentException naming what is wrong when {@code description} is not one
+     */
+    public static Scheduler fromDescription(String profile, String description, PrefixIndex prefixIndex,
+                                            int prefixMaxBlocks, PrecisePrefixSources precise) {
+        Map<String, String> parts = new LinkedHashMap<>();
+        for (String part : description.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("profile '" + profile + "': '" + part + "' in its configuration '"
+                        + description + "' is not name=value");
+            }
+            parts.put(part.substring(0, eq), part.substring(eq + 1));
+        }
+        for (String required : List.of("filters", "scorers", "picker", "staleness-ms")) {
+            if (!parts.containsKey(required)) {
+                throw new IllegalArgumentException("profile '" + profile + "': its configuration '" + description
+                        + "' has no " + required);
+            }
+        }
+        List<Filter> filters = new ArrayList<>();
+        for (String spec : parts.get("filters").split(",")) {
+            if (!spec.isBlank()) {
+                filters.add(filter(profile, spec));
+            }
+        }
+        List<Scheduler.WeightedScorer> scorers = new ArrayList<>();
+        for (String spec : parts.get("scorers").split(",")) {
+            if (spec.isBlank()) {
+                continue;
+            }
+            int colon = spec.lastIndexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("profile '" + profile + "': scorer '" + spec + "' has no weight");
+            }
+            try {
+                scorers.add(new Scheduler.WeightedScorer(scorer(profile, spec.substring(0, colon), prefixIndex,
+                        prefixMaxBlocks, precise), Double.parseDouble(spec.substring(colon + 1))));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("profile '" + profile + "': scorer '" + spec + "' has a bad weight");
+            }
+        }
+        long stalenessMs;
+        try {
+            stalenessMs = Long.parseLong(parts.get("staleness-ms"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("profile '" + profile + "': staleness-ms '" + parts.get("staleness-ms")
+                    + "' is not a number");
+        }
+        Scheduler s = new Scheduler(profile, filters, scorers, picker(profile, parts.get("picker")), stalenessMs);
+        if (!s.describe().equals(description)) {
+            throw new IllegalArgumentException("profile '" + profile + "': configuration '" + description
+                    + "' is not in canonical form (rebuilt as '" + s.describe() + "')");
+        }
+        return s;
+    }
+
     public Scheduler get(String profile) {
         return schedulers.get(profile);
     }

@@ -15,6 +15,6 @@ public final class QueueScorer implements Scorer {
 
     @Override
     public double[] score(SchedulingContext context, List<Endpoint> candidates) {
-        return Scorers.lessIsBetter(candidates, Endpoint::waitingEstimate);
+        return Scorers.lessIsBetter(candidates, context::waitingEstimate);
     }
 }

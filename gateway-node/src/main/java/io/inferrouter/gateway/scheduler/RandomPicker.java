@@ -1,8 +1,6 @@
 package io.inferrouter.gateway.scheduler;
 
-import java.util.concurrent.ThreadLocalRandom;
-
-/** Ignores scores: a uniformly random order. The baseline every other strategy must beat. */
+/** Ignores scores: a uniformly random order (from the request's seed). The baseline every other strategy must beat. */
 public final class RandomPicker implements Picker {
 
     public static final String NAME = "random";
@@ -13,7 +11,7 @@ public final class RandomPicker implements Picker {
     }
 
     @Override
-    public int[] rank(double[] totals) {
-        return Pickers.shuffled(totals.length, ThreadLocalRandom.current());
+    public int[] rank(double[] totals, long seed) {
+        return Pickers.shuffled(totals.length, seed);
     }
 }

@@ -33,18 +33,37 @@ public final class SaturationDetector {
         return stalenessMs;
     }
 
-    public boolean saturated(PoolSnapshot pool, long nowMs) {
-        for (Endpoint e : pool.endpoints()) {
-            if (hasCapacity(e, nowMs)) {
+    public int queueThreshold() {
+        return queueThreshold;
+    }
+
+    public double kvCacheThreshold() {
+        return kvCacheThreshold;
+    }
+
+    /** Whether the cycle's pool is saturated, on the load the cycle reads (and records). */
+    public boolean saturated(SchedulingContext context) {
+        for (Endpoint e : context.pool().endpoints()) {
+            if (hasCapacity(e, context.nowMs(), context.waitingEstimate(e))) {
                 return false;
             }
         }
         return true;
     }
 
-    boolean hasCapacity(Endpoint e, long nowMs) {
+    /** Whether the pool is saturated now, on the live load counters. */
+    public boolean saturated(PoolSnapshot pool, long nowMs) {
+        for (Endpoint e : pool.endpoints()) {
+            if (hasCapacity(e, nowMs, e.waitingEstimate())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    boolean hasCapacity(Endpoint e, long nowMs, int waiting) {
         return e.metricsAgeMs(nowMs) <= stalenessMs
-                && e.waitingEstimate() < queueThreshold
+                && waiting < queueThreshold
                 && e.kvCacheUsage() < kvCacheThreshold;
     }
 }

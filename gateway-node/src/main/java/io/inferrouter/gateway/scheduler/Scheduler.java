@@ -3,13 +3,11 @@ package io.inferrouter.gateway.scheduler;
 import io.inferrouter.gateway.tables.Endpoint;
 import io.inferrouter.gateway.tables.PoolSnapshot;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One scheduling profile: filters, then weighted scorers, then a picker. Endpoints whose metrics are
@@ -21,6 +19,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * ranked among themselves by the gateway's own in-flight count (fewest first, random tie-break).
  * Runs on the request thread with no I/O and no locks. Plugins keep
  * what they compute per request in the {@link SchedulingContext}; the scheduler knows none of them.
+ *
+ * <p>Given the same context (pool snapshot, time, load as read, cycle state, seed) a scheduler makes
+ * the same decision: every random choice comes from the context's seed. {@link #configHash()} names
+ * the profile's configuration, so a replay can tell whether it re-decides with the same one.
  */
 public final class Scheduler {
 
@@ -40,6 +42,8 @@ public final class Scheduler {
     private final List<String> scorerNames;
     private final Picker picker;
     private final long stalenessMs;
+    private final String description;
+    private final String configHash;
 
     public Scheduler(String profile, List<Filter> filters, List<WeightedScorer> scorers, Picker picker,
                      long stalenessMs) {
@@ -49,10 +53,38 @@ public final class Scheduler {
         this.scorerNames = this.scorers.stream().map(s -> s.scorer().name()).toList();
         this.picker = Objects.requireNonNull(picker, "picker");
         this.stalenessMs = stalenessMs;
+        this.description = describe(filters, this.scorers, picker, stalenessMs);
+        this.configHash = ConfigHash.of(description);
     }
 
     public String profile() {
         return profile;
+    }
+
+    /**
+     * The profile's configuration in one canonical line: filters, weighted scorers, picker and the
+     * metrics staleness, in order. {@link #configHash()} is its hash.
+     */
+    public String describe() {
+        return description;
+    }
+
+    private static String describe(List<Filter> filters, List<WeightedScorer> scorers, Picker picker,
+                                   long stalenessMs) {
+        StringBuilder b = new StringBuilder("filters=");
+        for (Filter f : filters) {
+            b.append(f.describe()).append(',');
+        }
+        b.append(";scorers=");
+        for (WeightedScorer s : scorers) {
+            b.append(s.scorer().name()).append(':').append(s.weight()).append(',');
+        }
+        return b.append(";picker=").append(picker.name()).append(";staleness-ms=").append(stalenessMs).toString();
+    }
+
+    /** A short hash of {@link #describe()}: equal hashes, equal configurations. */
+    public String configHash() {
+        return configHash;
     }
 
     /** Schedules a request in a cycle of its own (for callers that need no hook after the decision). */
@@ -66,6 +98,9 @@ public final class Scheduler {
      */
     public Decision schedule(SchedulingContext context) {
         long started = System.nanoTime();
+        if (!context.seeded()) {
+            context.seed(picker.nextSeed());
+        }
         PoolSnapshot pool = context.pool();
         long nowMs = context.nowMs();
         List<Endpoint> fresh = new ArrayList<>(pool.endpoints().size());
@@ -107,7 +142,7 @@ public final class Scheduler {
             }
             totals[i] = total;
         }
-        int[] order = picker.rank(totals);
+        int[] order = picker.rank(totals, context.seed());
 
         List<Endpoint> ranked = new ArrayList<>(pool.endpoints().size());
         List<Decision.Scored> scored = new ArrayList<>(pool.endpoints().size());
@@ -119,7 +154,7 @@ public final class Scheduler {
             ranked.add(candidates.get(i));
             scored.add(new Decision.Scored(candidates.get(i), scores, totals[i], null));
         }
-        for (Decision.Scored s : byInFlight(setAside)) {
+        for (Decision.Scored s : byInFlight(context, setAside, 1)) {
             ranked.add(s.endpoint());
             scored.add(s);
         }
@@ -127,11 +162,11 @@ public final class Scheduler {
         for (Endpoint e : stale) {
             staleScored.add(new Decision.Scored(e, new double[0], 0, "stale-metrics"));
         }
-        for (Decision.Scored s : byInFlight(staleScored)) {
+        for (Decision.Scored s : byInFlight(context, staleScored, 2)) {
             ranked.add(s.endpoint());
             scored.add(s);
         }
-        return new Decision(profile, ranked, scorerNames, scored, System.nanoTime() - started);
+        return new Decision(profile, configHash, description, context.seed(), ranked, scorerNames, scored, System.nanoTime() - started);
     }
 
     /**
@@ -144,14 +179,21 @@ public final class Scheduler {
         }
     }
 
-    /** Fewest in flight first; ties in random order (shuffled first, then a stable sort). */
-    private static List<Decision.Scored> byInFlight(List<Decision.Scored> unscored) {
+    /**
+     * Fewest in flight first; ties in an order drawn from the request's seed (shuffled first, then a
+     * stable sort). {@code stream} tells the two groups' draws apart.
+     */
+    private static List<Decision.Scored> byInFlight(SchedulingContext context, List<Decision.Scored> unscored,
+                                                    int stream) {
         if (unscored.size() < 2) {
             return unscored;
         }
-        List<Decision.Scored> out = new ArrayList<>(unscored);
-        Collections.shuffle(out, ThreadLocalRandom.current());
-        out.sort(Comparator.comparingInt(s -> s.endpoint().load().inFlight()));
+        int[] order = Pickers.shuffled(unscored.size(), Pickers.mix(context.seed(), -stream));
+        List<Decision.Scored> out = new ArrayList<>(unscored.size());
+        for (int i : order) {
+            out.add(unscored.get(i));
+        }
+        out.sort(Comparator.comparingInt(s -> context.inFlight(s.endpoint())));
         return out;
     }
 }

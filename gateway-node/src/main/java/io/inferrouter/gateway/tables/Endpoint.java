@@ -28,8 +28,20 @@ public final class Endpoint {
     private final List<String> loraRunning;
     private final List<String> loraWaiting;
     private final int maxLora;
+    private final int rowPartition;
+    private final long rowOffset;
 
     public Endpoint(EndpointRow row, EndpointLoad load) {
+        this(row, load, -1, -1);
+    }
+
+    /**
+     * @param rowPartition the row's partition in its table topic, -1 when unknown
+     * @param rowOffset    the row's offset there: the table version a decision read
+     */
+    public Endpoint(EndpointRow row, EndpointLoad load, int rowPartition, long rowOffset) {
+        this.rowPartition = rowPartition;
+        this.rowOffset = rowOffset;
         this.row = Objects.requireNonNull(row, "row");
         this.load = Objects.requireNonNull(load, "load");
         this.idText = row.endpoint().toString();
@@ -73,7 +85,26 @@ public final class Endpoint {
         return row.report();
     }
 
-    /** Waiting requests as scraped, plus what this gateway sent since (never below zero). */
+    /** The row's partition in the endpoints table topic, -1 when unknown. */
+    public int rowPartition() {
+        return rowPartition;
+    }
+
+    /** The row's offset in the endpoints table topic, -1 when unknown. */
+    public long rowOffset() {
+        return rowOffset;
+    }
+
+    /** Waiting requests as scraped (0 when unknown). */
+    public int scrapedWaiting() {
+        return scrapedWaiting;
+    }
+
+    /**
+     * Waiting requests as scraped, plus what the gateways sent since (never below zero), read live. A
+     * scheduling cycle reads it through {@link io.inferrouter.gateway.scheduler.SchedulingContext#waitingEstimate},
+     * once per request, so that what it decided on can be recorded and replayed.
+     */
     public int waitingEstimate() {
         return Math.max(0, scrapedWaiting + load.inFlightSinceMetrics());
     }

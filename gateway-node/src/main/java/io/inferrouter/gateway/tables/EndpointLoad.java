@@ -44,6 +44,24 @@ public final class EndpointLoad {
         peers = requests;
     }
 
+    /**
+     * A load that stays as given: what a replay re-decides a recorded request with.
+     *
+     * @param inFlight     requests in flight, as recorded
+     * @param sinceMetrics of those, the ones added since the metrics were taken
+     */
+    public static EndpointLoad fixed(int inFlight, int sinceMetrics) {
+        EndpointLoad load = new EndpointLoad();
+        load.own.set(inFlight);
+        load.inFlightAtMetrics = inFlight - sinceMetrics;
+        return load;
+    }
+
+    /** The in-flight count when the endpoint's current metrics arrived. */
+    public int inFlightAtMetrics() {
+        return inFlightAtMetrics;
+    }
+
     /** Called when fresh metrics for the endpoint arrive: they already count the requests in flight now. */
     void metricsArrived() {
         inFlightAtMetrics = inFlight();

@@ -128,6 +128,17 @@ class DirectorTest {
         assertThat(d.candidates()).hasSize(2);
         assertThat(d.candidates().get(0).scores()).containsKeys("queue", "kv-cache", "prefix-cache");
         assertThat(d.fairnessId()).isEqualTo("tenant-7");
+        // What the cycle read, so it can be re-decided: the profile, its seed, the saturation check, the
+        // load as read (before this request counted itself in flight) and the prefix lookup.
+        assertThat(d.scheduling().configHash()).hasSize(12);
+        assertThat(d.scheduling().profileConfig()).contains("picker=max-score");
+        assertThat(d.scheduling().saturation().saturated()).isFalse();
+        assertThat(d.scheduling().prefix()).containsKey("prefix-cache");
+        assertThat(d.scheduling().promptHashes()).isNotBlank();
+        assertThat(d.candidates()).allSatisfy(c -> {
+            assertThat(c.inFlight()).isZero();
+            assertThat(c.inFlightSinceMetrics()).isZero();
+        });
         assertThat(first.load().inFlight()).isZero();
         assertThat(metrics.ended).containsExactly(200);
     }
@@ -144,6 +155,12 @@ class DirectorTest {
         assertThat(metrics.retried).containsExactly(POOL);
         assertThat(decision(x).chosenEndpoint()).isEqualTo(second.id());
         assertThat(decision(x).outcome().attempts()).isEqualTo(2);
+        assertThat(decision(x).attempts()).extracting(RoutingDecision.Attempt::endpoint)
+                .containsExactly(first.id(), second.id());
+        assertThat(decision(x).attempts().get(0).status()).isNull();
+        assertThat(decision(x).attempts().get(0).error()).contains(first.id().toString());
+        assertThat(decision(x).attempts().get(1).status()).isEqualTo(200);
+        assertThat(decision(x).attempts().get(1).error()).isNull();
         assertThat(first.load().inFlight()).isZero();
         assertThat(second.load().inFlight()).isZero();
     }
@@ -250,6 +267,10 @@ class DirectorTest {
         assertThat(e.type()).isEqualTo("rate_limit_exceeded");
         assertThat(metrics.shed).containsExactly(BUSY);
         assertThat(decision(shed).outcome().errorType()).isEqualTo("rate_limit_exceeded");
+        // A shed request is recorded with the load that made the pool saturated.
+        assertThat(decision(shed).scheduling().saturation().saturated()).isTrue();
+        assertThat(decision(shed).candidates()).isNotEmpty().allSatisfy(c -> assertThat(c.scores()).isEmpty());
+        assertThat(decision(shed).attempts()).isEmpty();
 
         Exchange vip = route(completion("vip", "x", false), Map.of());
         assertThat(vip.status()).isEqualTo(200);
@@ -276,7 +297,14 @@ class DirectorTest {
         director.body(x);
         director.complete(x);
         assertThat(decision(x).profile()).isEqualTo("default/fail-open");
-        assertThat(decision(x).candidates()).isEmpty();
+        // The record shows the pool as the cycle saw it, unscored, and that no saturation check was made.
+        assertThat(decision(x).candidates()).hasSize(tables.snapshot.pools().get(BUSY).endpoints().size())
+                .allSatisfy(c -> assertThat(c.scores()).isEmpty());
+        assertThat(decision(x).scheduling().saturation()).isNull();
+        assertThat(decision(x).attempts()).singleElement().satisfies(a -> {
+            assertThat(a.endpoint()).isEqualTo(busy.id());
+            assertThat(a.status()).isEqualTo(200);
+        });
     }
 
     @Test
