@@ -29,6 +29,8 @@ import java.util.function.BiConsumer;
 public final class SnapshotBuilder {
 
     private final Map<ResourceKey, PoolRow> pools = new HashMap<>();
+    /** The offset of each pool row in its table topic: the version a decision read. */
+    private final Map<ResourceKey, Long> poolOffsets = new HashMap<>();
     private final Map<ResourceKey, TreeMap<EndpointId, Endpoint>> endpoints = new HashMap<>();
     /** The gateway's in-flight count per endpoint, shared by the endpoint's rows in every pool it is in. */
     private final Map<EndpointId, EndpointLoad> loads = new HashMap<>();
@@ -53,16 +55,28 @@ public final class SnapshotBuilder {
     }
 
     public void pool(ResourceKey key, PoolRow row) {
+        pool(key, row, -1);
+    }
+
+    /** @param offset the row's offset in its table topic, -1 when unknown */
+    public void pool(ResourceKey key, PoolRow row, long offset) {
         if (row == null) {
             pools.remove(key);
+            poolOffsets.remove(key);
         } else {
             pools.put(key, row);
+            poolOffsets.put(key, offset);
         }
         dirtyPools.add(key);
     }
 
     /** The row of {@code id} in {@code pool}, or (row null) its tombstone. */
     public void endpoint(ResourceKey pool, EndpointId id, EndpointRow row) {
+        endpoint(pool, id, row, -1, -1);
+    }
+
+    /** As {@link #endpoint(ResourceKey, EndpointId, EndpointRow)}, with the row's place in its table topic. */
+    public void endpoint(ResourceKey pool, EndpointId id, EndpointRow row, int partition, long offset) {
         TreeMap<EndpointId, Endpoint> inPool = endpoints.computeIfAbsent(pool, p -> new TreeMap<>());
         if (row == null) {
             if (inPool.remove(id) != null) {
@@ -86,7 +100,7 @@ public final class SnapshotBuilder {
                     || before.report().observedAtMs() != row.report().observedAtMs())) {
                 load.metricsArrived();
             }
-            inPool.put(id, new Endpoint(row, load));
+            inPool.put(id, new Endpoint(row, load, partition, offset));
         }
         dirtyPools.add(pool);
     }
@@ -123,7 +137,8 @@ public final class SnapshotBuilder {
             if (row == null && eps.isEmpty()) {
                 nextPools.remove(key);
             } else {
-                nextPools.put(key, new PoolSnapshot(key, row, new ArrayList<>(eps.values()), blockSize(eps)));
+                nextPools.put(key, new PoolSnapshot(key, row, poolOffsets.getOrDefault(key, -1L), new ArrayList<>(eps.values()),
+                        blockSize(eps)));
             }
         }
         RoutingSnapshot next = controlDirty

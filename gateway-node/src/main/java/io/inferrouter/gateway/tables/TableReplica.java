@@ -78,9 +78,10 @@ public final class TableReplica extends LogReplica implements Tables {
         try {
             String topic = r.topic();
             if (topic.equals(Topics.TABLE_ENDPOINTS.name())) {
-                builder.endpoint(TableKeys.pool(key), TableKeys.endpoint(key), decode(Topics.TABLE_ENDPOINTS, r));
+                builder.endpoint(TableKeys.pool(key), TableKeys.endpoint(key), decode(Topics.TABLE_ENDPOINTS, r),
+                        r.partition(), r.offset());
             } else if (topic.equals(Topics.TABLE_POOLS.name())) {
-                builder.pool(ResourceKey.parse(key), decode(Topics.TABLE_POOLS, r));
+                builder.pool(ResourceKey.parse(key), decode(Topics.TABLE_POOLS, r), r.offset());
             } else if (topic.equals(Topics.TABLE_MODELS.name())) {
                 builder.model(ResourceKey.parse(key), decode(Topics.TABLE_MODELS, r));
             } else if (topic.equals(Topics.TABLE_OBJECTIVES.name())) {
