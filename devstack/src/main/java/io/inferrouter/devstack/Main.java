@@ -18,6 +18,10 @@ public final class Main {
     public static void main(String[] args) throws InterruptedException {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(DevstackConfig.usage().stripTrailing());
+            return;
+        }
         DevstackConfig config;
         try {
             config = DevstackConfig.parse(List.of(args), System.getenv());
