@@ -1,5 +1,7 @@
 package io.inferrouter.bench.decision;
 
+import io.inferrouter.bench.BenchArgs;
+import io.inferrouter.bench.BenchArgs.Option;
 import io.inferrouter.bench.report.Csv;
 import io.inferrouter.bench.report.SvgChart;
 import io.inferrouter.schemas.serde.Json;
@@ -25,13 +27,18 @@ import org.openjdk.jmh.util.Statistics;
  */
 public final class DecisionTime {
 
+    /** The command line {@link #run} reads. */
+    public static final List<Option> OPTIONS = List.of(
+            Option.flag(BenchArgs.QUICK, "1 warm-up and 2 measured iterations of 1 s (3 of 2 s and 5 of 3 s otherwise)"),
+            Option.value("--tokenizer-json", "PATH", "", "a real tokenizer.json for the Hugging Face rows (default: "
+                    + "the small test one)"));
+
     private DecisionTime() {
     }
 
-    public static void run(List<String> args) throws Exception {
-        boolean quick = args.contains("--quick");
-        int json = args.indexOf("--tokenizer-json");
-        String tokenizerJson = json >= 0 && json + 1 < args.size() ? args.get(json + 1) : "";
+    public static void run(BenchArgs args) throws Exception {
+        boolean quick = args.flag(BenchArgs.QUICK);
+        String tokenizerJson = args.string("--tokenizer-json");
         Options options = new OptionsBuilder()
                 .include(DecisionTimeBenchmark.class.getSimpleName())
                 .include(PromptHashingBenchmark.class.getSimpleName())

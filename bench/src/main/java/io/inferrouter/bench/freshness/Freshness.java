@@ -1,11 +1,11 @@
 package io.inferrouter.bench.freshness;
 
-import static io.inferrouter.bench.BenchArgs.option;
-
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.inferrouter.bench.BenchArgs;
+import io.inferrouter.bench.BenchArgs.Option;
 import io.inferrouter.bench.pipeline.BenchPipeline;
 import io.inferrouter.bench.report.Csv;
 import io.inferrouter.bench.report.Percentiles;
@@ -39,11 +39,15 @@ public final class Freshness {
             .withGroup("inference.networking.x-k8s.io").withVersion("v1alpha2").withKind("InferenceModel")
             .withPlural("inferencemodels").withNamespaced(true).build();
 
+    /** The command line {@link #run} reads. */
+    public static final List<Option> OPTIONS = List.of(
+            Option.value("--samples", "N", "100", "metric changes timed (a fifth of it, at least 10, for the others)"));
+
     private Freshness() {
     }
 
-    public static void run(List<String> args) throws Exception {
-        int samples = Integer.parseInt(option(args, "--samples", "100"));
+    public static void run(BenchArgs args) throws Exception {
+        int samples = args.integer("--samples");
         Path work = Files.createTempDirectory("freshness-");
         Map<String, List<Double>> lat = new LinkedHashMap<>();
         try (BenchPipeline p = new BenchPipeline(2, "127.0.1.60", SimConfig.defaults(), Map.of(), null, work)) {

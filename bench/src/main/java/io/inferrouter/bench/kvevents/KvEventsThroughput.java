@@ -1,7 +1,7 @@
 package io.inferrouter.bench.kvevents;
 
-import static io.inferrouter.bench.BenchArgs.option;
-
+import io.inferrouter.bench.BenchArgs;
+import io.inferrouter.bench.BenchArgs.Option;
 import io.inferrouter.bench.pipeline.BenchPipeline;
 import io.inferrouter.bench.quality.RouterOverhead;
 import io.inferrouter.bench.report.Csv;
@@ -44,26 +44,36 @@ public final class KvEventsThroughput {
             + "droppedByPods,seconds";
     static final String INGESTOR_TIMER = "ingestor_kv_publish_latency";
 
+    /** The command line {@link #run} reads. */
+    public static final List<Option> OPTIONS = List.of(
+            Option.value("--pods", "N", "32", "simulated pods, each publishing KV events"),
+            Option.value("--rates", "LIST", "10,50,100,200", "batches per second per pod, one stage each"),
+            Option.value("--seconds", "N", "10", "seconds per stage"),
+            Option.value("--blocks-per-batch", "N", "8", "KV blocks stored per batch"),
+            Option.value("--kv-blocks", "N", "2000", "KV-cache blocks per pod"),
+            Option.value("--scrape-interval", "DURATION", "1s", "the ingestor's scrape interval of the pods' /metrics"),
+            Option.value("--out", "DIR", "bench/results", "where the results go"));
+
     private KvEventsThroughput() {
     }
 
-    public static void run(List<String> args) throws Exception {
-        int pods = Integer.parseInt(option(args, "--pods", "32"));
-        int seconds = Integer.parseInt(option(args, "--seconds", "10"));
-        int blocksPerBatch = Integer.parseInt(option(args, "--blocks-per-batch", "8"));
-        int cacheBlocks = Integer.parseInt(option(args, "--kv-blocks", "2000"));
-        List<Double> rates = Arrays.stream(option(args, "--rates", "10,50,100,200").split(","))
-                .map(Double::parseDouble).toList();
+    public static void run(BenchArgs args) throws Exception {
+        int pods = args.integer("--pods");
+        int seconds = args.integer("--seconds");
+        int blocksPerBatch = args.integer("--blocks-per-batch");
+        int cacheBlocks = args.integer("--kv-blocks");
+        List<Double> rates = args.decimals("--rates");
+        String scrapeInterval = args.string("--scrape-interval");
         Path work = Files.createTempDirectory("kv-events-");
         System.out.printf(Locale.ROOT, "kv-events pipeline: %d pods, %d blocks per batch, %d cached blocks per pod, "
                 + "per-pod rates %s batches/s, %d s per stage, scrapes every %s%n", pods, blocksPerBatch, cacheBlocks,
-                rates, seconds, option(args, "--scrape-interval", "1s"));
+                rates, seconds, scrapeInterval);
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, String> gatewayEnv = Map.of("GATEWAY_DEFAULT_TOKENIZER", "sim", "GATEWAY_SCHEDULER_PROFILE",
                 "precise");
         // The event path is what is measured: the pods' /metrics are scraped every second, not every 50 ms,
         // so that 32 pods' scrapes (640/s through Kafka and Streams) do not take the two cores from it.
-        Map<String, String> ingestorEnv = Map.of("INGESTOR_SCRAPE_INTERVAL", option(args, "--scrape-interval", "1s"));
+        Map<String, String> ingestorEnv = Map.of("INGESTOR_SCRAPE_INTERVAL", scrapeInterval);
         try (BenchPipeline pipeline = new BenchPipeline(pods, "127.0.2.1", SimConfig.defaults().withCache(cacheBlocks),
                 work, new BenchPipeline.Options(gatewayEnv, null, List.of(), 1, true, ingestorEnv))) {
             pipeline.awaitRoutable(Duration.ofSeconds(120));
@@ -118,7 +128,7 @@ public final class KvEventsThroughput {
                         row.get("ingestorToAckP50Ms"), row.get("ingestorToAckP99Ms"), (long) row.get("droppedByPods"));
             }
         }
-        Path out = Path.of(option(args, "--out", "bench/results"));
+        Path out = Path.of(args.string("--out"));
         Files.createDirectories(out);
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("benchmark", "kv-events-throughput");
@@ -127,7 +137,7 @@ public final class KvEventsThroughput {
         doc.put("blocksPerBatch", blocksPerBatch);
         doc.put("kvBlocksPerPod", cacheBlocks);
         doc.put("secondsPerStage", seconds);
-        doc.put("scrapeInterval", option(args, "--scrape-interval", "1s"));
+        doc.put("scrapeInterval", scrapeInterval);
         doc.put("lag", "gateway_kv_event_index_lag: the pod's batch timestamp to the gateway's index, one host's "
                 + "clock; ingestorToAck: ingestor_kv_publish_latency, the ingestor's receipt to the broker's "
                 + "acknowledgement; both interpolated in histogram buckets");

@@ -92,28 +92,75 @@ public final class LoadGenerator {
     public List<RequestResult> run(Workload workload, double rate, Duration duration, long seed, String label,
                                    Duration progressEvery) {
         Arrivals arrivals = new Arrivals(rate, workload.burstiness(), new SplittableRandom(seed));
+        long end = duration.toNanos();
+        return drive(new Plan() {
+            private long offset;
+
+            @Override
+            public long nextOffsetNanos() {
+                offset += arrivals.nextGapNanos();
+                return offset < end ? offset : -1;
+            }
+
+            @Override
+            public RequestSpec nextSpec() {
+                return workload.next();
+            }
+        }, label, progressEvery);
+    }
+
+    /**
+     * Sends the trace's requests at their (scaled) timestamps, the first one now, then waits for all
+     * answers; a progress line to stderr every {@code progressEvery} (zero for none) under {@code label}.
+     */
+    public List<RequestResult> run(TraceReplay trace, String label, Duration progressEvery) {
+        return drive(new Plan() {
+            private int next;
+
+            @Override
+            public long nextOffsetNanos() {
+                return next < trace.size() ? trace.offsetNanos(next) : -1;
+            }
+
+            @Override
+            public RequestSpec nextSpec() {
+                return trace.spec(next++);
+            }
+        }, label, progressEvery);
+    }
+
+    /** What one open-loop stage sends, in order: each request's send time, then the request. */
+    private interface Plan {
+
+        /** The next request's planned send time in ns after the stage's start, or -1 when the stage is over. */
+        long nextOffsetNanos();
+
+        /** The request whose offset was just given. */
+        RequestSpec nextSpec();
+    }
+
+    private List<RequestResult> drive(Plan plan, String label, Duration progressEvery) {
         ConcurrentLinkedQueue<RequestResult> results = new ConcurrentLinkedQueue<>();
         try (Progress progress = new Progress(label, progressEvery, System.err);
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             long start = System.nanoTime();
-            long end = start + duration.toNanos();
-            long planned = start;
             while (true) {
-                planned += arrivals.nextGapNanos();
-                if (planned >= end) {
+                long offset = plan.nextOffsetNanos();
+                if (offset < 0) {
                     break;
                 }
+                long planned = start + offset;
+                // Built before the wait, so that making a long prompt does not delay its send.
+                RequestSpec spec = plan.nextSpec();
                 long wait = planned - System.nanoTime();
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
                 }
-                RequestSpec spec = workload.next();
                 List<URI> targets = liveTargets == null ? chatUrls : chatUrls(liveTargets.get());
                 URI target = targets.size() == 1 ? targets.get(0) : targets.get(picks.nextInt(targets.size()));
-                long plannedAt = planned;
                 progress.sent();
                 pool.submit(() -> {
-                    RequestResult r = send(spec, plannedAt, plannedAt - start, target);
+                    RequestResult r = send(spec, planned, offset, target);
                     results.add(r);
                     progress.completed(r);
                 });

@@ -1,7 +1,7 @@
 package io.inferrouter.bench.overhead;
 
-import static io.inferrouter.bench.BenchArgs.option;
-
+import io.inferrouter.bench.BenchArgs;
+import io.inferrouter.bench.BenchArgs.Option;
 import io.inferrouter.bench.report.SvgChart;
 import io.inferrouter.kafka.embedded.BrokerSettings;
 import io.inferrouter.kafka.embedded.EmbeddedKafka;
@@ -58,24 +58,30 @@ public final class OverheadBench {
 
     private static final List<String> CASES = List.of("1KB", "1KB stream", "200KB", "200KB stream");
 
+    /** The command line {@link #run} reads. */
+    public static final List<Option> OPTIONS = List.of(
+            Option.flag(BenchArgs.QUICK, "shorter defaults for a first look"),
+            Option.value("--rounds", "N", "3", "rounds, interleaved across the targets").quick("1"),
+            Option.value("--seconds", "N", "8", "seconds per measurement").quick("4"),
+            Option.value("--rates", "LIST", "200,800", "fixed arrival rates, req/s").quick("200"),
+            Option.value("--cases", "LIST", String.join(",", CASES), "request cases, by name (quote the list)"),
+            Option.value("--gateway-jvm", "\"OPTS\"", "", "extra JVM options for gateway-node, e.g. a profiler "
+                    + "agent (docs/benchmarks.md)"));
+
     private OverheadBench() {
     }
 
-    public static void run(List<String> args) throws Exception {
-        boolean quick = args.contains("--quick");
-        int rounds = Integer.parseInt(option(args, "--rounds", quick ? "1" : "3"));
-        int seconds = Integer.parseInt(option(args, "--seconds", quick ? "4" : "8"));
-        List<Integer> rates = java.util.Arrays.stream(option(args, "--rates", quick ? "200" : "200,800").split(","))
-                .map(Integer::parseInt).toList();
-        // Cases by name ("1KB", "1KB stream", "200KB", "200KB stream"); all by default.
-        List<String> cases = List.of(option(args, "--cases", String.join(",", CASES)).split(","));
+    public static void run(BenchArgs args) throws Exception {
+        int rounds = args.integer("--rounds");
+        int seconds = args.integer("--seconds");
+        List<Integer> rates = args.integers("--rates");
+        List<String> cases = args.list("--cases");
         for (String c : cases) {
             if (!CASES.contains(c)) {
                 throw new IllegalArgumentException("unknown case '" + c + "'; cases are " + CASES);
             }
         }
-        // Extra JVM options for the gateway, e.g. a profiler agent (docs/benchmarks.md).
-        String gatewayJvm = option(args, "--gateway-jvm", "");
+        String gatewayJvm = args.string("--gateway-jvm");
         Path out = Path.of("bench", "results");
         Files.createDirectories(out);
         Path work = Files.createTempDirectory("overhead-");

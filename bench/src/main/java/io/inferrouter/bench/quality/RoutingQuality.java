@@ -1,18 +1,24 @@
 package io.inferrouter.bench.quality;
 
-import static io.inferrouter.bench.BenchArgs.option;
-
+import io.inferrouter.bench.BenchArgs;
+import io.inferrouter.bench.BenchArgs.Option;
 import io.inferrouter.bench.load.LoadGenerator;
 import io.inferrouter.bench.load.RequestResult;
+import io.inferrouter.bench.load.TraceReplay;
 import io.inferrouter.bench.load.Workload;
 import io.inferrouter.bench.pipeline.BenchPipeline;
 import io.inferrouter.bench.report.Csv;
 import io.inferrouter.bench.report.SvgChart;
 import io.inferrouter.bench.report.StageStats;
 import io.inferrouter.schemas.serde.Json;
+import io.inferrouter.schemas.traces.MalformedTraceException;
+import io.inferrouter.schemas.traces.MooncakeTrace;
+import io.inferrouter.schemas.traces.TraceRequest;
 import io.inferrouter.sim.engine.SimConfig;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +39,11 @@ import java.util.Map;
  * <p>The {@value #DIRECT} profile is the baseline users know, a Kubernetes Service without the
  * gateway: the generator sends straight to the pods, each request to a pod picked uniformly at
  * random (kube-proxy's iptables mode picks a backend at random per connection).
+ *
+ * <p>With {@code --trace FILE} (Mooncake's format, see {@link MooncakeTrace}) it runs that trace instead
+ * of a synthetic workload: one stage per profile, each request at its (scaled) timestamp with a prompt
+ * built from its block ids ({@link TraceReplay}), reported like a synthetic stage whose rate is the
+ * trace's mean rate.
  */
 public final class RoutingQuality {
 
@@ -67,47 +78,153 @@ public final class RoutingQuality {
     static final String REQUEST_COLUMNS = "profile,rate,startOffsetMs,status,ttftMs,e2eMs,outputTokens,itlMeanMs,"
             + "endpoint,group,lagMs,error";
 
+    /** The command line {@link #run} reads. */
+    public static final List<Option> OPTIONS = List.of(
+            Option.flag(BenchArgs.QUICK, "shorter defaults for a first look"),
+            Option.value("--workload", "W", "W2", "the workload of BENCHMARKS.md, W1-W7"),
+            Option.value("--rates", "LIST", "10,25,40", "arrival rates, req/s, one stage each").quick("10,30"),
+            Option.value("--profiles", "LIST", DEFAULT_PROFILES, "scheduler profiles, each on a fresh fleet"),
+            Option.value("--seconds", "N", "20", "seconds per stage").quick("10"),
+            Option.value("--time-scale", "F", "1.0", "the simulated pods' time scale (below 1: faster than real)"),
+            Option.value("--pods", "N", "8", "simulated pods"),
+            Option.value("--kv-blocks", "N", "2000", "KV-cache blocks per pod"),
+            Option.value("--token-scale", "F", "0.25", "factor on the workload's token counts"),
+            Option.value("--groups", "N", "256", "shared-prefix groups (sessions for W5)"),
+            Option.value("--adapters", "N", "16", "W6: LoRA adapters, each an InferenceModel of its own"),
+            Option.value("--max-loras", "N", "4", "W6: LoRA slots per pod"),
+            Option.value("--gateways", "N", "1", "gateway replicas, each request to one picked at random"),
+            Option.flag("--no-sharing", "the gateway replicas neither publish nor apply what they learn"),
+            Option.flag("--no-kv-events", "the pods publish no KV events and the ingestor follows none"),
+            Option.value("--progress-seconds", "N", "5", "progress line every N seconds on stderr (0: none)"),
+            Option.value("--out", "DIR", "bench/results", "where the results go"),
+            Option.value("--trace", "FILE", "", "run this trace (Mooncake's JSON lines) instead of --workload: one "
+                    + "stage per profile at the trace's times"),
+            Option.value("--trace-speed", "F", "1", "with --trace: send F times faster than recorded"),
+            Option.value("--trace-limit", "N", "0", "with --trace: only its first N requests (0: all)"),
+            Option.value("--trace-block-tokens", "N", Integer.toString(MooncakeTrace.BLOCK_TOKENS),
+                    "with --trace: tokens per block that one of its hash_ids names"),
+            Option.value("--trace-token-scale", "F", "1", "with --trace: factor on every block, prompt and answer "
+                    + "length"));
+
+    /** Options that only a trace takes. */
+    static final List<String> TRACE_ONLY = List.of("--trace-speed", "--trace-limit", "--trace-block-tokens",
+            "--trace-token-scale");
+
+    /** Options of the synthetic workloads, which a trace replaces with its own requests and times. */
+    static final List<String> WORKLOAD_ONLY = List.of("--workload", "--rates", "--seconds", "--token-scale", "--groups",
+            "--adapters", "--max-loras");
+
+    /**
+     * A trace to run instead of a synthetic workload.
+     *
+     * @param file     where it was read from
+     * @param inFile   requests in the file, before {@code --trace-limit}
+     * @param replay   the requests run, scaled
+     */
+    record TraceRun(Path file, int inFile, TraceReplay replay, double speed, double tokenScale, int blockTokens) {
+
+        /** The file's name without its extension, for the result files' names. */
+        String name() {
+            String n = file.getFileName().toString();
+            int dot = n.lastIndexOf('.');
+            return (dot > 0 ? n.substring(0, dot) : n).replaceAll("[^A-Za-z0-9._-]", "_");
+        }
+
+        /** The seconds a stage's throughput is counted over: the replayed span, or {@code measured} if none. */
+        double stageSeconds(double measured) {
+            return replay.spanSeconds() > 0 ? replay.spanSeconds() : measured;
+        }
+
+        /** One line for the run's header. */
+        String summary() {
+            return String.format(Locale.ROOT, "trace %s (%d of its %d requests, speed %s, token scale %s, %d-token "
+                    + "blocks: %.1f s, mean %.2f req/s)", file, replay.size(), inFile, speed, tokenScale, blockTokens,
+                    replay.spanSeconds(), replay.meanRate());
+        }
+
+        /** Requests whose prompt and answer cannot fit one of the simulated pods. */
+        int tooLong(SimConfig sim) {
+            int n = 0;
+            for (int i = 0; i < replay.size(); i++) {
+                long tokens = (long) replay.inputTokens(i) + replay.outputTokens(i);
+                long kvBlocks = (tokens + sim.blockSize() - 1) / sim.blockSize();
+                if (tokens > sim.maxModelLen() || kvBlocks > sim.numGpuBlocks()) {
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("file", file.toString());
+            m.put("format", "mooncake");
+            m.put("requestsInFile", inFile);
+            m.put("requests", replay.size());
+            m.put("speed", speed);
+            m.put("tokenScale", tokenScale);
+            m.put("blockTokens", blockTokens);
+            m.put("spanSeconds", replay.spanSeconds());
+            m.put("meanRate", replay.meanRate());
+            m.put("prompts", "each hash id expands to its own words (one simulated token each); the pods' chat "
+                    + "template's tokens count as the start of block 0, so a pod counts input_length prompt tokens");
+            return m;
+        }
+    }
+
     private RoutingQuality() {
     }
 
-    public static void run(List<String> args) throws Exception {
-        boolean quick = args.contains("--quick");
-        Workload.Kind kind = Workload.Kind.valueOf(option(args, "--workload", "W2"));
-        double timeScale = Double.parseDouble(option(args, "--time-scale", "1.0"));
-        int pods = Integer.parseInt(option(args, "--pods", "8"));
-        int seconds = Integer.parseInt(option(args, "--seconds", quick ? "10" : "20"));
-        double scale = Double.parseDouble(option(args, "--token-scale", "0.25"));
-        int blocks = Integer.parseInt(option(args, "--kv-blocks", "2000"));
-        int groups = Integer.parseInt(option(args, "--groups", "256"));
-        Duration progressEvery = Duration.ofSeconds(Integer.parseInt(option(args, "--progress-seconds", "5")));
-        List<Double> rates = Arrays.stream(option(args, "--rates", quick ? "10,30" : "10,25,40").split(","))
-                .map(Double::parseDouble).toList();
-        List<String> profiles = Arrays.asList(option(args, "--profiles", DEFAULT_PROFILES).split(","));
-        int gateways = Integer.parseInt(option(args, "--gateways", "1"));
-        // Without: the pods publish no KV events and the ingestor follows none (what the event path costs).
-        boolean kvEvents = !args.contains("--no-kv-events");
-        // Without: the gateway replicas neither publish nor apply what they learn (what the peers do).
-        boolean sharing = !args.contains("--no-sharing");
+    public static void run(BenchArgs args) throws Exception {
+        TraceRun trace = trace(args);
+        Workload.Kind kind = args.choice("--workload", Workload.Kind.class);
+        double timeScale = args.decimal("--time-scale");
+        int pods = args.integer("--pods");
+        int seconds = args.integer("--seconds");
+        double scale = args.decimal("--token-scale");
+        int blocks = args.integer("--kv-blocks");
+        int groups = args.integer("--groups");
+        Duration progressEvery = Duration.ofSeconds(args.integer("--progress-seconds"));
+        List<Double> rates = trace == null ? args.decimals("--rates") : List.of(trace.replay().meanRate());
+        List<String> profiles = args.list("--profiles");
+        int gateways = args.integer("--gateways");
+        boolean kvEvents = !args.flag("--no-kv-events");
+        boolean sharing = !args.flag("--no-sharing");
         long seed = 42;
         Path work = Files.createTempDirectory("quality-");
         Path gatewayYaml = work.resolve("gateway.yaml");
         Files.writeString(gatewayYaml, OURS_YAML);
         SimConfig sim = SimConfig.defaults().withTimeScale(timeScale).withCache(blocks);
         // W6: more adapters than the pods' LoRA slots, each served as an InferenceModel of its own name.
-        int adapterCount = Integer.parseInt(option(args, "--adapters", "16"));
-        int loraSlots = Integer.parseInt(option(args, "--max-loras", "4"));
+        int adapterCount = args.integer("--adapters");
+        int loraSlots = args.integer("--max-loras");
         List<String> adapters = kind == Workload.Kind.W6
                 ? java.util.stream.IntStream.range(0, adapterCount).mapToObj(i -> "lora-" + i).toList() : List.of();
         if (!adapters.isEmpty()) {
             sim = sim.withAdapters(adapters, loraSlots);
         }
-        System.out.printf(Locale.ROOT, "routing quality: workload %s (token scale %s, %d groups), %d pods x %d KV blocks, "
-                + "time scale %s, rates %s req/s, %d s per stage, %d gateway replica(s)%s%n", kind, scale, groups, pods,
-                blocks, timeScale, rates, seconds, gateways, gateways > 1 && !sharing ? " not sharing" : "");
+        String workloadName = trace == null ? kind.name() : "trace";
+        String title = trace == null ? kind.name() : "trace " + trace.name();
+        String replicas = gateways + " gateway replica(s)" + (gateways > 1 && !sharing ? " not sharing" : "");
+        if (trace == null) {
+            System.out.printf(Locale.ROOT, "routing quality: workload %s (token scale %s, %d groups), %d pods x %d KV "
+                    + "blocks, time scale %s, rates %s req/s, %d s per stage, %s%n", kind, scale, groups, pods, blocks,
+                    timeScale, rates, seconds, replicas);
+        } else {
+            System.out.printf(Locale.ROOT, "routing quality: %s, %d pods x %d KV blocks, time scale %s, %s%n",
+                    trace.summary(), pods, blocks, timeScale, replicas);
+            int tooLong = trace.tooLong(sim);
+            if (tooLong > 0) {
+                System.out.printf(Locale.ROOT, "warning: %d of the trace's requests need more than a pod holds (%d "
+                        + "tokens, %d KV blocks of %d); they will fail (--trace-token-scale shrinks them, --kv-blocks "
+                        + "grows the cache)%n", tooLong, sim.maxModelLen(), sim.numGpuBlocks(), sim.blockSize());
+            }
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
         StringBuilder requests = new StringBuilder(REQUEST_COLUMNS).append('\n');
-        SvgChart ttft = new SvgChart("TTFT p90 vs rate, " + kind, "arrival rate (req/s)", "TTFT p90 (ms)", true);
-        SvgChart hits = new SvgChart("Prefix-cache hit rate vs rate, " + kind, "arrival rate (req/s)", "hit rate", false);
+        SvgChart ttft = new SvgChart("TTFT p90 vs rate, " + title, "arrival rate (req/s)", "TTFT p90 (ms)", true);
+        SvgChart hits = new SvgChart("Prefix-cache hit rate vs rate, " + title, "arrival rate (req/s)", "hit rate",
+                false);
         // The simulated pods' tokenizer, so that the precise prefix scorer can hash prompts as they do.
         Map<String, String> gatewayEnv = Map.of("GATEWAY_DEFAULT_TOKENIZER", "sim",
                 "GATEWAY_PEERS_ENABLED", Boolean.toString(sharing));
@@ -128,9 +245,13 @@ public final class RoutingQuality {
                                 Duration.ofMinutes(5), seed)
                         : new LoadGenerator(URI.create(pipeline.gatewayUrl()),
                                 Map.of("x-gateway-scheduler-profile", profile), Duration.ofMinutes(5));
-                Workload workload = new Workload(kind, scale, seed, BenchPipeline.MODEL, groups, adapters);
-                gen.run(workload, rates.get(0), Duration.ofSeconds(Math.max(3, seconds / 3)), seed + 1,
-                        profile + " warm-up", progressEvery);
+                // A trace runs from its own cold start, as it was recorded: no warm-up stage.
+                Workload workload = trace == null
+                        ? new Workload(kind, scale, seed, BenchPipeline.MODEL, groups, adapters) : null;
+                if (trace == null) {
+                    gen.run(workload, rates.get(0), Duration.ofSeconds(Math.max(3, seconds / 3)), seed + 1,
+                            profile + " warm-up", progressEvery);
+                }
                 for (double rate : rates) {
                     long[] before = pipeline.fleetCounters();
                     RouterOverhead.Snapshot decisionsBefore = RouterOverhead.snapshot(pipeline.gatewayRegistries(),
@@ -139,9 +260,10 @@ public final class RoutingQuality {
                             KV_LAG_TIMER);
                     double[] kvBefore = kvCounters(pipeline);
                     long stageStart = System.nanoTime();
-                    List<RequestResult> results = gen.run(workload, rate, Duration.ofSeconds(seconds),
-                            seed + (long) rate, String.format(Locale.ROOT, "%s %.0f req/s", profile, rate),
-                            progressEvery);
+                    List<RequestResult> results = trace == null
+                            ? gen.run(workload, rate, Duration.ofSeconds(seconds), seed + (long) rate,
+                                    String.format(Locale.ROOT, "%s %.0f req/s", profile, rate), progressEvery)
+                            : gen.run(trace.replay(), profile + " trace", progressEvery);
                     long[] after = pipeline.fleetCounters();
                     double stageSeconds = (System.nanoTime() - stageStart) / 1e9;
                     double[] kvAfter = kvCounters(pipeline);
@@ -149,7 +271,8 @@ public final class RoutingQuality {
                             RouterOverhead.snapshot(pipeline.gatewayRegistries(), RouterOverhead.TIMER));
                     RouterOverhead lag = RouterOverhead.between(lagBefore,
                             RouterOverhead.snapshot(pipeline.gatewayRegistries(), KV_LAG_TIMER));
-                    StageStats s = StageStats.of(profile, kind.name(), rate, seconds, timeScale, 500, 50, results);
+                    StageStats s = StageStats.of(profile, workloadName, rate,
+                            trace == null ? seconds : trace.stageSeconds(stageSeconds), timeScale, 500, 50, results);
                     double hitRate = after[0] == before[0] ? 0 : (double) (after[1] - before[1]) / (after[0] - before[0]);
                     Map<String, Object> row = new LinkedHashMap<>(Json.mapper().convertValue(s, Map.class));
                     row.put("prefixHitRate", hitRate);
@@ -176,13 +299,14 @@ public final class RoutingQuality {
                 }
             }
         }
-        Path out = Path.of(option(args, "--out", "bench/results"));
+        Path out = Path.of(args.string("--out"));
         Files.createDirectories(out);
-        String name = "quality-" + kind.name().toLowerCase(Locale.ROOT) + (gateways > 1 ? "-" + gateways + "gw" : "")
+        String name = "quality-" + (trace == null ? kind.name().toLowerCase(Locale.ROOT) : "trace-" + trace.name())
+                + (gateways > 1 ? "-" + gateways + "gw" : "")
                 + (kvEvents ? "" : "-no-kv-events") + (sharing ? "" : "-no-sharing");
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("benchmark", "routing-quality");
-        doc.put("workload", kind.name());
+        doc.put("workload", workloadName);
         doc.put("at", Instant.now().toString());
         doc.put("pods", pods);
         doc.put("gateways", gateways);
@@ -194,9 +318,13 @@ public final class RoutingQuality {
                 + "interpolated in histogram buckets)");
         doc.put("kvBlocksPerPod", blocks);
         doc.put("timeScale", timeScale);
-        doc.put("tokenScale", scale);
-        doc.put("groups", groups);
-        doc.put("secondsPerStage", seconds);
+        if (trace == null) {
+            doc.put("tokenScale", scale);
+            doc.put("groups", groups);
+            doc.put("secondsPerStage", seconds);
+        } else {
+            doc.put("trace", trace.describe());
+        }
         doc.put("slo", "TTFT <= 500 ms and TPOT <= 50 ms, in model time");
         doc.put("directService", "straight to the pods without the gateway, a uniformly random pod per request");
         doc.put("routerOverhead", "the gateway's scheduler decision time per stage (gateway_decision_duration; "
@@ -212,6 +340,54 @@ public final class RoutingQuality {
         Files.writeString(out.resolve(name + "-ttft.svg"), ttft.render());
         Files.writeString(out.resolve(name + "-hits.svg"), hits.render());
         System.out.println("wrote " + out.resolve(name + ".json") + ", .csv, -requests.csv, -ttft.svg, -hits.svg");
+    }
+
+    /**
+     * The trace {@code --trace} names, cut and scaled as the trace options say; null without {@code --trace}.
+     *
+     * @throws BenchArgs.BadArgument for a trace option without {@code --trace}, a workload option with it, a
+     *                               bad value, or a file that is missing, empty or not in the format
+     */
+    static TraceRun trace(BenchArgs args) throws IOException {
+        String file = args.string("--trace");
+        if (file.isBlank()) {
+            for (String o : TRACE_ONLY) {
+                if (args.given(o)) {
+                    throw new BenchArgs.BadArgument(o + " needs --trace FILE");
+                }
+            }
+            return null;
+        }
+        for (String o : WORKLOAD_ONLY) {
+            if (args.given(o)) {
+                throw new BenchArgs.BadArgument(o + " does not apply to --trace, which brings its own requests and "
+                        + "times (--trace-speed, --trace-limit and --trace-token-scale scale them)");
+            }
+        }
+        double speed = args.decimal("--trace-speed");
+        double tokenScale = args.decimal("--trace-token-scale");
+        int limit = args.integer("--trace-limit");
+        int blockTokens = args.integer("--trace-block-tokens");
+        if (!(speed > 0) || !(tokenScale > 0) || limit < 0 || blockTokens < 1) {
+            throw new BenchArgs.BadArgument("--trace-speed and --trace-token-scale must be > 0, --trace-limit >= 0 "
+                    + "and --trace-block-tokens >= 1; were " + speed + ", " + tokenScale + ", " + limit + ", "
+                    + blockTokens);
+        }
+        Path path = Path.of(file);
+        List<TraceRequest> all;
+        try {
+            all = MooncakeTrace.read(path, blockTokens);
+        } catch (NoSuchFileException e) {
+            throw new BenchArgs.BadArgument("--trace: no such file " + path);
+        } catch (MalformedTraceException e) {
+            throw new BenchArgs.BadArgument("--trace: " + e.getMessage());
+        }
+        if (all.isEmpty()) {
+            throw new BenchArgs.BadArgument("--trace: " + path + " has no requests");
+        }
+        List<TraceRequest> run = limit == 0 ? all : all.subList(0, Math.min(limit, all.size()));
+        return new TraceRun(path, all.size(), new TraceReplay(run, speed, tokenScale, BenchPipeline.MODEL), speed,
+                tokenScale, blockTokens);
     }
 
     /** One stage row of the CSV, in {@link #STAGE_COLUMNS} order. */

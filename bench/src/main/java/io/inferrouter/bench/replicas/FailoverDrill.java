@@ -1,7 +1,7 @@
 package io.inferrouter.bench.replicas;
 
-import static io.inferrouter.bench.BenchArgs.option;
-
+import io.inferrouter.bench.BenchArgs;
+import io.inferrouter.bench.BenchArgs.Option;
 import io.inferrouter.bench.load.LoadGenerator;
 import io.inferrouter.bench.load.RequestResult;
 import io.inferrouter.bench.load.Workload;
@@ -51,26 +51,44 @@ public final class FailoverDrill {
     record Event(double atSeconds, String what) {
     }
 
+    /** The command line {@link #run} reads. */
+    public static final List<Option> OPTIONS = List.of(
+            Option.value("--workload", "W", "W2", "the workload of BENCHMARKS.md, W1-W7"),
+            // 10 req/s: from 20 up the pods, four gateways and the pipeline saturate both cores here, scrapes of
+            // busy pods time out and some endpoint rows are always over a second old, which hides a failover.
+            Option.value("--rate", "F", "10", "arrival rate, req/s"),
+            Option.value("--seconds", "N", "100", "length of the drill, after a 20 s warm-up"),
+            Option.value("--replicas", "N", "4", "gateway replicas behind the load balancer"),
+            Option.value("--profile", "NAME", "default", "the gateways' scheduler profile"),
+            Option.value("--gateway-restart-at", "S", "30", "second at which gateway 0 is drained and restarted"),
+            Option.value("--stream-kill-at", "S", "60", "second at which routing-stream 0 is killed"),
+            Option.value("--stream-restart-at", "S", "80", "second at which routing-stream 0 starts again"),
+            Option.flag("--no-sharing", "the gateway replicas neither publish nor apply what they learn"),
+            Option.value("--time-scale", "F", "10", "the simulated pods' time scale (above 1: slower than real)"),
+            Option.value("--pods", "N", "8", "simulated pods"),
+            Option.value("--kv-blocks", "N", "2000", "KV-cache blocks per pod"),
+            Option.value("--token-scale", "F", "0.25", "factor on the workload's token counts"),
+            Option.value("--groups", "N", null, "shared-prefix groups (default 120 for W4, 256 otherwise)"),
+            Option.value("--out", "DIR", "bench/results", "where the results go"));
+
     private FailoverDrill() {
     }
 
-    public static void run(List<String> args) throws Exception {
-        Workload.Kind kind = Workload.Kind.valueOf(option(args, "--workload", "W2"));
-        // 10 req/s: from 20 up the pods, four gateways and the pipeline saturate both cores here, scrapes of busy
-        // pods time out and some endpoint rows are always over a second old, which hides what a failover does.
-        double rate = Double.parseDouble(option(args, "--rate", "10"));
-        int seconds = Integer.parseInt(option(args, "--seconds", "100"));
-        int replicas = Integer.parseInt(option(args, "--replicas", "4"));
-        double timeScale = Double.parseDouble(option(args, "--time-scale", "10"));
-        int pods = Integer.parseInt(option(args, "--pods", "8"));
-        int blocks = Integer.parseInt(option(args, "--kv-blocks", "2000"));
-        double tokenScale = Double.parseDouble(option(args, "--token-scale", "0.25"));
-        int groups = Integer.parseInt(option(args, "--groups", kind == Workload.Kind.W4 ? "120" : "256"));
-        String profile = option(args, "--profile", "default");
-        int gatewayAt = Integer.parseInt(option(args, "--gateway-restart-at", "30"));
-        int killAt = Integer.parseInt(option(args, "--stream-kill-at", "60"));
-        int restartAt = Integer.parseInt(option(args, "--stream-restart-at", "80"));
-        boolean sharing = !args.contains("--no-sharing");
+    public static void run(BenchArgs args) throws Exception {
+        Workload.Kind kind = args.choice("--workload", Workload.Kind.class);
+        double rate = args.decimal("--rate");
+        int seconds = args.integer("--seconds");
+        int replicas = args.integer("--replicas");
+        double timeScale = args.decimal("--time-scale");
+        int pods = args.integer("--pods");
+        int blocks = args.integer("--kv-blocks");
+        double tokenScale = args.decimal("--token-scale");
+        int groups = args.given("--groups") ? args.integer("--groups") : kind == Workload.Kind.W4 ? 120 : 256;
+        String profile = args.string("--profile");
+        int gatewayAt = args.integer("--gateway-restart-at");
+        int killAt = args.integer("--stream-kill-at");
+        int restartAt = args.integer("--stream-restart-at");
+        boolean sharing = !args.flag("--no-sharing");
         long seed = 42;
         Path work = Files.createTempDirectory("failover-");
         SimConfig sim = SimConfig.defaults().withTimeScale(timeScale).withCache(blocks);
@@ -134,7 +152,8 @@ public final class FailoverDrill {
             sampler.join(1_000);
             samples.addAll(sampled);
         }
-        report(args, kind, rate, seconds, replicas, sharing, profile, events, samples, results, restartedVia);
+        report(Path.of(args.string("--out")), kind, rate, seconds, replicas, sharing, profile, events, samples, results,
+                restartedVia);
     }
 
     /** Waits until the replica's own requests have ended (at most a minute), as a rollout's drain does. */
@@ -219,7 +238,7 @@ public final class FailoverDrill {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private static void report(List<String> args, Workload.Kind kind, double rate, int seconds, int replicas,
+    private static void report(Path out, Workload.Kind kind, double rate, int seconds, int replicas,
                                boolean sharing, String profile, List<Event> events, List<long[]> samples,
                                List<RequestResult> results, String restartedVia) throws Exception {
         List<Map<String, Object>> perSecond = new ArrayList<>();
@@ -263,7 +282,6 @@ public final class FailoverDrill {
             staleChart.point(e.what(), e.atSeconds(), 0).point(e.what(), e.atSeconds(), 8);
         }
         Map<String, Object> summary = summary(events, samples, results, restartedVia);
-        Path out = Path.of(option(args, "--out", "bench/results"));
         Files.createDirectories(out);
         String name = "failover-" + kind.name().toLowerCase(Locale.ROOT) + "-r" + Math.round(rate)
                 + (sharing ? "" : "-no-sharing");

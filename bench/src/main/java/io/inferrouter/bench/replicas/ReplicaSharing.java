@@ -1,7 +1,7 @@
 package io.inferrouter.bench.replicas;
 
-import static io.inferrouter.bench.BenchArgs.option;
-
+import io.inferrouter.bench.BenchArgs;
+import io.inferrouter.bench.BenchArgs.Option;
 import io.inferrouter.bench.load.LoadGenerator;
 import io.inferrouter.bench.load.RequestResult;
 import io.inferrouter.bench.load.Workload;
@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,20 +39,58 @@ public final class ReplicaSharing {
     record Config(String name, int replicas, boolean sharing) {
     }
 
+    /** One workload at its arrival rate, written {@code W2:40}. */
+    record WorkloadRate(Workload.Kind kind, double rate) {
+
+        static WorkloadRate parse(String s) {
+            String[] parts = s.trim().split(":");
+            BenchArgs.BadArgument bad = new BenchArgs.BadArgument("--workloads takes workload:rate pairs such as "
+                    + "W2:40, was '" + s + "'");
+            if (parts.length != 2) {
+                throw bad;
+            }
+            try {
+                return new WorkloadRate(Workload.Kind.valueOf(parts[0]), Double.parseDouble(parts[1]));
+            } catch (IllegalArgumentException e) {
+                bad.initCause(e);
+                throw bad;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return kind + ":" + (rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate));
+        }
+    }
+
+    /** The command line {@link #run} reads. */
+    public static final List<Option> OPTIONS = List.of(
+            Option.value("--workloads", "LIST", "W2:40,W4:15", "workload:rate (req/s) pairs, one after the other"),
+            Option.value("--replicas", "N", "4", "gateway replicas in the sharing and not-sharing configurations"),
+            Option.value("--repeats", "N", "2", "repeats of the three configurations, interleaved"),
+            Option.value("--profile", "NAME", "default", "the gateways' scheduler profile"),
+            Option.value("--seconds", "N", "30", "seconds per stage"),
+            Option.value("--time-scale", "F", "10", "the simulated pods' time scale (above 1: slower than real)"),
+            Option.value("--pods", "N", "8", "simulated pods"),
+            Option.value("--kv-blocks", "N", "2000", "KV-cache blocks per pod"),
+            Option.value("--token-scale", "F", "0.25", "factor on the workloads' token counts"),
+            Option.value("--groups", "N", null, "shared-prefix groups (default 120 for W4, 256 otherwise)"),
+            Option.value("--out", "DIR", "bench/results", "where the results go"));
+
     private ReplicaSharing() {
     }
 
-    public static void run(List<String> args) throws Exception {
-        List<String> workloads = Arrays.asList(option(args, "--workloads", "W2:40,W4:15").split(","));
-        int replicas = Integer.parseInt(option(args, "--replicas", "4"));
-        int repeats = Integer.parseInt(option(args, "--repeats", "2"));
-        int seconds = Integer.parseInt(option(args, "--seconds", "30"));
-        double timeScale = Double.parseDouble(option(args, "--time-scale", "10"));
-        int pods = Integer.parseInt(option(args, "--pods", "8"));
-        int blocks = Integer.parseInt(option(args, "--kv-blocks", "2000"));
-        double tokenScale = Double.parseDouble(option(args, "--token-scale", "0.25"));
-        String profile = option(args, "--profile", "default");
-        String groupsOption = option(args, "--groups", null);
+    public static void run(BenchArgs args) throws Exception {
+        List<WorkloadRate> workloads = args.list("--workloads").stream().map(WorkloadRate::parse).toList();
+        int replicas = args.integer("--replicas");
+        int repeats = args.integer("--repeats");
+        int seconds = args.integer("--seconds");
+        double timeScale = args.decimal("--time-scale");
+        int pods = args.integer("--pods");
+        int blocks = args.integer("--kv-blocks");
+        double tokenScale = args.decimal("--token-scale");
+        String profile = args.string("--profile");
+        Integer groupsOption = args.given("--groups") ? args.integer("--groups") : null;
         List<Config> configs = List.of(new Config("1 replica", 1, true),
                 new Config(replicas + " sharing", replicas, true),
                 new Config(replicas + " no-sharing", replicas, false));
@@ -65,12 +102,11 @@ public final class ReplicaSharing {
         System.out.printf("%n%-4s %5s %-14s %3s %6s %5s %9s %9s %9s %7s %7s %12s %8s %5s%n", "wl", "rate", "config",
                 "rep", "reqs", "errs", "ttft p50", "ttft p90", "ttft p99", "hit%", "preempt", "peer lag p99", "dec us",
                 "cores");
-        for (String w : workloads) {
-            String[] parts = w.split(":");
-            Workload.Kind kind = Workload.Kind.valueOf(parts[0]);
-            double rate = Double.parseDouble(parts[1]);
+        for (WorkloadRate w : workloads) {
+            Workload.Kind kind = w.kind();
+            double rate = w.rate();
             // W4's 120 groups of a 1,500-token system prompt overflow the fleet's caches (cache pressure).
-            int groups = groupsOption != null ? Integer.parseInt(groupsOption) : kind == Workload.Kind.W4 ? 120 : 256;
+            int groups = groupsOption != null ? groupsOption : kind == Workload.Kind.W4 ? 120 : 256;
             Path work = Files.createTempDirectory("sharing-");
             SimConfig sim = SimConfig.defaults().withTimeScale(timeScale).withCache(blocks);
             try (BenchPipeline pipeline = new BenchPipeline(pods, "127.0.1.40", sim, work, new BenchPipeline.Options(
@@ -104,7 +140,7 @@ public final class ReplicaSharing {
                 }
             }
         }
-        Path out = Path.of(option(args, "--out", "bench/results"));
+        Path out = Path.of(args.string("--out"));
         Files.createDirectories(out);
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("benchmark", "replica-sharing");

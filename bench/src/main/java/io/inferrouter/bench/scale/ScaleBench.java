@@ -1,7 +1,7 @@
 package io.inferrouter.bench.scale;
 
-import static io.inferrouter.bench.BenchArgs.option;
-
+import io.inferrouter.bench.BenchArgs;
+import io.inferrouter.bench.BenchArgs.Option;
 import io.inferrouter.bench.decision.DecisionTimeBenchmark;
 import io.inferrouter.bench.load.Text;
 import io.inferrouter.bench.report.Percentiles;
@@ -75,6 +75,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class ScaleBench {
 
+    /** The command line {@link #run} reads. */
+    public static final List<Option> OPTIONS = List.of(
+            Option.value("--pools", "LIST", "10,100,1000", "pool counts, one step each, growing"),
+            Option.value("--endpoints-per-pool", "N", "10", "endpoints (pods) per pool"),
+            Option.value("--models-per-pool", "N", "10", "InferenceModels per pool"),
+            Option.value("--updates-per-endpoint", "F", "20", "metric updates per endpoint in each step's burst"),
+            Option.value("--decisions", "N", "20000", "scheduling decisions timed per step"),
+            Option.flag("--in-memory-stores", "routing-stream's state stores in memory (RocksDB otherwise)"));
+
     private static final String NS = "scale";
     private static final int PORT = 8000;
 
@@ -93,21 +102,21 @@ public final class ScaleBench {
         this.updatesPerEndpoint = updatesPerEndpoint;
     }
 
-    public static void run(List<String> args) throws Exception {
+    public static void run(BenchArgs args) throws Exception {
         List<Integer> steps = new ArrayList<>();
-        for (String s : option(args, "--pools", "10,100,1000").split(",")) {
-            steps.add(positive("--pools", s));
+        for (int n : args.integers("--pools")) {
+            steps.add(positive("--pools", n));
         }
         for (int i = 1; i < steps.size(); i++) {
             if (steps.get(i) <= steps.get(i - 1)) {
-                throw new IllegalArgumentException("--pools must grow from step to step: " + steps);
+                throw new BenchArgs.BadArgument("--pools must grow from step to step: " + steps);
             }
         }
-        int perPool = positive("--endpoints-per-pool", option(args, "--endpoints-per-pool", "10"));
-        int models = positive("--models-per-pool", option(args, "--models-per-pool", "10"));
-        double updates = Double.parseDouble(option(args, "--updates-per-endpoint", "20"));
-        int decisions = positive("--decisions", option(args, "--decisions", "20000"));
-        boolean inMemory = args.contains("--in-memory-stores");
+        int perPool = positive("--endpoints-per-pool", args.integer("--endpoints-per-pool"));
+        int models = positive("--models-per-pool", args.integer("--models-per-pool"));
+        double updates = args.decimal("--updates-per-endpoint");
+        int decisions = positive("--decisions", args.integer("--decisions"));
+        boolean inMemory = args.flag("--in-memory-stores");
         Path work = Files.createTempDirectory("scale-");
         System.out.printf(Locale.ROOT, "scale: steps %s pools x %d endpoints, %d models per pool, %.0f metric "
                 + "updates per endpoint per step, %s stores; work dir %s%n", steps, perPool, models, updates,
@@ -427,10 +436,9 @@ public final class ScaleBench {
         System.out.println("wrote " + out.resolve("scale.json") + ", scale.csv, scale-throughput.svg, scale-memory.svg");
     }
 
-    private static int positive(String name, String value) {
-        int n = Integer.parseInt(value.strip());
+    private static int positive(String name, int n) {
         if (n <= 0) {
-            throw new IllegalArgumentException(name + " must be positive, was " + value);
+            throw new BenchArgs.BadArgument(name + " must be positive, was " + n);
         }
         return n;
     }

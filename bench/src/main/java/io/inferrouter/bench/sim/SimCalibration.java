@@ -1,5 +1,6 @@
 package io.inferrouter.bench.sim;
 
+import io.inferrouter.bench.BenchArgs;
 import io.inferrouter.bench.load.LoadGenerator;
 import io.inferrouter.bench.load.RequestResult;
 import io.inferrouter.bench.load.RequestSpec;
@@ -37,7 +38,7 @@ public final class SimCalibration {
     private SimCalibration() {
     }
 
-    public static void run(List<String> args) throws Exception {
+    public static void run(BenchArgs args) throws Exception {
         SimConfig cfg = SimConfig.defaults();
         List<Map<String, Object>> rows = new ArrayList<>();
         try (SimFleet fleet = SimFleet.start(new FleetConfig(1, "127.0.1.80", 0, cfg, Map.of()))) {
