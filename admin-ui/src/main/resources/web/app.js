@@ -230,12 +230,16 @@ function decisionRows(list, detail) {
     const d = ld.decision;
     const o = d.outcome || {};
     const tr = el('tr', {}, el('td', {}, new Date(d.receivedAtMs).toLocaleTimeString()), el('td', {}, d.requestId.slice(0, 8)),
-      el('td', {}, d.requestedModel + (d.targetModel && d.targetModel !== d.requestedModel ? ' \u2192 ' + d.targetModel : '')),
+      d.requestedModel == null
+        ? el('td', { class: 'muted', title: 'no model: the request was refused before its body was read or parsed, or the body named none' }, '\u2014')
+        : el('td', {}, d.requestedModel + (d.targetModel && d.targetModel !== d.requestedModel ? ' \u2192 ' + d.targetModel : '')),
       el('td', {}, d.pool || ''), el('td', {}, d.criticality || ''), el('td', {}, d.chosenEndpoint || ''),
       el('td', { class: o.status >= 400 ? 'bad' : '' }, o.status ?? ''),
       el('td', {}, o.ttftMicros != null ? (o.ttftMicros / 1000).toFixed(1) : ''), el('td', {}, o.outputTokens ?? ''),
       el('td', {}, o.totalMicros != null ? (o.totalMicros / 1000).toFixed(1) : ''),
-      el('td', {}, (d.decisionNanos / 1000).toFixed(1)));
+      d.decisionNanos
+        ? el('td', {}, (d.decisionNanos / 1000).toFixed(1))
+        : el('td', { class: 'muted', title: 'not scheduled: refused before an endpoint was picked' }, '\u2014'));
     tr.addEventListener('click', () => showDecision(detail, ld));
     return tr;
   });

@@ -80,6 +80,21 @@ public final class DecisionTail implements AutoCloseable {
         return out;
     }
 
+    /** The newest decision of {@code requestId} still in memory, or null. */
+    public LoggedDecision find(String requestId) {
+        lock.lock();
+        try {
+            for (LoggedDecision d : newestFirst) {
+                if (d.decision().requestId().equals(requestId)) {
+                    return d;
+                }
+            }
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** True once the consumer holds every partition of the topic and its last poll worked. */
     public boolean ready() {
         return assigned && healthy;

@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,6 +133,64 @@ public final class DecisionWindow {
         LOG.info("replay written id={} topic={} records={} from={} to={} truncated={}", replayId,
                 Topics.DECISIONS_REPLAY.name(), window.decisions().size(), from, to, window.truncated());
         return new Replay(replayId, Topics.DECISIONS_REPLAY.name(), window.decisions().size(), window.truncated());
+    }
+
+    /**
+     * The decision of one request, anywhere in the topic's retention. The topic is keyed by request
+     * id, so only the partition the producer hashed the id to is read. The gateway's own ids are
+     * version 7 UUIDs that name their time: reading starts {@link #CLOCK_SKEW} before it and stops
+     * {@code lookupSpan} after it (the record is written when the request ends). A client's own id
+     * has no time: the partition is read from its start, at most {@code lookupMaxRecords} records.
+     *
+     * @param idTimeMs the time the id names, or -1
+     * @return the first record of the id, or null when it is not there
+     * @throws AdminException 504 when the scan passes its record limit or deadline without finding it
+     */
+    public LoggedDecision find(String requestId, long idTimeMs, Duration lookupSpan, int lookupMaxRecords) {
+        String topic = Topics.DECISIONS.name();
+        try (Consumer<String, byte[]> consumer = consumers.get()) {
+            int partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).size();
+            TopicPartition tp = new TopicPartition(topic,
+                    Utils.toPositive(Utils.murmur2(requestId.getBytes(StandardCharsets.UTF_8))) % partitions);
+            consumer.assign(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            long stopAtMs = Long.MAX_VALUE;
+            if (idTimeMs >= 0) {
+                OffsetAndTimestamp at = consumer.offsetsForTimes(Map.of(tp, idTimeMs - CLOCK_SKEW.toMillis())).get(tp);
+                if (at == null) {
+                    return null;
+                }
+                consumer.seek(tp, at.offset());
+                stopAtMs = idTimeMs + lookupSpan.toMillis() + CLOCK_SKEW.toMillis();
+            } else {
+                consumer.seekToBeginning(List.of(tp));
+            }
+            long read = 0;
+            long deadline = System.nanoTime() + SCAN_TIMEOUT.toNanos();
+            while (consumer.position(tp) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new AdminException(504, "timeout", "looking for request " + requestId + " in " + tp
+                            + " took over " + SCAN_TIMEOUT.toSeconds() + " s (" + read + " records read)");
+                }
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.timestamp() > stopAtMs) {
+                        return null;
+                    }
+                    if (requestId.equals(r.key())) {
+                        RoutingDecision d = decode(r);
+                        if (d != null) {
+                            return new LoggedDecision(r.partition(), r.offset(), r.timestamp(), d);
+                        }
+                    }
+                    if (++read >= lookupMaxRecords) {
+                        throw new AdminException(504, "lookup_limit", "request " + requestId + " is not in the first "
+                                + read + " records of " + tp + " (the limit); ids the gateway made (version 7 UUIDs)"
+                                + " are found at any age, a client's own id only this far back");
+                    }
+                }
+            }
+            return null;
+        }
     }
 
     /** The decisions of one replay, in the order it was written; empty when there is no such replay. */

@@ -7,8 +7,11 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.inferrouter.admin.api.AdminException;
 import io.inferrouter.admin.api.ApiErrors;
+import io.inferrouter.gateway.api.RequestIds;
 import io.inferrouter.schemas.serde.Json;
+import io.inferrouter.schemas.topics.Topics;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -24,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /api/decisions?model=&pool=&endpoint=&status=&limit=}: the newest, newest first</li>
  *   <li>{@code GET /api/decisions/window?from=&to=&...}: a window read from Kafka, in arrival order</li>
+ *   <li>{@code GET /api/decisions/{request-id}}: one request's decision, from memory or from anywhere in
+ *       the topic's retention, with its {@link Explanation}</li>
  *   <li>{@code POST /api/replays} {@code {"from", "to", "id"?, "model"?, ...}}: copy a window to the
  *       replay topic; {@code GET /api/replays/{id}}: read a replay back</li>
  * </ul>
@@ -34,6 +39,11 @@ public final class DecisionsService implements HttpService {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionsService.class);
 
     private static final int DEFAULT_LIMIT = 100;
+    /** How long after the time its id names a request's decision is looked for (requests end later). */
+    static final Duration LOOKUP_SPAN = Duration.ofHours(1);
+    /** Records of one partition read, at most, for an id without a time (a client's own). */
+    static final int LOOKUP_MAX_RECORDS = 2_000_000;
+    private static final int MAX_ID_LENGTH = 128;
 
     private final DecisionTail tail;
     private final DecisionWindow window;
@@ -49,6 +59,7 @@ public final class DecisionsService implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/api/decisions", (req, res) -> handle(res, () -> recent(req)))
                 .get("/api/decisions/window", (req, res) -> handle(res, () -> window(req)))
+                .get("/api/decisions/{id}", (req, res) -> handle(res, () -> one(req)))
                 .post("/api/replays", (req, res) -> handle(res, () -> replay(req), 201))
                 .get("/api/replays/{id}", (req, res) -> handle(res, () -> replayed(req)));
     }
@@ -60,6 +71,32 @@ public final class DecisionsService implements HttpService {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("following", tail.ready());
         out.put("decisions", found);
+        return out;
+    }
+
+    private Object one(ServerRequest req) {
+        String id = req.path().pathParameters().get("id");
+        if (id == null || id.isBlank() || id.length() > MAX_ID_LENGTH || !id.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw AdminException.badRequest("a request id is 1-" + MAX_ID_LENGTH + " visible ASCII characters");
+        }
+        LoggedDecision found = tail.find(id);
+        String from = "memory";
+        if (found == null) {
+            found = window.find(id, RequestIds.timeOf(id), LOOKUP_SPAN, LOOKUP_MAX_RECORDS);
+            from = "kafka";
+        }
+        if (found == null) {
+            throw AdminException.notFound("no decision for request '" + id + "' in " + Topics.DECISIONS.name()
+                    + " (kept " + (Topics.DECISIONS.retention() == null ? "forever"
+                    : Topics.DECISIONS.retention().toHours() + " h") + "; a decision is written when its request ends)");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("partition", found.partition());
+        out.put("offset", found.offset());
+        out.put("loggedAtMs", found.loggedAtMs());
+        out.put("foundIn", from);
+        out.put("decision", found.decision());
+        out.put("explanation", Explanation.of(found.decision()));
         return out;
     }
 

@@ -14,6 +14,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.inferrouter.admin.AdminConfig;
 import io.inferrouter.admin.AdminServer;
 import io.inferrouter.admin.decisions.DecisionWindow;
+import io.inferrouter.gateway.api.RequestIds;
 import io.inferrouter.kafka.embedded.EmbeddedKafkaExtension;
 import io.inferrouter.kafka.embedded.KafkaEndpoint;
 import io.inferrouter.schemas.Samples;
@@ -135,13 +136,21 @@ class AdminUiIT {
         Assumptions.assumeTrue(Files.isExecutable(chromium), "no Chromium at " + chromium + " (apt-get install chromium)");
         publishPool();
         RoutingDecision d = withId(Samples.decision(), "it-browser-1", System.currentTimeMillis(), 200);
+        // Refused while its body was read (413), as the gateway records it: no model, pool, profile or decision.
+        long now = System.currentTimeMillis();
+        RoutingDecision refused = new RoutingDecision("it-refused-413", now, null, null, null, null, null, 0, null,
+                null, false, List.of(), null, 0,
+                new RoutingDecision.Outcome(413, "invalid_request_error", null, null, null, 90, 0), now, d.source());
         try (KafkaProducer<String, byte[]> p = producer()) {
-            p.send(new ProducerRecord<>(Topics.DECISIONS.name(), d.requestId(),
-                    new JsonSerde<>(RoutingDecision.class).serialize("t", d))).get();
+            for (RoutingDecision r : List.of(d, refused)) {
+                p.send(new ProducerRecord<>(Topics.DECISIONS.name(), r.requestId(),
+                        new JsonSerde<>(RoutingDecision.class).serialize("t", r))).get();
+            }
         }
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> get("/api/pools").body().contains("\"name\":\"llama\"")
-                        && get("/api/decisions").body().contains("it-browser-1"));
+                        && get("/api/decisions").body().contains("it-browser-1")
+                        && get("/api/decisions").body().contains("it-refused-413"));
 
         String pools = renderedDom(chromium, base + "/");
         assertThat(pools).contains("<td>llm/llama</td>").contains("<td>app=vllm-llama</td>")
@@ -149,6 +158,9 @@ class AdminUiIT {
         String decisions = renderedDom(chromium, base + "/#decisions");
         assertThat(decisions).contains(d.requestId().substring(0, 8)).contains("chat \u2192 llama-v1")
                 .contains("<td>llm/llama-0:8000</td>");
+        assertThat(decisions).contains(refused.requestId().substring(0, 8))
+                .contains("title=\"no model: the request was refused before its body was read or parsed")
+                .contains("title=\"not scheduled:").doesNotContain("undefined").doesNotContain("NaN");
     }
 
     private static String renderedDom(Path chromium, String url) throws Exception {
@@ -310,6 +322,66 @@ class AdminUiIT {
         assertThat(serde.deserialize("t", copied.get(1).value())).isEqualTo(shed);
     }
 
+    @Test
+    void anyDecisionInTheTopicIsFoundByItsRequestIdWithItsExplanation() throws Exception {
+        JsonSerde<RoutingDecision> serde = new JsonSerde<>(RoutingDecision.class);
+        String gatewayId = RequestIds.next();
+        String clientsId = "client-chose-this-id-" + System.nanoTime();
+        List<String> later = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        try (KafkaProducer<String, byte[]> p = producer()) {
+            // Keyed by request id, partitioned by the producer's default hash: as the gateway writes them.
+            p.send(new ProducerRecord<>(Topics.DECISIONS.name(), gatewayId,
+                    serde.serialize("t", withFullRecord(Samples.decision(), gatewayId, now)))).get();
+            p.send(new ProducerRecord<>(Topics.DECISIONS.name(), clientsId,
+                    serde.serialize("t", withFullRecord(Samples.decision(), clientsId, now)))).get();
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    String body = get("/api/decisions?limit=100").body();
+                    assertThat(allIds(body)).contains(gatewayId, clientsId);
+                });
+        try (KafkaProducer<String, byte[]> p = producer()) {
+            // More than the 100 the live view keeps: the two above are only in Kafka once these are in.
+            for (int i = 0; i < 150; i++) {
+                String id = RequestIds.next();
+                later.add(id);
+                p.send(new ProducerRecord<>(Topics.DECISIONS.name(), id,
+                        serde.serialize("t", withFullRecord(Samples.decision(), id, now + 1))));
+            }
+            p.flush();
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> later.containsAll(allIds(get("/api/decisions?limit=100").body())));
+        assertThat(allIds(get("/api/decisions?limit=100").body())).doesNotContain(gatewayId, clientsId);
+
+        for (String id : List.of(gatewayId, clientsId)) {
+            HttpResponse<String> found = get("/api/decisions/" + id);
+            assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+            JsonNode body = Json.mapper().readTree(found.body());
+            assertThat(body.get("foundIn").asText()).isEqualTo("kafka");
+            assertThat(body.get("decision").get("requestId").asText()).isEqualTo(id);
+            assertThat(body.get("decision").get("scheduling").get("seed").asLong())
+                    .isEqualTo(Samples.decision().scheduling().seed());
+            assertThat(body.get("explanation").asText()).startsWith("won: llama-0, the only endpoint left to score")
+                    .contains("llama-1 (low-kv-cache: KV 0.91 >= 0.8)")
+                    .contains("tried llama-1 (answered 503, retried");
+        }
+        HttpResponse<String> recent = get("/api/decisions/" + allIds(get("/api/decisions?limit=1").body()).get(0));
+        assertThat(Json.mapper().readTree(recent.body()).get("foundIn").asText()).isEqualTo("memory");
+        HttpResponse<String> missing = get("/api/decisions/" + RequestIds.next());
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("no decision for request");
+        assertThat(get("/api/decisions/" + "x".repeat(200)).statusCode()).isEqualTo(400);
+    }
+
+    private static RoutingDecision withFullRecord(RoutingDecision d, String id, long receivedAtMs) {
+        return new RoutingDecision(id, receivedAtMs, d.requestedModel(), d.targetModel(), d.pool(), d.objective(),
+                d.criticality(), d.priority(), d.fairnessId(), d.profile(), d.stream(), d.candidates(),
+                d.chosenEndpoint(), d.decisionNanos(), d.outcome(), receivedAtMs, d.source(), d.scheduling(),
+                d.attempts());
+    }
+
     private List<ConsumerRecord<String, byte[]>> readReplayTopic() {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -340,6 +412,13 @@ class AdminUiIT {
 
     private static List<String> ids(String body) throws Exception {
         return ids(Json.mapper().readTree(body));
+    }
+
+    /** Every request id of a decisions list, in its order. */
+    private static List<String> allIds(String body) throws Exception {
+        List<String> out = new ArrayList<>();
+        Json.mapper().readTree(body).get("decisions").forEach(d -> out.add(d.at("/decision/requestId").asText()));
+        return out;
     }
 
     private static List<String> ids(JsonNode body) {
