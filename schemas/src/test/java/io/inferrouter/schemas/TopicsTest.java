@@ -1,10 +1,12 @@
 package io.inferrouter.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inferrouter.schemas.topics.CleanupPolicy;
 import io.inferrouter.schemas.topics.Topic;
 import io.inferrouter.schemas.topics.Topics;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,28 @@ class TopicsTest {
                 assertThat(t.retentionMs()).as(t.name()).isEqualTo(-1);
             }
         }
+    }
+
+    @Test
+    void tableTopicsKeepEveryVersionLongEnoughToBeReadAsOfThePast() {
+        for (Topic<?, ?> t : Topics.tables()) {
+            Duration expected = t == Topics.TABLE_ENDPOINTS ? Topics.ENDPOINT_TABLE_HISTORY : Topics.TABLE_HISTORY;
+            assertThat(t.minCompactionLag()).as(t.name()).isEqualTo(expected);
+        }
+        assertThat(Topics.TABLE_HISTORY).isEqualTo(Duration.ofHours(24));
+        // Rewritten at every scrape: a day of versions would be replayed by every starting gateway.
+        assertThat(Topics.ENDPOINT_TABLE_HISTORY).isEqualTo(Duration.ofHours(1));
+        assertThat(Topics.INFERENCE_POOLS.minCompactionLag()).isNull();
+        assertThat(Topics.INFERENCE_POOLS.minCompactionLagMs()).isZero();
+    }
+
+    @Test
+    void aCompactionLagIsRefusedOnATopicThatIsNotCompacted() {
+        assertThatThrownBy(() -> Topics.DECISIONS.withMinCompactionLag(Duration.ofHours(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("decisions").hasMessageContaining("compacted");
+        assertThatThrownBy(() -> Topics.TABLE_POOLS.withMinCompactionLag(Duration.ofHours(-1)))
+                .hasMessageContaining("tables.pools");
     }
 
     @Test

@@ -30,7 +30,8 @@ public final class TablesClient implements AutoCloseable {
     }
 
     /**
-     * @param path a query path such as {@code /v1/pools/llm/llama}
+     * @param path a query path such as {@code /v1/pools/llm/llama}, with its query string if any
+     *             ({@code /v1/pools/llm/llama?at=2026-12-02T13%3A13%3A19Z}), encoded
      * @throws AdminException 502 when routing-stream cannot be reached or does not answer in time
      */
     public Answer get(String path) {

@@ -12,11 +12,14 @@ import io.inferrouter.admin.api.PathKeys;
 import io.inferrouter.schemas.resources.ResourceKey;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * The tables as the UI shows them, read through from routing-stream:
  * {@code GET /api/pools}, {@code /api/pools/{namespace}/{name}}, {@code /api/models},
  * {@code /api/objectives}, {@code /api/rewrites}, {@code /api/routes}, {@code /api/status}.
+ * {@code /api/pools/{namespace}/{name}?at=<RFC 3339 time>} is the pool as it was then (routing-stream
+ * rebuilds it from the table topics and checks the time; its errors are passed on as they are).
  */
 public final class TablesService implements HttpService {
 
@@ -45,7 +48,9 @@ public final class TablesService implements HttpService {
             ApiErrors.send(res, e);
             return;
         }
-        pass(res, "/v1/pools/" + encode(key.namespace()) + "/" + encode(key.name()));
+        String path = "/v1/pools/" + encode(key.namespace()) + "/" + encode(key.name());
+        Optional<String> at = req.query().first("at").asOptional();
+        pass(res, at.map(a -> path + "?at=" + encode(a)).orElse(path));
     }
 
     private void pass(ServerResponse res, String path) {

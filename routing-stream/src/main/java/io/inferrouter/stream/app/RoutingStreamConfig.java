@@ -28,12 +28,14 @@ import java.util.Set;
  * @param orphanHorizon        how long metrics of an endpoint in no pool are kept
  * @param instanceId           this instance's static group membership id (Kafka's {@code group.instance.id})
  * @param sessionTimeout       how long the group waits for a silent instance before its tasks move
+ * @param historyMaxRecords    records one {@code ?at=} pool query may read from the table topics at most
+ * @param historyTimeout       how long one {@code ?at=} pool query may take at most
  */
 public record RoutingStreamConfig(String bootstrapServers, String applicationId, Path stateDir, String httpHost,
                                   int httpPort, String advertisedHost, int streamThreads, int standbyReplicas,
                                   short replicationFactor, String processingGuarantee, Duration commitInterval,
                                   boolean inMemoryStores, Duration orphanHorizon, String instanceId,
-                                  Duration sessionTimeout) {
+                                  Duration sessionTimeout, int historyMaxRecords, Duration historyTimeout) {
 
     public static final Setting<String> BOOTSTRAP_SERVERS = Setting.text("kafka.bootstrap-servers",
             "ROUTER_BOOTSTRAP_SERVERS", "127.0.0.1:9092", "Kafka bootstrap servers to read and write");
@@ -81,10 +83,18 @@ public record RoutingStreamConfig(String bootstrapServers, String applicationId,
                     + "stopped heartbeating (killed, partitioned) before its tasks move to another; the broker's "
                     + "group.min.session.timeout.ms (6 s by default) bounds it from below");
 
+    public static final Setting<Integer> HISTORY_MAX_RECORDS = Setting.integer("history.max-records",
+            "ROUTING_STREAM_HISTORY_MAX_RECORDS", 1_000_000, "records one `GET /v1/pools/{ns}/{name}?at=` query may "
+                    + "read from the table topics at most; beyond it the query is refused (422)");
+    public static final Setting<Duration> HISTORY_TIMEOUT = Setting.duration("history.timeout",
+            "ROUTING_STREAM_HISTORY_TIMEOUT", Duration.ofSeconds(4), "how long one `?at=` pool query may take at "
+                    + "most (504 beyond it); below admin-ui's query-timeout, so its users see why");
+
     /** Every setting, in the order of the README's table. */
     public static final Settings SETTINGS = Settings.of("routing-stream", BOOTSTRAP_SERVERS, APPLICATION_ID,
             STATE_DIR, HTTP_HOST, HTTP_PORT, ADVERTISED_HOST, STREAM_THREADS, STANDBY_REPLICAS, REPLICATION_FACTOR,
-            PROCESSING_GUARANTEE, COMMIT_INTERVAL, IN_MEMORY_STORES, ORPHAN_HORIZON, INSTANCE_ID, SESSION_TIMEOUT);
+            PROCESSING_GUARANTEE, COMMIT_INTERVAL, IN_MEMORY_STORES, ORPHAN_HORIZON, INSTANCE_ID, SESSION_TIMEOUT,
+            HISTORY_MAX_RECORDS, HISTORY_TIMEOUT);
 
     private static final Set<String> GUARANTEES = Set.of("at_least_once", "exactly_once_v2");
 
@@ -124,6 +134,24 @@ public record RoutingStreamConfig(String bootstrapServers, String applicationId,
         if (sessionTimeout == null || sessionTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException(SESSION_TIMEOUT.label() + " must be at least 1 s, was " + sessionTimeout);
         }
+        if (historyMaxRecords < 1) {
+            throw new IllegalArgumentException(HISTORY_MAX_RECORDS.label() + " must be >= 1, was " + historyMaxRecords);
+        }
+        if (historyTimeout == null || historyTimeout.isNegative() || historyTimeout.isZero()) {
+            throw new IllegalArgumentException(HISTORY_TIMEOUT.label() + " must be a positive duration, was "
+                    + historyTimeout);
+        }
+    }
+
+    /** A configuration whose {@code ?at=} queries have the default limits. */
+    public RoutingStreamConfig(String bootstrapServers, String applicationId, Path stateDir, String httpHost,
+                               int httpPort, String advertisedHost, int streamThreads, int standbyReplicas,
+                               short replicationFactor, String processingGuarantee, Duration commitInterval,
+                               boolean inMemoryStores, Duration orphanHorizon, String instanceId,
+                               Duration sessionTimeout) {
+        this(bootstrapServers, applicationId, stateDir, httpHost, httpPort, advertisedHost, streamThreads,
+                standbyReplicas, replicationFactor, processingGuarantee, commitInterval, inMemoryStores, orphanHorizon,
+                instanceId, sessionTimeout, HISTORY_MAX_RECORDS.fallback().get(), HISTORY_TIMEOUT.fallback().get());
     }
 
     /** Reads the settings under the config's root; unset ones take their defaults. */
@@ -132,7 +160,7 @@ public record RoutingStreamConfig(String bootstrapServers, String applicationId,
                 HTTP_HOST.from(c), HTTP_PORT.from(c), ADVERTISED_HOST.from(c), STREAM_THREADS.from(c),
                 STANDBY_REPLICAS.from(c), replicationFactor(REPLICATION_FACTOR.from(c)), PROCESSING_GUARANTEE.from(c),
                 COMMIT_INTERVAL.from(c), IN_MEMORY_STORES.from(c), ORPHAN_HORIZON.from(c), INSTANCE_ID.from(c),
-                SESSION_TIMEOUT.from(c));
+                SESSION_TIMEOUT.from(c), HISTORY_MAX_RECORDS.from(c), HISTORY_TIMEOUT.from(c));
     }
 
     /** Kafka takes a short; a larger number is a typo, not a replication factor. */

@@ -3,6 +3,7 @@ package io.inferrouter.stream.app;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.inferrouter.stream.query.Peers;
+import io.inferrouter.stream.query.PoolHistory;
 import io.inferrouter.stream.query.QueryService;
 import io.inferrouter.stream.query.TableQueries;
 import io.inferrouter.support.Health;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Clock;
 import java.time.Duration;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -28,11 +30,13 @@ public final class RoutingStreamServer implements AutoCloseable {
     private final WebServer server;
     private final RoutingStreamApp app;
     private final Peers peers;
+    private final PoolHistory history;
 
-    private RoutingStreamServer(WebServer server, RoutingStreamApp app, Peers peers) {
+    private RoutingStreamServer(WebServer server, RoutingStreamApp app, Peers peers, PoolHistory history) {
         this.server = server;
         this.app = app;
         this.peers = peers;
+        this.history = history;
     }
 
     public static RoutingStreamServer start(RoutingStreamConfig config, PrometheusMeterRegistry registry) {
@@ -40,24 +44,31 @@ public final class RoutingStreamServer implements AutoCloseable {
         int port = config.httpPort() == 0 ? freePort(config.httpHost()) : config.httpPort();
         RoutingStreamApp app = RoutingStreamApp.start(config, port, registry);
         Peers peers = Peers.http(Duration.ofSeconds(5));
+        PoolHistory history = null;
         try {
             TableQueries queries = new TableQueries(app.streams(), new HostInfo(config.advertisedHost(), port),
                     peers, app.endpointPartitions());
+            history = new PoolHistory(config.bootstrapServers(), config.historyMaxRecords(), config.historyTimeout(),
+                    Clock.systemUTC());
+            PoolHistory asOf = history;
             WebServer server = WebServer.builder().host(config.httpHost()).port(port)
-                    .routing(r -> routing(r, app, queries, registry))
+                    .routing(r -> routing(r, app, queries, asOf, registry))
                     .build().start();
             LOG.info("routing-stream query API listening url=http://{}:{}", config.httpHost(), server.port());
-            return new RoutingStreamServer(server, app, peers);
+            return new RoutingStreamServer(server, app, peers, history);
         } catch (RuntimeException e) {
+            if (history != null) {
+                history.close();
+            }
             peers.close();
             app.close();
             throw e;
         }
     }
 
-    static void routing(HttpRouting.Builder r, RoutingStreamApp app, TableQueries queries,
+    static void routing(HttpRouting.Builder r, RoutingStreamApp app, TableQueries queries, PoolHistory history,
                         PrometheusMeterRegistry registry) {
-        r.register(new QueryService(queries))
+        r.register(new QueryService(queries, history))
                 .get("/health", (req, res) -> Health.send(res, app.alive()))
                 .get("/ready", (req, res) -> Health.send(res, app.ready()));
         PrometheusEndpoint.register(r, registry);
@@ -74,6 +85,7 @@ public final class RoutingStreamServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        history.close();
         peers.close();
         app.close();
     }
@@ -81,6 +93,7 @@ public final class RoutingStreamServer implements AutoCloseable {
     /** Stops as a killed instance would, without leaving the group (failover drills and tests). */
     public void kill() {
         server.stop();
+        history.close();
         peers.close();
         app.stopWithoutLeaving();
     }

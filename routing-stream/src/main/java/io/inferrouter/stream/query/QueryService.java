@@ -17,6 +17,7 @@ import io.inferrouter.schemas.tables.RouteRow;
 import io.inferrouter.schemas.tables.RowStatus;
 import io.inferrouter.stream.topology.StoreNames;
 import io.inferrouter.support.ErrorBody;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /v1/pools}: every pool with its status</li>
  *   <li>{@code GET /v1/pools/{namespace}/{name}}: one pool, its endpoints with their latest metrics,
- *       its models, objectives and rewrites</li>
+ *       its models, objectives and rewrites; with {@code ?at=<RFC 3339 time>}, the same as it was then,
+ *       rebuilt from the table topics by {@link PoolHistory}, with an {@code asOf} object</li>
  *   <li>{@code GET /v1/models}, {@code /v1/objectives}, {@code /v1/rewrites}, {@code /v1/routes}</li>
  *   <li>{@code GET /v1/status}: the status and reasons of every resource</li>
  * </ul>
@@ -45,9 +47,11 @@ public final class QueryService implements HttpService {
     private static final String INVALID_REQUEST = "invalid_request_error";
 
     private final TableQueries queries;
+    private final PoolHistory history;
 
-    public QueryService(TableQueries queries) {
+    public QueryService(TableQueries queries, PoolHistory history) {
         this.queries = queries;
+        this.history = history;
     }
 
     @Override
@@ -79,6 +83,11 @@ public final class QueryService implements HttpService {
             return;
         }
         ResourceKey key = ResourceKey.of(namespace, name);
+        Optional<String> at = req.query().first("at").asOptional();
+        if (at.isPresent()) {
+            poolAsOf(res, key, at.get());
+            return;
+        }
         answer(res, () -> {
             byte[] control = controlPlane(req, () -> poolControlPart(key));
             if (isLocalOnly(req)) {
@@ -94,6 +103,18 @@ public final class QueryService implements HttpService {
         });
     }
 
+    /** Read from Kafka by this instance, whichever owns the tables now: no forwarding. */
+    private void poolAsOf(ServerResponse res, ResourceKey key, String rawAt) {
+        Instant at;
+        try {
+            at = history.at(rawAt);
+        } catch (IllegalArgumentException e) {
+            error(res, Status.BAD_REQUEST_400, INVALID_REQUEST, e.getMessage());
+            return;
+        }
+        answer(res, () -> Json.mapper().writeValueAsBytes(history.poolAt(key, at)));
+    }
+
     private Map<String, Object> poolControlPart(ResourceKey key) {
         LocalTables local = queries.local();
         Map<String, Object> body = new LinkedHashMap<>();
@@ -102,7 +123,7 @@ public final class QueryService implements HttpService {
         body.put("objectives", local.<ObjectiveRow>all(StoreNames.OBJECTIVE_ROWS).stream()
                 .filter(o -> o.pool().equals(key)).toList());
         body.put("rewrites", local.<RewriteRow>all(StoreNames.REWRITE_ROWS).stream()
-                .filter(w -> w.pool().equals(key)).toList());
+                .filter(w -> key.equals(w.pool())).toList());
         return body;
     }
 
@@ -172,6 +193,8 @@ public final class QueryService implements HttpService {
             error(res, Status.NOT_FOUND_404, "not_found", e.getMessage());
         } catch (QueryUnavailableException e) {
             error(res, Status.SERVICE_UNAVAILABLE_503, "unavailable", e.getMessage());
+        } catch (HistoryException e) {
+            error(res, Status.create(e.status()), e.type(), e.getMessage());
         } catch (Exception e) {
             LOG.warn("query failed error={}", e.toString(), e);
             error(res, Status.INTERNAL_SERVER_ERROR_500, "internal_error", "query failed: " + e.getMessage());

@@ -50,6 +50,9 @@ class RoutingStreamConfigTest {
         assertThat(RoutingStreamConfig.IN_MEMORY_STORES.shown()).isEqualTo(Boolean.toString(c.inMemoryStores()));
         assertThat(RoutingStreamConfig.ORPHAN_HORIZON.shown()).isEqualTo("10m");
         assertThat(c.orphanHorizon()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(RoutingStreamConfig.HISTORY_MAX_RECORDS.shown()).isEqualTo(Integer.toString(c.historyMaxRecords()));
+        assertThat(RoutingStreamConfig.HISTORY_TIMEOUT.shown()).isEqualTo("4s");
+        assertThat(c.historyTimeout()).isEqualTo(Duration.ofSeconds(4));
     }
 
     @Test
@@ -69,12 +72,15 @@ class RoutingStreamConfigTest {
                 Map.entry("ROUTING_STREAM_IN_MEMORY_STORES", "true"),
                 Map.entry("ROUTING_STREAM_ORPHAN_HORIZON", "1h"),
                 Map.entry("ROUTING_STREAM_INSTANCE_ID", "rs-0"),
-                Map.entry("ROUTING_STREAM_SESSION_TIMEOUT", "10s"));
+                Map.entry("ROUTING_STREAM_SESSION_TIMEOUT", "10s"),
+                Map.entry("ROUTING_STREAM_HISTORY_MAX_RECORDS", "5000"),
+                Map.entry("ROUTING_STREAM_HISTORY_TIMEOUT", "2s"));
         assertThat(RoutingStreamConfig.SETTINGS.environment().keySet()).isEqualTo(env.keySet());
 
         assertThat(fromEnvironment(env)).isEqualTo(new RoutingStreamConfig("k1:9092,k2:9092", "rs-test",
                 Path.of("/var/lib/rs"), "0.0.0.0", 9082, "rs-0.rs", 4, 1, (short) 3, "exactly_once_v2",
-                Duration.ofMillis(250), true, Duration.ofHours(1), "rs-0", Duration.ofSeconds(10)));
+                Duration.ofMillis(250), true, Duration.ofHours(1), "rs-0", Duration.ofSeconds(10), 5000,
+                Duration.ofSeconds(2)));
     }
 
     @Test
@@ -131,6 +137,10 @@ class RoutingStreamConfigTest {
                 .hasMessageContaining("orphan-horizon (ROUTING_STREAM_ORPHAN_HORIZON)");
         assertThatThrownBy(() -> fromEnvironment(Map.of("ROUTING_STREAM_SESSION_TIMEOUT", "100ms")))
                 .hasMessageContaining("session-timeout (ROUTING_STREAM_SESSION_TIMEOUT)");
+        assertThatThrownBy(() -> fromEnvironment(Map.of("ROUTING_STREAM_HISTORY_MAX_RECORDS", "0")))
+                .hasMessageContaining("history.max-records (ROUTING_STREAM_HISTORY_MAX_RECORDS)");
+        assertThatThrownBy(() -> fromEnvironment(Map.of("ROUTING_STREAM_HISTORY_TIMEOUT", "0s")))
+                .hasMessageContaining("history.timeout (ROUTING_STREAM_HISTORY_TIMEOUT)");
         assertThatThrownBy(() -> RoutingStreamConfig.SETTINGS.load(List.of("--config", "/nonexistent.yaml"), Map.of()))
                 .hasMessageContaining("does not exist");
         assertThatThrownBy(() -> RoutingStreamConfig.SETTINGS.load(List.of("--bogus"), Map.of()))

@@ -2,6 +2,7 @@ package io.inferrouter.schemas.topics;
 
 import io.inferrouter.schemas.SchemaFiles;
 import io.inferrouter.schemas.serde.JsonSerde;
+import java.time.Duration;
 
 /**
  * Renders the topic catalogue as the Markdown table in README.md; a test keeps the README equal to it.
@@ -38,10 +39,13 @@ public final class CatalogueMarkdown {
     }
 
     private static String retention(Topic<?, ?> t) {
-        if (t.retention() == null) {
-            return "forever";
-        }
-        long minutes = t.retention().toMinutes();
+        String kept = t.retention() == null ? "forever" : duration(t.retention());
+        return t.minCompactionLag() == null ? kept
+                : kept + "; every version for " + duration(t.minCompactionLag());
+    }
+
+    private static String duration(Duration d) {
+        long minutes = d.toMinutes();
         if (minutes % 60 != 0) {
             return minutes + " min";
         }

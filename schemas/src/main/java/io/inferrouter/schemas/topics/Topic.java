@@ -17,14 +17,25 @@ import org.apache.kafka.common.serialization.Serde;
  * @param description     what it carries and who writes it
  * @param maxMessageBytes the topic's {@code max.message.bytes}, for records larger than the broker's
  *                        default allows; 0 for the broker's default
+ * @param minCompactionLag the topic's {@code min.compaction.lag.ms}: how long every version of a key is
+ *                         kept before compaction may remove the older ones, so the log can be read back
+ *                         as of a past instant; null for the broker's default (0: none guaranteed)
  */
 public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, String keyFormat, int partitions,
-                          CleanupPolicy cleanup, Duration retention, String description, int maxMessageBytes) {
+                          CleanupPolicy cleanup, Duration retention, String description, int maxMessageBytes,
+                          Duration minCompactionLag) {
 
     /** A topic whose records fit the broker's default message size. */
     public Topic(String name, Serde<K> keySerde, Serde<V> valueSerde, String keyFormat, int partitions,
                  CleanupPolicy cleanup, Duration retention, String description) {
         this(name, keySerde, valueSerde, keyFormat, partitions, cleanup, retention, description, 0);
+    }
+
+    /** A topic with the broker's default compaction lag. */
+    public Topic(String name, Serde<K> keySerde, Serde<V> valueSerde, String keyFormat, int partitions,
+                 CleanupPolicy cleanup, Duration retention, String description, int maxMessageBytes) {
+        this(name, keySerde, valueSerde, keyFormat, partitions, cleanup, retention, description, maxMessageBytes,
+                null);
     }
 
     public Topic {
@@ -44,6 +55,21 @@ public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, S
         if (cleanup != CleanupPolicy.COMPACT && retention == null) {
             throw new IllegalArgumentException("topic " + name + " with cleanup " + cleanup + " needs a retention");
         }
+        if (minCompactionLag != null && (minCompactionLag.isNegative() || cleanup == CleanupPolicy.DELETE)) {
+            throw new IllegalArgumentException("minCompactionLag of topic " + name + " must be >= 0 and set only on"
+                    + " a compacted topic, was " + minCompactionLag + " with cleanup " + cleanup);
+        }
+    }
+
+    /** The same topic, every version of whose keys is kept at least {@code lag} before compaction. */
+    public Topic<K, V> withMinCompactionLag(Duration lag) {
+        return new Topic<>(name, keySerde, valueSerde, keyFormat, partitions, cleanup, retention, description,
+                maxMessageBytes, lag);
+    }
+
+    /** {@code min.compaction.lag.ms}: 0 (the broker's default) when none is set. */
+    public long minCompactionLagMs() {
+        return minCompactionLag == null ? 0 : minCompactionLag.toMillis();
     }
 
     /** {@code retention.ms}: -1 (forever) when no retention is set. */

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Creates the catalogue's topics if they are missing; every service calls it at start, so the
  * order in which services start does not matter. Existing topics are left as they are; a topic
  * whose partitions or cleanup policy differ from the catalogue is reported, since routing may
- * depend on compaction, and so is one whose {@code max.message.bytes} is below the catalogue's.
+ * depend on compaction, and so is one whose {@code max.message.bytes} or {@code min.compaction.lag.ms}
+ * is below the catalogue's (the latter bounds how far back a table can be read as of a past instant).
  */
 public final class TopicAdmin {
 
@@ -126,6 +127,14 @@ public final class TopicAdmin {
                         + topic.maxMessageBytes() + " (larger records are refused; raise it with kafka-configs.sh "
                         + "--alter --add-config max.message.bytes=" + topic.maxMessageBytes() + ")");
             }
+            var lag = config == null ? null : config.get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG);
+            if (topic.minCompactionLagMs() > 0 && lag != null && lag.value() != null
+                    && Long.parseLong(lag.value()) < topic.minCompactionLagMs()) {
+                mismatches.add(topic.name() + ": min.compaction.lag.ms=" + lag.value() + ", catalogue says "
+                        + topic.minCompactionLagMs() + " (older versions of its rows may be compacted sooner, so it "
+                        + "cannot be read as of that far back; raise it with kafka-configs.sh --alter --add-config "
+                        + "min.compaction.lag.ms=" + topic.minCompactionLagMs() + ")");
+            }
         }
         for (String m : mismatches) {
             LOG.warn("topic differs from the catalogue: {}", m);
@@ -140,11 +149,25 @@ public final class TopicAdmin {
         if (topic.maxMessageBytes() > 0) {
             configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(topic.maxMessageBytes()));
         }
-        // Smaller segments than the 1 GiB default let compaction and retention act on small topics.
-        long segmentMs = topic.retention() == null ? Duration.ofHours(1).toMillis()
-                : Math.max(Duration.ofMinutes(1).toMillis(), Math.min(topic.retentionMs() / 4, Duration.ofDays(1).toMillis()));
-        configs.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(segmentMs));
+        if (topic.minCompactionLagMs() > 0) {
+            configs.put(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(topic.minCompactionLagMs()));
+        }
+        configs.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(segmentMs(topic)));
         return new NewTopic(topic.name(), topic.partitions(), replicationFactor).configs(configs);
+    }
+
+    /**
+     * Smaller segments than the 1 GiB default let compaction and retention act on small topics. A
+     * compacted topic's uncompacted tail is its compaction lag plus up to one segment, which readers
+     * from the beginning replay, so a lag shorter than six hours rolls segments at a sixth of it.
+     */
+    static long segmentMs(Topic<?, ?> topic) {
+        long minute = Duration.ofMinutes(1).toMillis();
+        long hour = Duration.ofHours(1).toMillis();
+        if (topic.retention() != null) {
+            return Math.max(minute, Math.min(topic.retentionMs() / 4, Duration.ofDays(1).toMillis()));
+        }
+        return topic.minCompactionLagMs() > 0 ? Math.max(minute, Math.min(topic.minCompactionLagMs() / 6, hour)) : hour;
     }
 
     /** The topics could not be set up; the message says which broker answer or time limit failed. */

@@ -60,18 +60,33 @@ public final class Topics {
                     + " snapshot of its blocks every few minutes and resets, in order per endpoint, by state-ingestor",
             KV_EVENTS_MAX_MESSAGE_BYTES);
 
+    /**
+     * How long every version of a control-plane table row is kept before compaction may drop the older
+     * ones, so that routing-stream can rebuild a pool's table as of any instant of the last day
+     * ({@code GET /v1/pools/{namespace}/{name}?at=}). These rows change only when resources do, so a day
+     * of versions is small.
+     */
+    public static final Duration TABLE_HISTORY = Duration.ofHours(24);
+    /**
+     * The same for {@code tables.endpoints}, shorter: an endpoint's row is rewritten at every scrape (every
+     * 50 ms by default), so a day of versions would be about 1.7 million records per endpoint, which every
+     * gateway replays when it starts and every as-of query scans.
+     */
+    public static final Duration ENDPOINT_TABLE_HISTORY = Duration.ofHours(1);
+
     public static final Topic<String, PoolRow> TABLE_POOLS = table("tables.pools", PoolRow.class, NS_NAME, 1,
-            "Pools with their status, by routing-stream");
+            TABLE_HISTORY, "Pools with their status, by routing-stream");
     public static final Topic<String, EndpointRow> TABLE_ENDPOINTS = table("tables.endpoints", EndpointRow.class,
-            "pool|namespace/pod:port", 6, "Ready endpoints of each pool with their latest metrics, by routing-stream");
+            "pool|namespace/pod:port", 6, ENDPOINT_TABLE_HISTORY,
+            "Ready endpoints of each pool with their latest metrics, by routing-stream");
     public static final Topic<String, ModelRow> TABLE_MODELS = table("tables.models", ModelRow.class, NS_NAME, 1,
-            "InferenceModels with status (Accepted, ModelNameInUse, ...), by routing-stream");
+            TABLE_HISTORY, "InferenceModels with status (Accepted, ModelNameInUse, ...), by routing-stream");
     public static final Topic<String, ObjectiveRow> TABLE_OBJECTIVES = table("tables.objectives",
-            ObjectiveRow.class, NS_NAME, 1, "InferenceObjectives with status, by routing-stream");
+            ObjectiveRow.class, NS_NAME, 1, TABLE_HISTORY, "InferenceObjectives with status, by routing-stream");
     public static final Topic<String, RewriteRow> TABLE_REWRITES = table("tables.rewrites", RewriteRow.class,
-            NS_NAME, 1, "InferenceModelRewrites with status, by routing-stream");
+            NS_NAME, 1, TABLE_HISTORY, "InferenceModelRewrites with status, by routing-stream");
     public static final Topic<String, RouteRow> TABLE_ROUTES = table("tables.routes", RouteRow.class, NS_NAME, 1,
-            "HTTPRoutes resolved to pool keys, with status, by routing-stream");
+            TABLE_HISTORY, "HTTPRoutes resolved to pool keys, with status, by routing-stream");
 
     public static final Topic<String, RoutingDecision> DECISIONS = new Topic<>("decisions", KEY,
             new JsonSerde<>(RoutingDecision.class), "request id", 6, CleanupPolicy.DELETE, Duration.ofDays(7),
@@ -133,8 +148,8 @@ public final class Topics {
     }
 
     private static <V> Topic<String, V> table(String name, Class<V> type, String keyFormat, int partitions,
-                                              String description) {
+                                              Duration history, String description) {
         return new Topic<>(name, KEY, new JsonSerde<>(type), keyFormat, partitions, CleanupPolicy.COMPACT, null,
-                description + "; a removed row is a tombstone");
+                description + "; a removed row is a tombstone").withMinCompactionLag(history);
     }
 }
