@@ -26,6 +26,82 @@ function status(text, bad) {
   s.className = bad ? 'bad' : 'muted';
 }
 
+// ---- charts: small SVGs drawn here, no library
+const SVG = 'http://www.w3.org/2000/svg';
+const PALETTE = ['#2457c5', '#c0392b', '#1e7d32', '#8e44ad', '#d68910', '#138d90', '#7f8c8d', '#a04000', '#1a5276',
+  '#b03a2e', '#196f3d', '#6c3483'];
+const svg = (tag, attrs = {}, ...children) => {
+  const e = document.createElementNS(SVG, tag);
+  Object.entries(attrs).forEach(([k, v]) => e.setAttribute(k, v));
+  children.flat().forEach(c => e.append(c instanceof Node ? c : document.createTextNode(c ?? '')));
+  return e;
+};
+const fmt = v => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+/**
+ * A line chart: series [{name, points: [[x, y], ...]}], x and y linear from their minimum (or 0) to
+ * their maximum; a legend under it. opts: {title, width, height, yMax, xLabel, yLabel, xFormat}.
+ */
+function lineChart(series, opts = {}) {
+  const W = opts.width || 360, H = opts.height || 150, L = 44, R = 8, T = 20, B = 24;
+  const xs = series.flatMap(s => s.points.map(p => p[0]));
+  const ys = series.flatMap(s => s.points.map(p => p[1]));
+  const x0 = xs.length ? Math.min(...xs) : 0, x1 = xs.length ? Math.max(...xs) : 1;
+  const y1 = opts.yMax != null ? opts.yMax : Math.max(1e-9, ...ys, 0) * 1.05;
+  const X = x => L + (x1 === x0 ? 0 : (x - x0) / (x1 - x0)) * (W - L - R);
+  const Y = y => T + (1 - Math.min(y, y1) / y1) * (H - T - B);
+  const chart = svg('svg', { width: W, height: H, class: 'chart', role: 'img', 'aria-label': opts.title || 'chart' },
+    svg('text', { x: L, y: 13, class: 'chart-title' }, opts.title || ''),
+    svg('line', { x1: L, y1: T, x2: L, y2: H - B, class: 'axis' }),
+    svg('line', { x1: L, y1: H - B, x2: W - R, y2: H - B, class: 'axis' }),
+    svg('text', { x: L - 4, y: T + 4, class: 'tick', 'text-anchor': 'end' }, fmt(y1)),
+    svg('text', { x: L - 4, y: H - B, class: 'tick', 'text-anchor': 'end' }, '0'),
+    svg('text', { x: L, y: H - 8, class: 'tick' }, opts.xFormat ? opts.xFormat(x0) : fmt(x0)),
+    svg('text', { x: W - R, y: H - 8, class: 'tick', 'text-anchor': 'end' },
+      (opts.xFormat ? opts.xFormat(x1) : fmt(x1)) + (opts.xLabel ? ' ' + opts.xLabel : '')));
+  series.forEach((s, i) => {
+    if (s.points.length) {
+      chart.append(svg('polyline', { points: s.points.map(p => X(p[0]).toFixed(1) + ',' + Y(p[1]).toFixed(1)).join(' '),
+        fill: 'none', stroke: PALETTE[i % PALETTE.length], 'stroke-width': 1.5, 'data-series': s.name }));
+    }
+  });
+  return el('figure', { class: 'chart-box' }, chart, legend(series.map(s => s.name)));
+}
+
+function legend(names) {
+  return el('figcaption', { class: 'legend' }, names.map((n, i) =>
+    el('span', {}, el('i', { style: 'background:' + PALETTE[i % PALETTE.length] }), n)));
+}
+
+/**
+ * Horizontal stacked bars: rows [{label, parts: [number per part]}], parts named by partNames (each
+ * part a scorer's weighted score); negative parts are not expected. opts: {title, width}.
+ */
+function stackedBars(rows, partNames, opts = {}) {
+  const W = opts.width || 520, rowH = 20, L = 120, R = 50, T = 20;
+  const H = T + rows.length * rowH + 6;
+  const max = Math.max(1e-9, ...rows.map(r => r.parts.reduce((a, b) => a + Math.max(0, b), 0)));
+  const scale = v => (Math.max(0, v) / max) * (W - L - R);
+  const chart = svg('svg', { width: W, height: H, class: 'chart', role: 'img', 'aria-label': opts.title || 'bars' },
+    svg('text', { x: L, y: 13, class: 'chart-title' }, opts.title || ''));
+  rows.forEach((r, i) => {
+    const y = T + i * rowH;
+    chart.append(svg('text', { x: L - 6, y: y + 13, class: 'tick', 'text-anchor': 'end' }, r.label));
+    let x = L;
+    r.parts.forEach((v, p) => {
+      const w = scale(v);
+      if (w > 0) {
+        chart.append(svg('rect', { x: x.toFixed(1), y: y + 2, width: w.toFixed(1), height: rowH - 6,
+          fill: PALETTE[p % PALETTE.length], 'data-part': partNames[p] }, svg('title', {}, partNames[p] + ': ' + fmt(v))));
+      }
+      x += w;
+    });
+    const total = r.parts.reduce((a, b) => a + b, 0);
+    chart.append(svg('text', { x: x + 4, y: y + 13, class: 'tick' }, r.note != null ? r.note : fmt(total)));
+  });
+  return el('figure', { class: 'chart-box' }, chart, legend(partNames));
+}
+
 // ---- tabs (the URL's #fragment names the open tab, so a view can be bookmarked)
 let current = 'pools';
 
@@ -41,7 +117,20 @@ document.querySelectorAll('nav button').forEach(b => b.addEventListener('click',
   openTab(b.dataset.tab);
   refresh();
 }));
-openTab(location.hash.slice(1) || 'pools');
+function route() {
+  const hash = decodeURIComponent(location.hash.slice(1));
+  if (hash.startsWith('pool/')) {
+    openTab('pools');
+    selectedPool = hash.slice('pool/'.length);
+  } else if (hash.startsWith('decision/')) {
+    openTab('decisions');
+    $('#decision-filter').paused.checked = true;
+    showDecision($('#decision-detail'), { decision: { requestId: hash.slice('decision/'.length), candidates: [] } });
+  } else {
+    openTab(hash || 'pools');
+  }
+}
+window.addEventListener('hashchange', route);
 
 // ---- pools
 let selectedPool = null;
@@ -66,6 +155,43 @@ async function loadPools() {
   if (selectedPool) {
     await loadPool();
   }
+}
+
+// Each endpoint's load as this page sampled it (every refresh), for the live charts: the last 5 minutes.
+const HISTORY_MS = 5 * 60 * 1000;
+const poolHistory = {};
+
+function poolCharts(pool, endpoints, now) {
+  const h = poolHistory[pool] || (poolHistory[pool] = {});
+  endpoints.forEach(e => {
+    const m = e.metrics || {};
+    const s = h[e.endpoint] || (h[e.endpoint] = { waiting: [], running: [], kv: [], hits: [], last: null });
+    if (m.waitingRequests != null) {
+      s.waiting.push([now, m.waitingRequests]);
+      s.running.push([now, m.runningRequests || 0]);
+      s.kv.push([now, 100 * (m.kvCacheUsage || 0)]);
+    }
+    // Hit rate over the last interval, from the engine's cumulative prefix-cache counters.
+    if (m.prefixCacheQueries != null) {
+      if (s.last && m.prefixCacheQueries > s.last.q) {
+        s.hits.push([now, 100 * (m.prefixCacheHits - s.last.h) / (m.prefixCacheQueries - s.last.q)]);
+      }
+      s.last = { q: m.prefixCacheQueries, h: m.prefixCacheHits || 0 };
+    }
+    ['waiting', 'running', 'kv', 'hits'].forEach(k => {
+      while (s[k].length && s[k][0][0] < now - HISTORY_MS) {
+        s[k].shift();
+      }
+    });
+  });
+  const names = endpoints.map(e => e.endpoint).filter(n => h[n]);
+  const series = k => names.map(n => ({ name: n.split('/').pop(), points: h[n][k].map(([t, v]) => [(t - now) / 1000, v]) }));
+  const x = { xLabel: 's', xFormat: v => v.toFixed(0) };
+  $('#pool-charts').replaceChildren(
+    lineChart(series('waiting'), { ...x, title: 'waiting requests' }),
+    lineChart(series('running'), { ...x, title: 'running requests' }),
+    lineChart(series('kv'), { ...x, title: 'KV-cache usage %', yMax: 100 }),
+    lineChart(series('hits'), { ...x, title: 'prefix-cache hit rate % (per interval)', yMax: 100 }));
 }
 
 async function loadPool() {
@@ -95,6 +221,7 @@ async function loadPool() {
       el('td', { class: m.scrapeError ? 'bad' : '' }, m.observedAtMs ? (now - m.observedAtMs) + ' ms'
         + (m.scrapeError ? ' (' + m.scrapeError + ')' : '') : 'no metrics'));
   }));
+  poolCharts(selectedPool, d.endpoints, now);
   $('#pool-models tbody').replaceChildren(...d.models.map(m => el('tr', {}, el('td', {}, m.modelName),
     el('td', {}, m.criticality || 'Standard'), el('td', {}, targetsText(m.targets)),
     el('td', { class: m.status === 'Accepted' ? 'good' : 'bad' }, m.status))));
@@ -245,24 +372,101 @@ function decisionRows(list, detail) {
   });
 }
 
-function showDecision(target, ld) {
-  const d = ld.decision;
-  const scorers = [...new Set(d.candidates.flatMap(c => Object.keys(c.scores || {})))];
+/** The profile's scorer weights and filter thresholds, from its recorded canonical configuration. */
+function profileWeights(config) {
+  const weights = {};
+  ((config || '').split(';').find(p => p.startsWith('scorers=')) || 'scorers=').slice(8).split(',')
+    .filter(Boolean).forEach(spec => {
+      const i = spec.lastIndexOf(':');
+      weights[spec.slice(0, i)] = Number(spec.slice(i + 1));
+    });
+  return weights;
+}
+
+/** A decision's page: the record read by request id (from memory or Kafka), explained and charted. */
+async function showDecision(target, ld) {
   target.hidden = false;
-  target.replaceChildren(
-    el('h3', {}, 'Request ' + d.requestId),
-    el('p', {}, 'profile ', el('code', {}, d.profile || ''), ', objective ', el('code', {}, d.objective || '-'),
-      ', priority ' + d.priority + ', fairness id ', el('code', {}, d.fairnessId || '-'),
-      ', attempts ' + ((d.outcome || {}).attempts ?? '') + ((d.outcome || {}).errorType ? ', error ' + d.outcome.errorType : ''),
-      ', logged at partition ' + ld.partition + ' offset ' + ld.offset),
-    el('table', {}, el('thead', {}, el('tr', {}, ['endpoint', 'waiting', 'running', 'KV', 'in flight', 'metrics age ms',
-      ...scorers, 'total', 'filtered by'].map(h => el('th', {}, h)))),
-    el('tbody', {}, d.candidates.map(c => el('tr', { class: c.endpoint === d.chosenEndpoint ? 'good' : '' },
-      el('td', {}, (c.endpoint === d.chosenEndpoint ? '\u2713 ' : '') + c.endpoint), el('td', {}, c.waitingRequests ?? ''),
-      el('td', {}, c.runningRequests ?? ''), el('td', {}, c.kvCacheUsage != null ? (100 * c.kvCacheUsage).toFixed(1) + '%' : ''),
-      el('td', {}, c.inFlight), el('td', {}, c.metricsAgeMs ?? ''),
-      ...scorers.map(s => el('td', {}, c.scores && c.scores[s] != null ? c.scores[s].toFixed(3) : '')),
-      el('td', {}, c.totalScore.toFixed(3)), el('td', {}, c.filteredBy || ''))))));
+  target.replaceChildren(el('p', { class: 'muted' }, 'reading request ' + ld.decision.requestId + ' ...'));
+  let r;
+  try {
+    r = await api('/api/decisions/' + encodeURIComponent(ld.decision.requestId));
+  } catch (e) {
+    // Not found by id (an older record kept only here): show what the list had.
+    r = { decision: ld.decision, partition: ld.partition, offset: ld.offset, explanation: null, lookup: e.message };
+  }
+  renderDecision(target, r);
+}
+
+function renderDecision(target, r) {
+  const d = r.decision;
+  const o = d.outcome || {};
+  const s = d.scheduling || {};
+  const scorers = [...new Set(d.candidates.flatMap(c => Object.keys(c.scores || {})))];
+  const weights = profileWeights(s.profileConfig);
+  const queue = c => Math.max(0, (c.waitingRequests || 0) + (c.inFlightSinceMetrics || 0));
+  const prefix = c => Object.entries(c.prefixBlocks || {}).map(([k, v]) => v + (k === 'precise-prefix-cache' ? ' (precise)' : '')).join(', ');
+  const scored = d.candidates.filter(c => !c.filteredBy && Object.keys(c.scores || {}).length);
+  const parts = [];
+  parts.push(el('h3', {}, 'Request ', el('code', { id: 'decision-id' }, d.requestId), ' ',
+    el('a', { href: '#decision/' + encodeURIComponent(d.requestId), class: 'small' }, 'link')));
+  parts.push(el('p', {}, 'model ', el('code', {}, d.requestedModel || '\u2014'), d.targetModel && d.targetModel !== d.requestedModel
+    ? [' \u2192 ', el('code', {}, d.targetModel)] : '', ', pool ', el('code', {}, d.pool || '\u2014'),
+  ', profile ', el('code', {}, d.profile || '\u2014'), s.configHash ? [' (config ', el('code', { title: s.profileConfig }, s.configHash), ')'] : '',
+  ', criticality ' + (d.criticality || '\u2014') + ', priority ' + d.priority + ', fairness id ', el('code', {}, d.fairnessId || '-'),
+  ', logged at partition ' + r.partition + ' offset ' + r.offset + (r.foundIn ? ' (read from ' + r.foundIn + ')' : '')));
+  if (r.explanation) {
+    parts.push(el('pre', { class: 'explanation', id: 'decision-explanation' }, r.explanation));
+  } else if (r.lookup) {
+    parts.push(el('p', { class: 'bad' }, 'no explanation: ' + r.lookup));
+  }
+  if (scored.length) {
+    parts.push(stackedBars(scored.map(c => ({
+      label: c.endpoint.split('/').pop(),
+      parts: scorers.map(n => (c.scores[n] || 0) * (weights[n] != null ? weights[n] : 1)),
+      note: c.totalScore.toFixed(2) + (c.endpoint === d.candidates[0].endpoint ? ' \u2190 picked' : '')
+    })), scorers.map(n => n + (weights[n] != null ? ' \u00d7' + weights[n] : '')),
+    { title: 'weighted score per scorer (the picker takes the highest total)' }));
+  }
+  parts.push(el('table', { id: 'decision-candidates' }, el('thead', {}, el('tr', {}, ['endpoint', 'queue (scraped + since)',
+    'running', 'KV', 'in flight', 'metrics age ms', 'prefix blocks', ...scorers, 'total', 'filtered by'].map(h => el('th', {}, h)))),
+  el('tbody', {}, d.candidates.map(c => el('tr', { class: c.endpoint === d.chosenEndpoint ? 'good' : '' },
+    el('td', {}, (c.endpoint === d.chosenEndpoint ? '\u2713 ' : '') + c.endpoint),
+    el('td', {}, c.waitingRequests == null ? '' : queue(c) + ' (' + c.waitingRequests + ' + ' + (c.inFlightSinceMetrics ?? '?') + ')'),
+    el('td', {}, c.runningRequests ?? ''), el('td', {}, c.kvCacheUsage != null ? (100 * c.kvCacheUsage).toFixed(1) + '%' : ''),
+    el('td', {}, c.inFlight), el('td', {}, c.metricsAgeMs ?? ''), el('td', {}, prefix(c)),
+    ...scorers.map(n => el('td', {}, c.scores && c.scores[n] != null ? c.scores[n].toFixed(3) : '')),
+    el('td', {}, c.totalScore.toFixed(3)), el('td', {}, c.filteredBy || ''))))));
+  if ((d.attempts || []).length) {
+    parts.push(el('p', {}, 'attempts: ', d.attempts.map((a, i) => el('span', { class: a.error ? 'bad' : 'good' },
+      (i ? ' \u2192 ' : '') + a.endpoint + ' ' + (a.status ?? '') + (a.error ? ' (' + a.error + ')' : '') + ' in '
+      + (a.micros / 1000).toFixed(1) + ' ms'))));
+  }
+  parts.push(el('p', {}, 'outcome ' + o.status + (o.errorType ? ' ' + o.errorType : '') + ', TTFT '
+    + (o.ttftMicros != null ? (o.ttftMicros / 1000).toFixed(1) + ' ms' : '\u2014') + ', total '
+    + (o.totalMicros / 1000).toFixed(1) + ' ms, tokens ' + (o.promptTokens ?? '?') + ' + ' + (o.outputTokens ?? '?')));
+  if (d.pool && s.decidedAtMs) {
+    const tableLink = el('button', { class: 'small', id: 'decision-table' }, 'pool table as the gateway saw it');
+    const tableBox = el('div', {});
+    tableLink.addEventListener('click', () => showTableAt(tableBox, d.pool, s.decidedAtMs).catch(e =>
+      tableBox.replaceChildren(el('p', { class: 'bad' }, e.message))));
+    parts.push(el('p', {}, tableLink), tableBox);
+  }
+  target.replaceChildren(...parts);
+}
+
+/** The pool's table rebuilt from the log as of a time (routing-stream's ?at=). */
+async function showTableAt(box, pool, atMs) {
+  const [ns, name] = pool.split('/');
+  const at = new Date(atMs).toISOString();
+  const t = await api('/api/pools/' + ns + '/' + name + '?at=' + encodeURIComponent(at));
+  box.replaceChildren(el('h4', {}, 'Pool ' + pool + ' as of ' + at),
+    el('table', {}, el('thead', {}, el('tr', {}, ['endpoint', 'waiting', 'running', 'KV', 'metrics observed'].map(h => el('th', {}, h)))),
+      el('tbody', {}, (t.endpoints || []).map(e => {
+        const m = e.metrics || {};
+        return el('tr', {}, el('td', {}, e.endpoint), el('td', {}, m.waitingRequests ?? ''), el('td', {}, m.runningRequests ?? ''),
+          el('td', {}, m.kvCacheUsage != null ? (100 * m.kvCacheUsage).toFixed(1) + '%' : ''),
+          el('td', {}, m.observedAtMs ? new Date(m.observedAtMs).toISOString() : ''));
+      }))));
 }
 
 function filterQuery(form, names) {
@@ -354,11 +558,20 @@ async function refresh() {
   }
 }
 
+$('#decision-lookup').addEventListener('submit', ev => {
+  ev.preventDefault();
+  const id = ev.target.requestId.value.trim();
+  if (id) {
+    location.hash = '#decision/' + encodeURIComponent(id);
+  }
+});
+
 api('/api/resources').then(r => {
   if (!r.editable) {
     document.querySelectorAll('.editor button[type=submit], .editor .delete, #pool-new, #model-new, #pool-edit')
       .forEach(b => { b.disabled = true; b.title = 'editing is off: no Kubernetes API'; });
   }
 }).catch(() => {});
+route();
 refresh();
 setInterval(refresh, 2000);

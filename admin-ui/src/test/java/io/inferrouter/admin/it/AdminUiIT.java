@@ -27,6 +27,7 @@ import io.inferrouter.stream.app.RoutingStreamServer;
 import io.inferrouter.support.TopicSetup;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -135,7 +136,7 @@ class AdminUiIT {
         Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
         Assumptions.assumeTrue(Files.isExecutable(chromium), "no Chromium at " + chromium + " (apt-get install chromium)");
         publishPool();
-        RoutingDecision d = withId(Samples.decision(), "it-browser-1", System.currentTimeMillis(), 200);
+        RoutingDecision d = withFullRecord(Samples.decision(), "it-browser-1", System.currentTimeMillis());
         // Refused while its body was read (413), as the gateway records it: no model, pool, profile or decision.
         long now = System.currentTimeMillis();
         RoutingDecision refused = new RoutingDecision("it-refused-413", now, null, null, null, null, null, 0, null,
@@ -161,14 +162,50 @@ class AdminUiIT {
         assertThat(decisions).contains(refused.requestId().substring(0, 8))
                 .contains("title=\"no model: the request was refused before its body was read or parsed")
                 .contains("title=\"not scheduled:").doesNotContain("undefined").doesNotContain("NaN");
+
+        // The decision page, reached by request id: the explanation and the per-scorer bar chart.
+        String page = renderedDom(chromium, base + "/#decision/" + d.requestId());
+        assertThat(page).contains("id=\"decision-explanation\"").contains("won: llama-0, the only endpoint left to score")
+                .contains("llama-1 (low-kv-cache: KV 0.91 &gt;= 0.8)")
+                .contains("data-part=\"queue \u00d72\"").contains("data-part=\"prefix-cache \u00d73\"")
+                .contains("(read from memory)").doesNotContain("undefined").doesNotContain("NaN");
+        screenshot(chromium, base + "/#decision/" + d.requestId(), "decision-page.png");
+        // The pool page's live charts: queue, running, KV and hit rate per endpoint.
+        String pool = renderedDom(chromium, base + "/#pool/llm/llama");
+        assertThat(pool).contains("aria-label=\"waiting requests\"").contains("aria-label=\"KV-cache usage %\"")
+                .contains("aria-label=\"prefix-cache hit rate % (per interval)\"");
+        screenshot(chromium, base + "/#pool/llm/llama", "pool-page.png");
+    }
+
+    /** A PNG of the page in the test's output folder (target/failsafe-reports), for a person to look at. */
+    private static void screenshot(Path chromium, String url, String name) throws Exception {
+        Path out = Path.of("target", "failsafe-reports", name).toAbsolutePath();
+        Files.createDirectories(out.getParent());
+        Process p = new ProcessBuilder(chromium(chromium, "--window-size=1400,1000", "--screenshot=" + out, url))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("chromium did not finish the screenshot of " + url + " within 60 s");
+        }
+        assertThat(Files.size(out)).as("screenshot " + out).isGreaterThan(1000);
+    }
+
+    /**
+     * Headless Chromium with a fresh profile, no background connections (this machine's network is
+     * closed) and 5 s of virtual time for the page's scripts, then {@code args}.
+     */
+    private static List<String> chromium(Path chromium, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox",
+                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + Files.createTempDirectory("chromium-profile"), "--virtual-time-budget=5000"));
+        command.addAll(List.of(args));
+        return command;
     }
 
     private static String renderedDom(Path chromium, String url) throws Exception {
-        Path profile = Files.createTempDirectory("chromium-profile");
         Path dom = Files.createTempFile("dom", ".html");
-        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom", url)
+        Process p = new ProcessBuilder(chromium(chromium, "--dump-dom", url))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(dom.toFile()).start();
         if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
             p.destroyForcibly();
