@@ -68,7 +68,6 @@ final class FleetReplay {
     private static final long STALL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** Virtual time past the last arrival after which a replay that has not drained is a bug. */
     private static final long DRAIN_LIMIT_NANOS = TimeUnit.DAYS.toNanos(7);
-    private static final long SETTLE_TIMEOUT_MS = 30_000;
     private static final Engine.Observer NO_OBSERVER = new Engine.Observer() {
         @Override
         public void firstToken(long ttftNanos) {
@@ -129,7 +128,6 @@ final class FleetReplay {
     private final String[] errors;
     private int ended;
     private long warmUpEndNanos = -1;
-    private long prefixSettleNanos;
 
     FleetReplay(ReplaySetup setup, String profile, List<TraceRequest> trace, ReplayListener listener) {
         if (trace.isEmpty()) {
@@ -164,7 +162,8 @@ final class FleetReplay {
         this.promptChars = kvEvents
                 ? InferenceRequest.promptCharsFor(gateway.prefixMaxBlocks(), gateway.precisePrefix().maxTokens())
                 : InferenceRequest.promptCharsFor(gateway.prefixMaxBlocks());
-        this.prefixIndex = new PrefixIndex(gateway.prefixCapacityPerEndpoint(), 100_000);
+        // Applied as each request is served, on this thread: a decision sees exactly what was served before it.
+        this.prefixIndex = PrefixIndex.singleThreaded(gateway.prefixCapacityPerEndpoint());
         this.kvIndex = new KvBlockIndex(gateway.precisePrefix().maxBlocksPerEndpoint());
         // The pods are model-sim's: their tokenizer is the `sim` one whatever the configuration names
         // (the devstack's gateway runs with tokenizers.default=sim), and the index is complete from the start.
@@ -229,11 +228,6 @@ final class FleetReplay {
         return result(end, (System.nanoTime() - wallStart) / 1e9);
     }
 
-    /** Wall time spent waiting for the prefix index's writer thread (see {@link #settlePrefixIndex}). */
-    long prefixSettleNanos() {
-        return prefixSettleNanos;
-    }
-
     private void handle(Event e) {
         switch (e) {
             case Event.Arrival a -> arrive(a.request());
@@ -271,7 +265,6 @@ final class FleetReplay {
         SyntheticPrompts.Prompt prompt = prompts.of(r, k);
         String text = prompt.text();
         boolean cut = text.length() > promptChars;
-        settlePrefixIndex();
         long nowMs = nowMs();
         SchedulingContext context = new SchedulingContext(new SchedulingRequest(model,
                 cut ? text.substring(0, promptChars) : text, PromptForm.TEXT, cut, false, false), snapshot(), nowMs);
@@ -379,24 +372,6 @@ final class FleetReplay {
             tablesChanged = false;
         }
         return pool;
-    }
-
-    /**
-     * Waits until the prefix index has applied every served request recorded so far. gateway-node's
-     * {@link PrefixIndex} applies them on its own writer thread (lagging routing by a thread wake-up,
-     * at most its 1 ms linger); in virtual time the next decision may be far later, so it must see them,
-     * and a replay must not depend on how fast that thread ran.
-     */
-    private void settlePrefixIndex() {
-        if (prefixIndex.backlog() == 0) {
-            return;
-        }
-        long started = System.nanoTime();
-        if (!prefixIndex.awaitApplied(SETTLE_TIMEOUT_MS)) {
-            throw new IllegalStateException("the prefix index did not apply " + prefixIndex.backlog()
-                    + " updates within " + SETTLE_TIMEOUT_MS + " ms");
-        }
-        prefixSettleNanos += System.nanoTime() - started;
     }
 
     private long nowMs() {

@@ -84,6 +84,8 @@ public final class PrefixIndex implements AutoCloseable {
     private final Observer observer;
     private final LongConsumer peerLagMs;
     private volatile boolean running = true;
+    /** Applies every update on the caller's thread: one thread owns the index (a replay), no writer runs. */
+    private final boolean inline;
 
     /**
      * @param capacityPerEndpoint blocks remembered per endpoint before its least recently used are dropped
@@ -104,15 +106,30 @@ public final class PrefixIndex implements AutoCloseable {
 
     /** @param startWriter false leaves updates queued, never applied: for tests of the queue's bound */
     PrefixIndex(int capacityPerEndpoint, int queueSize, boolean startWriter) {
-        this(capacityPerEndpoint, queueSize, Observer.NONE, ms -> { }, startWriter);
+        this(capacityPerEndpoint, queueSize, Observer.NONE, ms -> { }, startWriter, false);
     }
 
     private PrefixIndex(int capacityPerEndpoint, int queueSize, Observer observer, LongConsumer peerLagMs,
                         boolean startWriter) {
+        this(capacityPerEndpoint, queueSize, observer, peerLagMs, startWriter, false);
+    }
+
+    /**
+     * An index used by one thread only, which applies each update as it is made, before the call
+     * returns: a replay in virtual time, where "learnt 1 ms later" has no meaning and a decision must
+     * see exactly what was served before it. No writer thread; not for the request path.
+     */
+    public static PrefixIndex singleThreaded(int capacityPerEndpoint) {
+        return new PrefixIndex(capacityPerEndpoint, 1, Observer.NONE, ms -> { }, false, true);
+    }
+
+    private PrefixIndex(int capacityPerEndpoint, int queueSize, Observer observer, LongConsumer peerLagMs,
+                        boolean startWriter, boolean inline) {
         if (capacityPerEndpoint < 1 || queueSize < 1) {
             throw new IllegalArgumentException("prefix index capacity and queue size must be >= 1");
         }
         this.capacityPerEndpoint = capacityPerEndpoint;
+        this.inline = inline;
         this.observer = observer;
         this.peerLagMs = peerLagMs;
         this.updates = new BoundedHandOff<>(queueSize, LINGER_NANOS);
@@ -184,6 +201,12 @@ public final class PrefixIndex implements AutoCloseable {
     }
 
     private void offer(Update u) {
+        if (inline) {
+            queued.incrementAndGet();
+            apply(u);
+            applied.incrementAndGet();
+            return;
+        }
         if (updates.offer(u)) {
             queued.incrementAndGet();
         } else {

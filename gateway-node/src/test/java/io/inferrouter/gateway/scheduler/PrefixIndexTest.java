@@ -24,6 +24,20 @@ class PrefixIndexTest {
     }
 
     @Test
+    void aSingleThreadedIndexHasAppliedEachUpdateWhenTheCallReturns() {
+        try (PrefixIndex index = PrefixIndex.singleThreaded(3)) {
+            index.record(POOL, new long[] {1, 2}, A);
+            assertThat(index.matchedBlocks(POOL, new long[] {1, 2, 9})).containsEntry(A, 2);
+            index.record(POOL, new long[] {5, 6}, A);
+            // Capacity 3: the least recently used block (1) is gone at once.
+            assertThat(index.matchedBlocks(POOL, new long[] {1, 2})).isEmpty();
+            index.forget(POOL, A);
+            assertThat(index.size(POOL)).isZero();
+            assertThat(index.backlog()).isZero();
+        }
+    }
+
+    @Test
     void aRoutedRequestsBlocksAreAppliedSoonAfter() {
         try (PrefixIndex index = new PrefixIndex(100, 3)) {
             for (int i = 0; i < 20; i++) {
