@@ -78,7 +78,7 @@ function legend(names) {
  * part a scorer's weighted score); negative parts are not expected. opts: {title, width}.
  */
 function stackedBars(rows, partNames, opts = {}) {
-  const W = opts.width || 520, rowH = 20, L = 120, R = 50, T = 20;
+  const W = opts.width || 560, rowH = 20, L = 120, R = 90, T = 20;
   const H = T + rows.length * rowH + 6;
   const max = Math.max(1e-9, ...rows.map(r => r.parts.reduce((a, b) => a + Math.max(0, b), 0)));
   const scale = v => (Math.max(0, v) / max) * (W - L - R);
@@ -122,6 +122,16 @@ function route() {
   if (hash.startsWith('pool/')) {
     openTab('pools');
     selectedPool = hash.slice('pool/'.length);
+  } else if (hash.startsWith('whatif/')) {
+    // #whatif/<from>/<to>[/<namespace>/<pool>]: a replay to bookmark or share, run on open.
+    openTab('whatif');
+    const [from, to, ns, name] = hash.slice('whatif/'.length).split('/');
+    const pool = ns && name ? ns + '/' + name : '';
+    const f = $('#whatif-form');
+    f.from.value = localInput(new Date(from));
+    f.to.value = localInput(new Date(to));
+    f.pool.value = pool;
+    f.requestSubmit();
   } else if (hash.startsWith('decision/')) {
     openTab('decisions');
     $('#decision-filter').paused.checked = true;
@@ -539,6 +549,59 @@ $('#replay-open').addEventListener('click', async () => {
     $('#replay-result').textContent = e.message;
   }
 });
+
+// ---- what-if: re-decide and replay a window under other profiles
+function renderWhatIf(r) {
+  const d = r.redecision || {};
+  const pct = v => (v == null ? '\u2014' : (100 * v).toFixed(1) + '%');
+  const ms = v => (v == null ? '\u2014' : v.toFixed(1));
+  const other = Object.entries(d.otherProfilesWouldPickAnother || {}).map(([p, n]) => p + ' ' + n).join(', ');
+  $('#whatif-result').className = d.different ? 'bad' : '';
+  $('#whatif-result').replaceChildren(el('span', { id: 'whatif-determinism' },
+    'determinism: ' + d.same + ' of ' + (d.same + d.different) + ' re-decided with their recorded profile reproduce the'
+    + ' recorded choice (' + pct(d.reproduced) + ')' + (d.different ? ', ' + d.different + ' differ' : '')
+    + (Object.keys(d.skipped || {}).length ? '; not re-decided: ' + JSON.stringify(d.skipped) : '')
+    + (other ? '; would have picked another endpoint: ' + other : '')
+    + '. Replayed ' + r.arrivals.requests + ' requests on ' + (r.replays[0] ? r.replays[0].pods.length : 0) + ' simulated pods.'));
+  const series = [];
+  if (r.recordedTtftQuantiles) {
+    series.push({ name: 'recorded', points: r.recordedTtftQuantiles.map(([q, v]) => [v, 100 * q]) });
+  }
+  r.replays.forEach(x => series.push({ name: x.profile, points: (x.ttftQuantiles || []).map(([q, v]) => [v, 100 * q]) }));
+  $('#whatif-charts').replaceChildren(lineChart(series, { title: 'TTFT distribution (% of requests under x ms)',
+    width: 560, height: 260, yMax: 100, xLabel: 'ms' }));
+  const rows = [];
+  if (r.recordedTtftMs) {
+    rows.push(el('tr', { class: 'muted' }, el('td', {}, '(recorded)'), el('td', {}, r.recordedTtftMs.count),
+      el('td', {}, ms(r.recordedTtftMs.p50)), el('td', {}, ms(r.recordedTtftMs.p90)), el('td', {}, ms(r.recordedTtftMs.p99)),
+      el('td', {}, ''), el('td', {}, ''), el('td', {}, ''), el('td', {}, ''), el('td', {}, '')));
+  }
+  r.replays.forEach(x => rows.push(el('tr', {}, el('td', {}, x.profile), el('td', {}, x.measured),
+    el('td', {}, ms(x.ttftMs.p50)), el('td', {}, ms(x.ttftMs.p90)), el('td', {}, ms(x.ttftMs.p99)),
+    el('td', {}, ms(x.tpotMs.p90)), el('td', {}, ms(x.e2eMs.p90)), el('td', {}, pct(x.prefixHitRate)),
+    el('td', {}, x.pods.map(p => p.requests).join(' / ')), el('td', {}, x.speed == null ? '' : x.speed.toFixed(0) + 'x'))));
+  $('#whatif-table tbody').replaceChildren(...rows);
+}
+
+$('#whatif-form').addEventListener('submit', async ev => {
+  ev.preventDefault();
+  const f = ev.target;
+  const body = { from: new Date(f.from.value).toISOString(), to: new Date(f.to.value).toISOString(),
+    pool: f.pool.value || null, model: f.model.value || null, profiles: f.profiles.value };
+  $('#whatif-result').className = 'muted';
+  $('#whatif-result').textContent = 'replaying ...';
+  try {
+    renderWhatIf(await api('/api/whatif', { method: 'POST', body: JSON.stringify(body) }));
+  } catch (e) {
+    $('#whatif-result').className = 'bad';
+    $('#whatif-result').textContent = e.message;
+  }
+});
+(() => {
+  const now = new Date();
+  $('#whatif-form').to.value = localInput(now);
+  $('#whatif-form').from.value = localInput(new Date(now.getTime() - 10 * 60 * 1000));
+})();
 
 // ---- refresh loop
 async function refresh() {

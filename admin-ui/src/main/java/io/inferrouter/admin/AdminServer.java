@@ -12,6 +12,8 @@ import io.inferrouter.admin.resources.KubeResources;
 import io.inferrouter.admin.resources.ResourcesService;
 import io.inferrouter.admin.tables.TablesClient;
 import io.inferrouter.admin.tables.TablesService;
+import io.inferrouter.admin.whatif.WhatIfService;
+import io.inferrouter.gateway.config.GatewayConfig;
 import io.inferrouter.schemas.topics.Topics;
 import io.inferrouter.support.Health;
 import io.inferrouter.support.KubeClients;
@@ -20,6 +22,7 @@ import io.inferrouter.support.PrometheusEndpoint;
 import io.inferrouter.support.TopicSetup;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -78,8 +81,10 @@ public final class AdminServer implements AutoCloseable {
                 resources = new KubeResources(client, registry);
             }
             KubeResources edits = resources;
+            // The what-if replay's profiles: the gateway's, from this process's environment as the gateway reads its.
+            GatewayConfig gateway = GatewayConfig.from(GatewayConfig.SETTINGS.load(List.of(), System.getenv()));
             WebServer server = WebServer.builder().host(config.httpHost()).port(config.httpPort())
-                    .routing(r -> routing(r, tables, tail, window, edits, config, registry))
+                    .routing(r -> routing(r, tables, tail, window, edits, gateway, config, registry))
                     .build().start();
             LOG.info("admin-ui started url=http://{}:{} routingStream={} editing={}", config.httpHost(), server.port(),
                     config.routingStreamUrl(), edits != null);
@@ -91,9 +96,10 @@ public final class AdminServer implements AutoCloseable {
     }
 
     static void routing(HttpRouting.Builder r, TablesClient tables, DecisionTail tail, DecisionWindow window,
-                        KubeResources edits, AdminConfig config, PrometheusMeterRegistry registry) {
+                        KubeResources edits, GatewayConfig gateway, AdminConfig config, PrometheusMeterRegistry registry) {
         r.register(new TablesService(tables))
                 .register(new DecisionsService(tail, window, config.recentDecisions()))
+                .register(new WhatIfService(window, gateway))
                 .register(new ResourcesService(edits))
                 .get("/health", (req, res) -> Health.send(res, true))
                 .get("/ready", (req, res) -> Health.send(res, tail.ready() && tables.ready()));

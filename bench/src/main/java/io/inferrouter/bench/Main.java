@@ -10,6 +10,7 @@ import io.inferrouter.bench.replicas.FailoverDrill;
 import io.inferrouter.bench.replicas.ReplicaSharing;
 import io.inferrouter.bench.scale.ScaleBench;
 import io.inferrouter.bench.sim.SimCalibration;
+import io.inferrouter.bench.whatif.WhatIfCalibration;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Optional;
@@ -69,6 +70,9 @@ public final class Main {
                     + "gateway memory per endpoint, decision time", "", ScaleBench.OPTIONS, ScaleBench::run),
             new Benchmark("sim-calibration", "one simulated pod at time scale 1: TPOT at batch 1/16/64/256, TTFT "
                     + "of a 2k prompt, against the step-time model", "", List.of(), SimCalibration::run),
+            new Benchmark("whatif-calibration", "records a window through the real pipeline, then replays it in "
+                    + "virtual time with the same profile: determinism, TTFT calibration error, replay speed", "",
+                    WhatIfCalibration.OPTIONS, WhatIfCalibration::run),
             new Benchmark("trace-gen", "writes a synthetic trace in Mooncake's format (JSON lines) for quality --trace",
                     """
                     Shared system prompts, multi-turn sessions whose prefixes grow, Poisson arrivals; the same

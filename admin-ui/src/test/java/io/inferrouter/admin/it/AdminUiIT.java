@@ -19,6 +19,7 @@ import io.inferrouter.kafka.embedded.EmbeddedKafkaExtension;
 import io.inferrouter.kafka.embedded.KafkaEndpoint;
 import io.inferrouter.schemas.Samples;
 import io.inferrouter.schemas.decisions.RoutingDecision;
+import io.inferrouter.schemas.resources.ResourceKey;
 import io.inferrouter.schemas.serde.Json;
 import io.inferrouter.schemas.serde.JsonSerde;
 import io.inferrouter.schemas.topics.Topics;
@@ -410,6 +411,53 @@ class AdminUiIT {
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("no decision for request");
         assertThat(get("/api/decisions/" + "x".repeat(200)).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aWindowIsReDecidedAndReplayedUnderOtherProfiles() throws Exception {
+        Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+        JsonSerde<RoutingDecision> serde = new JsonSerde<>(RoutingDecision.class);
+        long t0 = System.currentTimeMillis();
+        try (KafkaProducer<String, byte[]> p = producer()) {
+            for (int i = 0; i < 30; i++) {
+                // A pool of its own, so that the other tests' decisions stay out of the window.
+                RoutingDecision s = withFullRecord(Samples.decision(), "it-whatif-" + i, t0 + 100L * i);
+                RoutingDecision d = new RoutingDecision(s.requestId(), s.receivedAtMs(), s.requestedModel(),
+                        s.targetModel(), ResourceKey.parse("llm/whatif"), s.objective(), s.criticality(), s.priority(),
+                        s.fairnessId(), s.profile(), s.stream(), s.candidates(), s.chosenEndpoint(), s.decisionNanos(),
+                        s.outcome(), s.observedAtMs(), s.source(), s.scheduling(), s.attempts());
+                p.send(new ProducerRecord<>(Topics.DECISIONS.name(), null, t0 + 100L * i + 50, d.requestId(),
+                        serde.serialize("t", d)));
+            }
+            p.flush();
+        }
+        String window = "\"from\":\"" + Instant.ofEpochMilli(t0 - 1_000) + "\",\"to\":\""
+                + Instant.ofEpochMilli(t0 + 60_000) + "\",\"pool\":\"llm/whatif\"";
+        HttpResponse<String> r = send("POST", "/api/whatif", "{" + window + ",\"profiles\":[\"default\",\"queue-kv\"]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode body = Json.mapper().readTree(r.body());
+        assertThat(body.at("/redecision/same").asInt()).isEqualTo(30);
+        assertThat(body.at("/redecision/different").asInt()).isZero();
+        assertThat(body.at("/arrivals/requests").asInt()).isEqualTo(30);
+        assertThat(body.at("/arrivals/pods").asInt()).isEqualTo(2);
+        assertThat(body.get("replays")).extracting(n -> n.get("profile").asText()).containsExactly("default", "queue-kv");
+        assertThat(body.at("/replays/0/ttftMs/p50").asDouble()).isPositive();
+        assertThat(body.at("/replays/0/ttftQuantiles").size()).isEqualTo(51);
+
+        assertThat(send("POST", "/api/whatif", "{" + window + ",\"profiles\":[\"no-such\"]}").body())
+                .contains("unknown profile 'no-such'");
+        assertThat(send("POST", "/api/whatif", "{\"from\":\"yesterday\"}").statusCode()).isEqualTo(400);
+        assertThat(send("POST", "/api/whatif", "not json").statusCode()).isEqualTo(400);
+
+        Assumptions.assumeTrue(Files.isExecutable(chromium), "no Chromium at " + chromium + " (apt-get install chromium)");
+        String url = base + "/#whatif/" + Instant.ofEpochMilli(t0 - 1_000) + "/" + Instant.ofEpochMilli(t0 + 60_000)
+                + "/llm/whatif";
+        String page = renderedDom(chromium, url);
+        assertThat(page).contains("id=\"whatif-determinism\"").contains("30 of 30 re-decided")
+                .contains("aria-label=\"TTFT distribution (% of requests under x ms)\"")
+                .contains("data-series=\"recorded\"").contains("data-series=\"precise\"")
+                .doesNotContain("NaN");
+        screenshot(chromium, url, "whatif-page.png");
     }
 
     private static RoutingDecision withFullRecord(RoutingDecision d, String id, long receivedAtMs) {

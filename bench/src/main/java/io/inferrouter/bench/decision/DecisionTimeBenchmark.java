@@ -1,23 +1,31 @@
 package io.inferrouter.bench.decision;
 
 import io.inferrouter.gateway.config.ProfileConfig;
+import io.inferrouter.gateway.decisions.DecisionRecorder;
+import io.inferrouter.gateway.routing.Target;
+import io.inferrouter.gateway.scheduler.Decision;
 import io.inferrouter.gateway.scheduler.KvCacheScorer;
 import io.inferrouter.gateway.scheduler.MaxScorePicker;
 import io.inferrouter.gateway.scheduler.PrefixCacheScorer;
 import io.inferrouter.gateway.scheduler.PrefixIndex;
 import io.inferrouter.gateway.scheduler.PromptBlocks;
 import io.inferrouter.gateway.scheduler.QueueScorer;
+import io.inferrouter.gateway.scheduler.SaturationDetector;
 import io.inferrouter.gateway.scheduler.Scheduler;
+import io.inferrouter.gateway.scheduler.SchedulingContext;
 import io.inferrouter.gateway.scheduler.SchedulingRequest;
 import io.inferrouter.gateway.tables.Endpoint;
 import io.inferrouter.gateway.tables.EndpointLoad;
 import io.inferrouter.gateway.tables.PoolSnapshot;
+import io.inferrouter.schemas.decisions.RoutingDecision;
 import io.inferrouter.schemas.metrics.CacheGeometry;
 import io.inferrouter.schemas.metrics.EndpointId;
 import io.inferrouter.schemas.metrics.EngineLoad;
 import io.inferrouter.schemas.metrics.EngineReport;
 import io.inferrouter.schemas.metrics.ScrapeFacts;
+import io.inferrouter.schemas.resources.Criticality;
 import io.inferrouter.schemas.resources.ResourceKey;
+import io.inferrouter.schemas.serde.JsonSerde;
 import io.inferrouter.schemas.tables.EndpointRow;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +65,11 @@ public class DecisionTimeBenchmark {
     private Scheduler scheduler;
     private PoolSnapshot pool;
     private SchedulingRequest request;
+    private final SaturationDetector saturation = new SaturationDetector(5, 0.8, 200);
+    private final Target target = new Target(POOL, "llama", "llama", Criticality.Standard, null, 0);
+    private final JsonSerde<RoutingDecision> serde = new JsonSerde<>(RoutingDecision.class);
+    private RoutingDecision last;
+    private final DecisionRecorder recorder = new DecisionRecorder("bench", 32, d -> last = d);
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -82,6 +95,7 @@ public class DecisionTimeBenchmark {
         }
         index.awaitApplied(10_000);
         request = new SchedulingRequest("llama", system + randomText(random, promptChars - system.length()), false, false);
+        decideAndRecord();
     }
 
     /** GIE's default profile (queue 2, KV-cache 2, prefix-cache 3, max-score picker), staleness ignored. */
@@ -102,6 +116,36 @@ public class DecisionTimeBenchmark {
     @Benchmark
     public Object decide() {
         return scheduler.schedule(request, pool, System.currentTimeMillis());
+    }
+
+    /**
+     * What the request thread does for one decision with its record (issue 16): the saturation check
+     * on the cycle's load, the decision, the draft's inputs fixed for the whole pool, one attempt, and
+     * the event built at the end. Beside {@link #decide}, its difference is the record's cost on the
+     * request path; turning the event into bytes happens on the decision log's own thread
+     * ({@link #serializeRecord}).
+     */
+    @Benchmark
+    public Object decideAndRecord() {
+        long now = System.currentTimeMillis();
+        SchedulingContext cycle = new SchedulingContext(request, pool, now);
+        DecisionRecorder.Draft draft = recorder.start("bench-request", now);
+        draft.request("llama", true, null, null);
+        draft.target(target);
+        draft.cycle(cycle);
+        draft.saturation(new RoutingDecision.Saturation(saturation.saturated(cycle), 5, 0.8, 200));
+        Decision decision = scheduler.schedule(cycle);
+        draft.decision(decision, now);
+        draft.attempt(decision.pick().id(), 200, null, 1_000);
+        draft.chosen(decision.pick(), 1);
+        recorder.finish(draft, 200, 1_000_000);
+        return last;
+    }
+
+    /** The decision log's thread: one full record (32 candidates) to JSON bytes. */
+    @Benchmark
+    public byte[] serializeRecord() {
+        return serde.serialize("decisions", last);
     }
 
     private static String randomText(Random random, int chars) {

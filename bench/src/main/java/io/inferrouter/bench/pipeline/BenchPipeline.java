@@ -359,6 +359,15 @@ public final class BenchPipeline implements AutoCloseable {
 
     /** @param recoveryWindow null for the gateway's default */
     private GatewayServer startGateway(int i, int port, Duration recoveryWindow, PrometheusMeterRegistry registry) {
+        return GatewayServer.start(gatewayConfig(i, port, recoveryWindow), registry);
+    }
+
+    /** Gateway replica {@code i}'s configuration (its profiles, prefix and precise settings), as it runs. */
+    public GatewayConfig gatewayConfig(int i) {
+        return gatewayConfig(i, 0, null);
+    }
+
+    private GatewayConfig gatewayConfig(int i, int port, Duration recoveryWindow) {
         Path configFile = options.gatewayConfigFile();
         Map<String, String> env = new java.util.HashMap<>(options.gatewayEnv());
         env.putAll(gatewayEnvOverrides);
@@ -366,12 +375,18 @@ public final class BenchPipeline implements AutoCloseable {
         env.put("GATEWAY_HTTP_PORT", Integer.toString(port));
         env.put("GATEWAY_NODE_ID", "bench-" + i);
         env.put("GATEWAY_ALLOW_PROFILE_HEADER", "true");
-        env.put("GATEWAY_DECISIONS_ENABLED", "false");
+        // Off unless a benchmark asks for them (the what-if calibration reads them back).
+        env.putIfAbsent("GATEWAY_DECISIONS_ENABLED", "false");
         if (recoveryWindow != null) {
             env.put("GATEWAY_PEERS_RECOVERY_WINDOW", recoveryWindow.toMillis() + "ms");
         }
         List<String> args = configFile == null ? List.of() : List.of("--config", configFile.toString());
-        return GatewayServer.start(GatewayConfig.from(GatewayConfig.SETTINGS.load(args, env)), registry);
+        return GatewayConfig.from(GatewayConfig.SETTINGS.load(args, env));
+    }
+
+    /** The embedded broker's address. */
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
     }
 
     private void closeGateways() {
