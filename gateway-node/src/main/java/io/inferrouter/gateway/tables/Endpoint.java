@@ -30,6 +30,12 @@ public final class Endpoint {
     private final int maxLora;
     private final int rowPartition;
     private final long rowOffset;
+    /**
+     * Where the newest snapshot that holds this endpoint put it: a hint that saves a scheduling cycle
+     * a map lookup per endpoint read, checked against the cycle's own snapshot before it is trusted
+     * (an older snapshot may hold the endpoint elsewhere). Written by the table replica's thread.
+     */
+    private volatile int positionHint = -1;
 
     public Endpoint(EndpointRow row, EndpointLoad load) {
         this(row, load, -1, -1);
@@ -83,6 +89,14 @@ public final class Endpoint {
     /** What the latest scrape said, or null before the first one. */
     public EngineReport report() {
         return row.report();
+    }
+
+    int positionHint() {
+        return positionHint;
+    }
+
+    void positionHint(int position) {
+        positionHint = position;
     }
 
     /** The row's partition in the endpoints table topic, -1 when unknown. */

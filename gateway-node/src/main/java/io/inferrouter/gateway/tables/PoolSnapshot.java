@@ -43,6 +43,7 @@ public final class PoolSnapshot {
         Map<Endpoint, Integer> p = new IdentityHashMap<>(this.endpoints.size() * 2);
         for (int i = 0; i < this.endpoints.size(); i++) {
             p.put(this.endpoints.get(i), i);
+            this.endpoints.get(i).positionHint(i);
         }
         this.positions = p;
     }
@@ -73,6 +74,10 @@ public final class PoolSnapshot {
 
     /** The endpoint's index in {@link #endpoints()}, or -1 when it is not this snapshot's. */
     public int position(Endpoint e) {
+        int hint = e.positionHint();
+        if (hint >= 0 && hint < endpoints.size() && endpoints.get(hint) == e) {
+            return hint;
+        }
         Integer i = positions.get(e);
         return i == null ? -1 : i;
     }
