@@ -129,8 +129,7 @@ public final class WhatIfCommand {
         filter.put("pool", o.get("pool"));
         filter.put("model", o.get("model"));
         String bootstrap = o.getOrDefault("bootstrap", "127.0.0.1:9092");
-        DecisionWindow window = new DecisionWindow(() -> consumer(bootstrap), null,
-                integer(o, "max-decisions", 200_000));
+        DecisionWindow window = reader(bootstrap, integer(o, "max-decisions", 200_000));
         DecisionWindow.Window w = window.read(from, to, DecisionFilter.of(filter));
         List<RoutingDecision> decisions = w.decisions().stream().map(LoggedDecision::decision).toList();
         java.util.Set<String> pools = new java.util.TreeSet<>();
@@ -256,6 +255,11 @@ public final class WhatIfCommand {
             throw new IllegalArgumentException("--" + name + " must be an RFC 3339 time (2026-12-02T13:00:00Z) or epoch"
                     + " ms, was '" + text + "'");
         }
+    }
+
+    /** A read-only window reader of the decisions topic on {@code bootstrap} (it copies nothing). */
+    public static DecisionWindow reader(String bootstrap, int maxRecords) {
+        return new DecisionWindow(() -> consumer(bootstrap), null, maxRecords);
     }
 
     private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {

@@ -8,6 +8,7 @@ import io.inferrouter.admin.whatif.LatencySummary;
 import io.inferrouter.admin.whatif.ReplayResult;
 import io.inferrouter.admin.whatif.ReplaySetup;
 import io.inferrouter.admin.whatif.WhatIf;
+import io.inferrouter.admin.whatif.WhatIfCommand;
 import io.inferrouter.admin.whatif.WhatIfJson;
 import io.inferrouter.admin.whatif.WhatIfPlot;
 import io.inferrouter.bench.BenchArgs;
@@ -28,11 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Calibrates the what-if replay: a window recorded from the real pipeline (simulated pods in real
@@ -155,7 +151,7 @@ public final class WhatIfCalibration {
 
     /** The decisions logged since {@code from}: waits (up to 30 s) until as many as answered requests are there. */
     private static List<RoutingDecision> readBack(String bootstrap, Instant from, long expected) throws Exception {
-        DecisionWindow window = new DecisionWindow(() -> consumer(bootstrap), null, 1_000_000);
+        DecisionWindow window = WhatIfCommand.reader(bootstrap, 1_000_000);
         List<RoutingDecision> found = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
@@ -186,13 +182,5 @@ public final class WhatIfCalibration {
             }
         }
         return out;
-    }
-
-    private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     }
 }
