@@ -68,19 +68,6 @@ final class FleetReplay {
     private static final long STALL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** Virtual time past the last arrival after which a replay that has not drained is a bug. */
     private static final long DRAIN_LIMIT_NANOS = TimeUnit.DAYS.toNanos(7);
-    private static final Engine.Observer NO_OBSERVER = new Engine.Observer() {
-        @Override
-        public void firstToken(long ttftNanos) {
-        }
-
-        @Override
-        public void interToken(long nanos) {
-        }
-
-        @Override
-        public void finished(SimRequest r) {
-        }
-    };
 
     private final ReplaySetup setup;
     private final String profile;
@@ -333,7 +320,7 @@ final class FleetReplay {
         long now = queue.now();
         pod.advance(now);
         pod.stepping = false;
-        pod.engine.deliver(step, now, NO_OBSERVER);
+        pod.engine.deliver(step, now, Engine.Observer.NONE);
         pod.refresh();
         if (pod.engine.hasWork()) {
             wake(pod, now);

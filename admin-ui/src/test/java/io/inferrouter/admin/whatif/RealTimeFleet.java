@@ -37,22 +37,9 @@ final class RealTimeFleet {
         for (int k = 0; k < n; k++) {
             tokens.add(prompts.of(ordered.get(k), k).tokens());
         }
-        Engine.Observer none = new Engine.Observer() {
-            @Override
-            public void firstToken(long ttftNanos) {
-            }
-
-            @Override
-            public void interToken(long nanos) {
-            }
-
-            @Override
-            public void finished(SimRequest r) {
-            }
-        };
         List<EngineRunner> runners = new ArrayList<>();
         for (int i = 0; i < fleet.pods(); i++) {
-            runners.add(new EngineRunner(new Engine(fleet.podConfig(i)), none, "real-time-" + i).start());
+            runners.add(new EngineRunner(new Engine(fleet.podConfig(i)), Engine.Observer.NONE, "real-time-" + i).start());
         }
         long[] first = new long[n];
         long[] last = new long[n];

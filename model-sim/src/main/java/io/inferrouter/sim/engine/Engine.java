@@ -54,6 +54,21 @@ public final class Engine {
 
     /** Told of each request's latencies, in the caller's clock. */
     public interface Observer {
+        /** Told nothing: an engine whose latencies its driver measures itself (a replay, a test). */
+        Observer NONE = new Observer() {
+            @Override
+            public void firstToken(long ttftNanos) {
+            }
+
+            @Override
+            public void interToken(long nanos) {
+            }
+
+            @Override
+            public void finished(SimRequest r) {
+            }
+        };
+
         void firstToken(long ttftNanos);
 
         void interToken(long nanos);
